@@ -1,0 +1,45 @@
+package org.grukit.examples.cli;
+
+import java.util.concurrent.Callable;
+import org.grukit.core.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code grukit} command line: one entry point with a subcommand per job. */
+@Command(name = "grukit", mixinStandardHelpOptions = true, versionProvider = GrukitCli.VersionProvider.class,
+        description = "Gated recurrent networks (GRU), attention and the tasks built on them.",
+        subcommands = {GrukitCli.VersionCommand.class, CommandLine.HelpCommand.class})
+public final class GrukitCli implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (for tests and embedding). */
+    public static int run(String... args) {
+        return new CommandLine(new GrukitCli()).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    @Command(name = "version", description = "Prints the grukit version and the Java runtime.")
+    static final class VersionCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            System.out.println("grukit " + Version.get() + " (Java " + Runtime.version() + ", "
+                    + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores)");
+            return 0;
+        }
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"grukit " + Version.get()};
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package org.grukit.core;
+
+import org.grukit.core.kernel.Gemm;
+import org.grukit.core.kernel.GruKernels;
+import org.grukit.core.kernel.Reductions;
+
+/**
+ * Fused recurrent ops: a whole GRU layer (one direction) over a sequence is one autograd node with a
+ * hand-written backward through time. The input projection for all steps is one GEMM before the loop,
+ * and the weight gradients are one GEMM each after it; inside the loop there is no allocation.
+ */
+public final class RecurrentOps {
+    private RecurrentOps() {}
+
+    /** The outputs of a GRU layer: output [T, B, H] (zero past each sequence's length) and h_n [B, H]. */
+    public record GruResult(Tensor output, Tensor hN) {}
+
+    /**
+     * One GRU layer, one direction, time-major.
+     *
+     * @param x       input [T, B, I]
+     * @param h0      initial state [B, H], or null for zeros
+     * @param wIh     weight_ih [3H, I], rows r|z|n
+     * @param wHh     weight_hh [3H, H]
+     * @param bIh     bias_ih [3H] or null
+     * @param bHh     bias_hh [3H] or null
+     * @param lengths per-sequence lengths (0..T, any order), or null when all are T
+     * @param reverse run from each sequence's last valid step back to its first
+     * @param resetAfter PyTorch's form (true) or the reset-before form of Cho et al. (false)
+     */
+    public static GruResult gruLayer(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh,
+                                     int[] lengths, boolean reverse, boolean resetAfter) {
+        if (x.rank() != 3) {
+            throw new IllegalArgumentException("expected GRU input of shape [T, B, I], got " + Shape.str(x.shape()));
+        }
+        final int steps = x.dim(0), batch = x.dim(1), in = x.dim(2);
+        if (wHh.rank() != 2 || wHh.dim(0) % 3 != 0) {
+            throw new IllegalArgumentException("expected weight_hh of shape [3H, H], got " + Shape.str(wHh.shape()));
+        }
+        final int hidden = wHh.dim(1);
+        final int g3 = 3 * hidden;
+        Shape.expect("weight_hh", wHh, g3, hidden);
+        Shape.expect("weight_ih", wIh, g3, in);
+        if (bIh != null) Shape.expect("bias_ih", bIh, g3);
+        if (bHh != null) Shape.expect("bias_hh", bHh, g3);
+        if (h0 != null) Shape.expect("h0", h0, batch, hidden);
+        if (lengths != null) checkLengths(lengths, batch, steps);
+
+        final boolean train = Autograd.needsGrad(x, h0, wIh, wHh, bIh, bHh);
+        final int bh = batch * hidden;
+
+        // gi [T*B, 3H] = x W_ih^T + b_ih, all steps at once.
+        final float[] gi = new float[steps * batch * g3];
+        if (bIh != null) fillRows(gi, bIh, steps * batch, g3);
+        Gemm.gemm(gi, 0, g3, x.data, x.offset, in, false, wIh.data, wIh.offset, in, true, steps * batch, g3, in);
+
+        // W_hh^T [H, 3H], once per call, so each step's product streams contiguous rows.
+        final float[] whhT = new float[hidden * g3];
+        Gemm.transpose(whhT, 0, g3, wHh.data, wHh.offset, hidden, g3, hidden);
+
+        // hs: states by processing step s; block s is the state before step s. Training keeps all T + 1
+        // for backward; inference ping-pongs between two blocks.
+        final float[] hs = new float[(train ? steps + 1 : 2) * bh];
+        if (h0 != null) System.arraycopy(h0.data, h0.offset, hs, 0, bh);
+        final float[] saved = train ? new float[steps * batch * 4 * hidden] : null; // [T, B, 4H]
+        final float[] gh = new float[batch * g3]; // [B, 3H]
+        final float[] rh = resetAfter ? null : new float[bh];
+        final float[] ghn = resetAfter ? null : new float[bh];
+        final float[] out = new float[steps * bh]; // [T, B, H]
+
+        int last = 0;
+        for (int s = 0; s < steps; s++) {
+            int t = reverse ? steps - 1 - s : s;
+            int prev = train ? s * bh : (s & 1) * bh;
+            int next = train ? (s + 1) * bh : ((s + 1) & 1) * bh;
+            int sOff = train ? s * batch * 4 * hidden : 0;
+            fillRowsOrZero(gh, bHh, 0, batch, g3, g3);
+            if (resetAfter) {
+                Gemm.gemm(gh, 0, g3, hs, prev, hidden, false, whhT, 0, g3, false, batch, g3, hidden);
+                GruKernels.forwardResetAfter(hs, next, saved, sOff, gi, t * batch * g3, gh, 0, hs, prev,
+                        lengths, t, batch, hidden);
+            } else {
+                Gemm.gemm(gh, 0, g3, hs, prev, hidden, false, whhT, 0, g3, false, batch, 2 * hidden, hidden);
+                GruKernels.forwardResetBeforeGates(rh, 0, saved, sOff, gi, t * batch * g3, gh, 0, hs, prev,
+                        lengths, t, batch, hidden);
+                fillRowsOrZero(ghn, bHh, 2 * hidden, batch, hidden, hidden);
+                Gemm.gemm(ghn, 0, hidden, rh, 0, hidden, false, whhT, 2 * hidden, g3, false, batch, hidden, hidden);
+                GruKernels.forwardResetBeforeFinish(hs, next, saved, sOff, gi, t * batch * g3, gh, 0, ghn, 0,
+                        hs, prev, lengths, t, batch, hidden);
+            }
+            for (int b = 0; b < batch; b++) {
+                if (lengths == null || t < lengths[b]) {
+                    System.arraycopy(hs, next + b * hidden, out, (t * batch + b) * hidden, hidden);
+                }
+            }
+            last = next;
+        }
+        float[] hn = new float[bh];
+        if (steps == 0) {
+            System.arraycopy(hs, 0, hn, 0, bh);
+        } else {
+            System.arraycopy(hs, last, hn, 0, bh);
+        }
+        Tensor output = Tensor.of(out, steps, batch, hidden);
+        Tensor hN = Tensor.of(hn, batch, hidden);
+        if (!train) return new GruResult(output, hN);
+
+        Autograd.record(reverse ? "gru_layer_reverse" : "gru_layer", new Tensor[] {x, h0, wIh, wHh, bIh, bHh},
+                new Tensor[] {output, hN}, () -> {
+                    float[] dOut = output.grad;
+                    float[] dHn = hN.grad;
+                    float[] dh = new float[bh];
+                    float[] dhPrev = new float[bh];
+                    if (dHn != null) System.arraycopy(dHn, hN.gradOffset, dh, 0, bh);
+                    float[] dgi = new float[steps * batch * g3]; // by time t, like gi
+                    float[] dgh = new float[steps * batch * g3]; // by step s, like hs
+                    float[] drh = resetAfter ? null : new float[bh];
+                    for (int s = steps - 1; s >= 0; s--) {
+                        int t = reverse ? steps - 1 - s : s;
+                        if (dOut != null) {
+                            int o = output.gradOffset + t * bh;
+                            for (int b = 0; b < batch; b++) {
+                                if (lengths != null && t >= lengths[b]) continue;
+                                for (int j = 0; j < hidden; j++) dh[b * hidden + j] += dOut[o + b * hidden + j];
+                            }
+                        }
+                        int sOff = s * batch * 4 * hidden, giOff = t * batch * g3, ghOff = s * batch * g3;
+                        if (resetAfter) {
+                            GruKernels.backwardResetAfter(dgi, giOff, dgh, ghOff, dhPrev, 0, dh, 0, saved, sOff,
+                                    hs, s * bh, lengths, t, batch, hidden);
+                            Gemm.gemm(dhPrev, 0, hidden, dgh, ghOff, g3, false, wHh.data, wHh.offset, hidden, false,
+                                    batch, hidden, g3);
+                        } else {
+                            GruKernels.backwardResetBeforeUpdate(dgi, giOff, dgh, ghOff, dhPrev, 0, dh, 0, saved,
+                                    sOff, hs, s * bh, lengths, t, batch, hidden);
+                            java.util.Arrays.fill(drh, 0f);
+                            Gemm.gemm(drh, 0, hidden, dgh, ghOff + 2 * hidden, g3, false,
+                                    wHh.data, wHh.offset + 2 * hidden * hidden, hidden, false, batch, hidden, hidden);
+                            GruKernels.backwardResetBeforeReset(dgi, giOff, dgh, ghOff, dhPrev, 0, drh, 0, saved,
+                                    sOff, hs, s * bh, lengths, t, batch, hidden);
+                            Gemm.gemm(dhPrev, 0, hidden, dgh, ghOff, g3, false, wHh.data, wHh.offset, hidden, false,
+                                    batch, hidden, 2 * hidden);
+                        }
+                        float[] swap = dh;
+                        dh = dhPrev;
+                        dhPrev = swap;
+                    }
+                    int rows = steps * batch;
+                    if (Autograd.wants(h0)) {
+                        float[] g = Autograd.grad(h0);
+                        int go = Autograd.gradOffset(h0);
+                        for (int i = 0; i < bh; i++) g[go + i] += dh[i];
+                    }
+                    if (Autograd.wants(x)) {
+                        Gemm.gemm(Autograd.grad(x), Autograd.gradOffset(x), in, dgi, 0, g3, false,
+                                wIh.data, wIh.offset, in, false, rows, in, g3);
+                    }
+                    if (Autograd.wants(wIh)) {
+                        Gemm.gemm(Autograd.grad(wIh), Autograd.gradOffset(wIh), in, dgi, 0, g3, true,
+                                x.data, x.offset, in, false, g3, in, rows);
+                    }
+                    if (Autograd.wants(bIh)) Reductions.sumRows(Autograd.grad(bIh), Autograd.gradOffset(bIh), dgi, 0, rows, g3);
+                    if (Autograd.wants(wHh)) {
+                        float[] g = Autograd.grad(wHh);
+                        int go = Autograd.gradOffset(wHh);
+                        if (resetAfter) {
+                            Gemm.gemm(g, go, hidden, dgh, 0, g3, true, hs, 0, hidden, false, g3, hidden, rows);
+                        } else {
+                            // r|z rows see h; n rows see r*h, saved in the fourth quarter of each row.
+                            Gemm.gemm(g, go, hidden, dgh, 0, g3, true, hs, 0, hidden, false, 2 * hidden, hidden, rows);
+                            Gemm.gemm(g, go + 2 * hidden * hidden, hidden, dgh, 2 * hidden, g3, true,
+                                    saved, 3 * hidden, 4 * hidden, false, hidden, hidden, rows);
+                        }
+                    }
+                    if (Autograd.wants(bHh)) Reductions.sumRows(Autograd.grad(bHh), Autograd.gradOffset(bHh), dgh, 0, rows, g3);
+                });
+        return new GruResult(output, hN);
+    }
+
+    /**
+     * One GRU step: h' from x [B, I] and h [B, H] (null for zeros), with the same weights and gate forms
+     * as {@link #gruLayer}.
+     */
+    public static Tensor gruCell(Tensor x, Tensor h, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh,
+                                 boolean resetAfter) {
+        if (x.rank() != 2) {
+            throw new IllegalArgumentException("expected GRUCell input of shape [B, I], got " + Shape.str(x.shape()));
+        }
+        Tensor seq = Ops.reshape(x, 1, x.dim(0), x.dim(1));
+        return gruLayer(seq, h, wIh, wHh, bIh, bHh, null, false, resetAfter).hN();
+    }
+
+    static void checkLengths(int[] lengths, int batch, int steps) {
+        if (lengths.length != batch) {
+            throw new IllegalArgumentException("expected " + batch + " lengths (one per sequence), got " + lengths.length);
+        }
+        for (int b = 0; b < batch; b++) {
+            if (lengths[b] < 0 || lengths[b] > steps) {
+                throw new IllegalArgumentException("length of sequence " + b + " must be in [0, " + steps + "], got "
+                        + lengths[b]);
+            }
+        }
+    }
+
+    /** dst[r, :] = v for each of rows rows of width n. */
+    private static void fillRows(float[] dst, Tensor v, int rows, int n) {
+        for (int r = 0; r < rows; r++) System.arraycopy(v.data, v.offset, dst, r * n, n);
+    }
+
+    /** dst[r, 0:width] = v[from : from + width] (or zeros when v is null), rows of stride ld. */
+    private static void fillRowsOrZero(float[] dst, Tensor v, int from, int rows, int width, int ld) {
+        for (int r = 0; r < rows; r++) {
+            if (v == null) java.util.Arrays.fill(dst, r * ld, r * ld + width, 0f);
+            else System.arraycopy(v.data, v.offset + from, dst, r * ld, width);
+        }
+    }
+}

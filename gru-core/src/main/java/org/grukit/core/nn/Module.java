@@ -1,0 +1,139 @@
+package org.grukit.core.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.grukit.core.ParameterArena;
+import org.grukit.core.Shape;
+import org.grukit.core.Tensor;
+
+/**
+ * Base of layers and models: named parameters and sub-modules, train/eval mode, and state dicts whose
+ * names are PyTorch's ({@code encoder.gru.weight_ih_l0}).
+ */
+public abstract class Module {
+    private final LinkedHashMap<String, Tensor> params = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+    private ParameterArena arena;
+
+    protected final Tensor registerParameter(String name, Tensor value) {
+        if (params.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("name " + name + " is already registered");
+        }
+        value.requiresGrad(true);
+        params.put(name, value);
+        arena = null;
+        return value;
+    }
+
+    protected final <M extends Module> M registerModule(String name, M module) {
+        if (params.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("name " + name + " is already registered");
+        }
+        children.put(name, module);
+        arena = null;
+        return module;
+    }
+
+    /** Every parameter of this module and its descendants, in registration order, with dotted names. */
+    public Map<String, Tensor> namedParameters() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out);
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, Tensor> out) {
+        for (Map.Entry<String, Tensor> e : params.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+        for (Map.Entry<String, Module> e : children.entrySet()) e.getValue().collect(prefix + e.getKey() + ".", out);
+    }
+
+    public List<Tensor> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    public Map<String, Module> children() {
+        return java.util.Collections.unmodifiableMap(children);
+    }
+
+    /** The number of trainable values. */
+    public long parameterCount() {
+        long n = 0;
+        for (Tensor t : namedParameters().values()) n += t.numel();
+        return n;
+    }
+
+    /**
+     * This model's parameters packed into one arena (packed on first call, and again if the module
+     * tree changed since). Optimisers and checkpoints work on it.
+     */
+    public ParameterArena arena() {
+        Map<String, Tensor> named = namedParameters();
+        boolean stale = arena == null || arena.parameters().size() != named.size();
+        if (!stale) {
+            for (Tensor t : named.values()) {
+                if (!arena.holds(t)) {
+                    stale = true;
+                    break;
+                }
+            }
+        }
+        if (stale) arena = new ParameterArena(named);
+        return arena;
+    }
+
+    public void zeroGrad() {
+        for (Tensor t : namedParameters().values()) t.zeroGrad();
+    }
+
+    public Module train(boolean on) {
+        training = on;
+        for (Module m : children.values()) m.train(on);
+        return this;
+    }
+
+    public Module eval() {
+        return train(false);
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** The parameters by name: a view of the live tensors, as torch's state_dict. */
+    public Map<String, Tensor> stateDict() {
+        return namedParameters();
+    }
+
+    /**
+     * Copies values from {@code state} into this module's parameters. Every name must be present with
+     * the same shape, and no extra names may appear; otherwise nothing is changed and the error lists
+     * what is missing, unexpected or mis-shaped.
+     */
+    public void loadStateDict(Map<String, Tensor> state) {
+        Map<String, Tensor> own = namedParameters();
+        TreeSet<String> missing = new TreeSet<>(own.keySet());
+        missing.removeAll(state.keySet());
+        TreeSet<String> unexpected = new TreeSet<>(state.keySet());
+        unexpected.removeAll(own.keySet());
+        List<String> misShaped = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src != null && !Arrays.equals(src.shape(), e.getValue().shape())) {
+                misShaped.add(e.getKey() + ": expected " + Shape.str(e.getValue().shape()) + ", got "
+                        + Shape.str(src.shape()));
+            }
+        }
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !misShaped.isEmpty()) {
+            StringBuilder sb = new StringBuilder("state dict does not match the model:");
+            if (!missing.isEmpty()) sb.append(" missing ").append(missing).append(';');
+            if (!unexpected.isEmpty()) sb.append(" unexpected ").append(unexpected).append(';');
+            if (!misShaped.isEmpty()) sb.append(" mis-shaped ").append(misShaped).append(';');
+            throw new IllegalArgumentException(sb.substring(0, sb.length() - 1));
+        }
+        for (Map.Entry<String, Tensor> e : own.entrySet()) e.getValue().copyFrom(state.get(e.getKey()));
+    }
+}

@@ -1,0 +1,103 @@
+package org.grukit.core;
+
+import static org.grukit.core.GradCheck.assertPasses;
+import static org.grukit.core.GradCheck.check;
+
+import org.junit.jupiter.api.Test;
+
+/** Finite-difference gradient checks for every general op, on tiny shapes. */
+class OpsGradTest {
+    private final Rng rng = new Rng(7);
+
+    private Tensor leaf(int... shape) {
+        return Tensor.randn(rng, shape).requiresGrad(true);
+    }
+
+    private Tensor positive(int... shape) {
+        return Tensor.uniform(rng, 0.5f, 2f, shape).requiresGrad(true);
+    }
+
+    @Test
+    void elementwiseBinaryWithBroadcasting() {
+        Tensor a = leaf(2, 3, 4), b = leaf(3, 1), c = leaf(4), d = positive(2, 1, 4);
+        assertPasses("add", check(x -> Ops.add(x[0], x[1]), a, b));
+        assertPasses("sub", check(x -> Ops.sub(x[0], x[1]), a, c));
+        assertPasses("mul", check(x -> Ops.mul(x[0], x[1]), a, b));
+        assertPasses("div", check(x -> Ops.div(x[0], x[1]), a, d));
+        assertPasses("maximum", check(x -> Ops.maximum(x[0], x[1]), leaf(3, 4), leaf(3, 4)));
+    }
+
+    @Test
+    void elementwiseUnary() {
+        assertPasses("neg", check(x -> Ops.neg(x[0]), leaf(3, 4)));
+        assertPasses("add_scalar", check(x -> Ops.addScalar(x[0], 2.5f), leaf(3, 4)));
+        assertPasses("mul_scalar", check(x -> Ops.mulScalar(x[0], -1.5f), leaf(3, 4)));
+        assertPasses("pow", check(x -> Ops.pow(x[0], 3f), leaf(3, 4)));
+        assertPasses("exp", check(x -> Ops.exp(x[0]), leaf(3, 4)));
+        assertPasses("log", check(x -> Ops.log(x[0]), positive(3, 4)));
+        assertPasses("sqrt", check(x -> Ops.sqrt(x[0]), positive(3, 4)));
+        assertPasses("tanh", check(x -> Ops.tanh(x[0]), leaf(3, 4)));
+        assertPasses("sigmoid", check(x -> Ops.sigmoid(x[0]), leaf(3, 4)));
+        assertPasses("gelu", check(x -> Ops.gelu(x[0]), leaf(3, 4)));
+        // relu and abs are checked away from their kink, where the difference quotient is meaningful.
+        assertPasses("relu", check(x -> Ops.relu(x[0]), Ops.mul(positive(3, 4), Tensor.of(
+                new float[] {1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1}, 3, 4)).detach().requiresGrad(true)));
+        assertPasses("abs", check(x -> Ops.abs(x[0]), positive(3, 4)));
+    }
+
+    @Test
+    void shapeOps() {
+        assertPasses("reshape", check(x -> Ops.reshape(x[0], 4, -1), leaf(2, 3, 4)));
+        assertPasses("permute", check(x -> Ops.permute(x[0], 2, 0, 1), leaf(2, 3, 4)));
+        assertPasses("transpose", check(x -> Ops.transpose(x[0], 0, 2), leaf(2, 3, 4)));
+        assertPasses("concat", check(x -> Ops.concat(1, x[0], x[1]), leaf(2, 3, 4), leaf(2, 2, 4)));
+        assertPasses("stack", check(x -> Ops.stack(1, x[0], x[1]), leaf(2, 3), leaf(2, 3)));
+        assertPasses("narrow", check(x -> Ops.narrow(x[0], 1, 1, 2), leaf(2, 4, 3)));
+        assertPasses("select", check(x -> Ops.select(x[0], 0, 1), leaf(3, 4)));
+    }
+
+    @Test
+    void products() {
+        assertPasses("matmul", check(x -> Ops.matmul(x[0], x[1]), leaf(3, 4), leaf(4, 5)));
+        assertPasses("matmul 3d x 2d", check(x -> Ops.matmul(x[0], x[1]), leaf(2, 3, 4), leaf(4, 5)));
+        assertPasses("matmul_t", check(x -> Ops.matmulTransposed(x[0], x[1]), leaf(2, 3, 4), leaf(5, 4)));
+        assertPasses("bmm", check(x -> Ops.bmm(x[0], x[1], false), leaf(2, 3, 4), leaf(2, 4, 5)));
+        assertPasses("bmm transposed", check(x -> Ops.bmm(x[0], x[1], true), leaf(2, 3, 4), leaf(2, 5, 4)));
+        assertPasses("linear", check(x -> Ops.linear(x[0], x[1], x[2]), leaf(2, 3, 4), leaf(5, 4), leaf(5)));
+    }
+
+    @Test
+    void reductions() {
+        assertPasses("sum", check(x -> Ops.sum(x[0]), leaf(3, 4)));
+        assertPasses("mean", check(x -> Ops.mean(x[0]), leaf(3, 4)));
+        assertPasses("sum dim", check(x -> Ops.sum(x[0], 1, false), leaf(2, 3, 4)));
+        assertPasses("mean dim keep", check(x -> Ops.mean(x[0], 0, true), leaf(2, 3, 4)));
+        assertPasses("max dim", check(x -> Ops.max(x[0], 1, false), leaf(2, 5, 3)));
+    }
+
+    @Test
+    void softmaxFamilyOnEveryDimension() {
+        for (int dim = 0; dim < 3; dim++) {
+            final int d = dim;
+            assertPasses("softmax dim " + d, check(x -> Ops.softmax(x[0], d), leaf(2, 3, 4)));
+            assertPasses("log_softmax dim " + d, check(x -> Ops.logSoftmax(x[0], d), leaf(2, 3, 4)));
+        }
+        Tensor mask = Tensor.of(new float[] {0, 0, 1, 0, 1, 0}, 2, 1, 3);
+        assertPasses("masked softmax", check(x -> Ops.softmax(Ops.maskedFill(x[0], mask, Float.NEGATIVE_INFINITY), -1),
+                leaf(2, 4, 3)));
+    }
+
+    @Test
+    void embeddingDropoutLayerNorm() {
+        int[] ids = {1, 0, 3, 1, 2, 0};
+        assertPasses("embedding", check(x -> Ops.embedding(x[0], ids, new int[] {2, 3}, -1), leaf(4, 3)));
+        // With padding index 0, row 0 gets no gradient though it was looked up twice; the others do.
+        Tensor w = leaf(4, 3);
+        Ops.sum(Ops.embedding(w, ids, new int[] {2, 3}, 0)).backward();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0, 0, 0, 2, 2, 2, 1, 1, 1, 1, 1, 1},
+                w.grad().toArray());
+        // A fresh generator with the same seed per call: the same mask for every evaluation.
+        assertPasses("dropout", check(x -> Ops.dropout(x[0], 0.3f, new Rng(5)), leaf(4, 5)));
+        assertPasses("layer_norm", check(x -> Ops.layerNorm(x[0], x[1], x[2], 1e-5f), leaf(3, 6), leaf(6), leaf(6)));
+    }
+}
