@@ -1,0 +1,206 @@
+package org.grukit.core.nn;
+
+import org.grukit.core.Autograd;
+import org.grukit.core.Shape;
+import org.grukit.core.Tensor;
+import org.grukit.core.kernel.Softmax;
+
+/**
+ * Fused losses with PyTorch's formulas and reductions: cross-entropy (class weights, ignore index,
+ * label smoothing), binary cross-entropy with logits (pos_weight), and mean squared error. Each is one
+ * autograd node with an analytic backward.
+ */
+public final class Losses {
+    private Losses() {}
+
+    /** PyTorch's default ignore_index. */
+    public static final int IGNORE_INDEX = -100;
+
+    /** The options of {@link #crossEntropy}; {@code weight} may be null. */
+    public record CrossEntropyOptions(float[] weight, int ignoreIndex, float labelSmoothing, Reduction reduction) {
+        public CrossEntropyOptions {
+            if (!(labelSmoothing >= 0f && labelSmoothing <= 1f)) {
+                throw new IllegalArgumentException("labelSmoothing must be in [0, 1], got " + labelSmoothing);
+            }
+            if (reduction == null) throw new IllegalArgumentException("reduction must not be null");
+            weight = weight == null ? null : weight.clone();
+        }
+
+        public static CrossEntropyOptions defaults() {
+            return new CrossEntropyOptions(null, IGNORE_INDEX, 0f, Reduction.MEAN);
+        }
+
+        public CrossEntropyOptions withWeight(float[] w) {
+            return new CrossEntropyOptions(w, ignoreIndex, labelSmoothing, reduction);
+        }
+
+        public CrossEntropyOptions withIgnoreIndex(int i) {
+            return new CrossEntropyOptions(weight, i, labelSmoothing, reduction);
+        }
+
+        public CrossEntropyOptions withLabelSmoothing(float s) {
+            return new CrossEntropyOptions(weight, ignoreIndex, s, reduction);
+        }
+
+        public CrossEntropyOptions withReduction(Reduction r) {
+            return new CrossEntropyOptions(weight, ignoreIndex, labelSmoothing, r);
+        }
+    }
+
+    public static Tensor crossEntropy(Tensor logits, int[] targets) {
+        return crossEntropy(logits, targets, CrossEntropyOptions.defaults());
+    }
+
+    /**
+     * torch.nn.functional.cross_entropy for logits [N, C] and class targets [N]. With reduction MEAN the
+     * sum is divided by the total weight of the non-ignored targets (NaN when every target is ignored,
+     * as in PyTorch).
+     */
+    public static Tensor crossEntropy(Tensor logits, int[] targets, CrossEntropyOptions opt) {
+        if (logits.rank() != 2) {
+            throw new IllegalArgumentException("expected logits of shape [N, C], got " + Shape.str(logits.shape()));
+        }
+        final int n = logits.dim(0), c = logits.dim(1);
+        if (targets.length != n) {
+            throw new IllegalArgumentException("expected " + n + " targets for logits " + Shape.str(logits.shape())
+                    + ", got " + targets.length);
+        }
+        final float[] w = opt.weight();
+        if (w != null && w.length != c) {
+            throw new IllegalArgumentException("expected a class weight per class (" + c + "), got " + w.length);
+        }
+        for (int i = 0; i < n; i++) {
+            if (targets[i] != opt.ignoreIndex() && (targets[i] < 0 || targets[i] >= c)) {
+                throw new IndexOutOfBoundsException("target " + targets[i] + " at position " + i + " is not a class in [0, "
+                        + c + ") nor the ignore index " + opt.ignoreIndex());
+            }
+        }
+        final float eps = opt.labelSmoothing();
+        final float[] logp = new float[n * c];
+        Softmax.logSoftmax(logp, 0, logits.array(), logits.offset(), n, c);
+        double wSum = 0;
+        if (w != null) for (float v : w) wSum += v;
+        else wSum = c;
+        final float[] perSample = new float[n];
+        double denom = 0;
+        for (int i = 0; i < n; i++) {
+            int y = targets[i];
+            if (y == opt.ignoreIndex()) continue;
+            float wy = w == null ? 1f : w[y];
+            double nll = -wy * logp[i * c + y];
+            double smooth = 0;
+            if (eps > 0f) {
+                for (int k = 0; k < c; k++) smooth -= (w == null ? 1f : w[k]) * logp[i * c + k];
+            }
+            perSample[i] = (float) ((1 - eps) * nll + eps / c * smooth);
+            denom += wy;
+        }
+        Tensor out;
+        final double scale;
+        if (opt.reduction() == Reduction.NONE) {
+            out = Tensor.of(perSample, n);
+            scale = 1;
+        } else {
+            double total = 0;
+            for (float v : perSample) total += v;
+            scale = opt.reduction() == Reduction.MEAN ? 1.0 / denom : 1.0;
+            out = Tensor.scalar((float) (total * scale));
+        }
+        if (!Autograd.needsGrad(logits)) return out;
+        final double weightTotal = wSum;
+        final Tensor result = out;
+        return Autograd.record("cross_entropy", out, () -> {
+            float[] g = Autograd.grad(logits);
+            int go = Autograd.gradOffset(logits);
+            float[] gout = Autograd.grad(result);
+            int goo = Autograd.gradOffset(result);
+            for (int i = 0; i < n; i++) {
+                int y = targets[i];
+                if (y == opt.ignoreIndex()) continue;
+                double gi = (opt.reduction() == Reduction.NONE ? gout[goo + i] : gout[goo]) * scale;
+                float wy = w == null ? 1f : w[y];
+                for (int k = 0; k < c; k++) {
+                    double p = Math.exp(logp[i * c + k]);
+                    double d = (1 - eps) * wy * (p - (k == y ? 1 : 0));
+                    if (eps > 0f) d += eps / c * (p * weightTotal - (w == null ? 1f : w[k]));
+                    g[go + i * c + k] += (float) (gi * d);
+                }
+            }
+        }, logits);
+    }
+
+    /**
+     * torch.nn.functional.binary_cross_entropy_with_logits: targets in [0, 1] of the logits' shape;
+     * {@code posWeight} (null for none) has the size of the last dimension.
+     */
+    public static Tensor bceWithLogits(Tensor logits, Tensor targets, Tensor posWeight, Reduction reduction) {
+        if (!java.util.Arrays.equals(logits.shape(), targets.shape())) {
+            throw new IllegalArgumentException("expected targets of the logits' shape " + Shape.str(logits.shape())
+                    + ", got " + Shape.str(targets.shape()));
+        }
+        final int n = logits.numel();
+        final int last = logits.rank() == 0 ? 1 : logits.dim(-1);
+        if (posWeight != null) Shape.expect("pos_weight", posWeight, last);
+        final float[] x = logits.array(), y = targets.array();
+        final int xo = logits.offset(), yo = targets.offset();
+        final float[] per = new float[n];
+        for (int i = 0; i < n; i++) {
+            float xi = x[xo + i], yi = y[yo + i];
+            float lw = posWeight == null ? 1f : 1f + (posWeight.array()[posWeight.offset() + i % last] - 1f) * yi;
+            per[i] = (float) ((1 - yi) * xi + lw * (Math.log1p(Math.exp(-Math.abs(xi))) + Math.max(-xi, 0f)));
+        }
+        Tensor out = reduce(per, logits.shape(), reduction);
+        if (!Autograd.needsGrad(logits)) return out;
+        final double scale = reduction == Reduction.MEAN ? 1.0 / n : 1.0;
+        return Autograd.record("bce_with_logits", out, () -> {
+            float[] g = Autograd.grad(logits);
+            int go = Autograd.gradOffset(logits);
+            float[] gout = Autograd.grad(out);
+            int goo = Autograd.gradOffset(out);
+            for (int i = 0; i < n; i++) {
+                float xi = x[xo + i], yi = y[yo + i];
+                float lw = posWeight == null ? 1f : 1f + (posWeight.array()[posWeight.offset() + i % last] - 1f) * yi;
+                double sigNeg = 1.0 / (1.0 + Math.exp(xi)); // sigmoid(-x)
+                double d = (1 - yi) - lw * sigNeg;
+                double gi = reduction == Reduction.NONE ? gout[goo + i] : gout[goo] * scale;
+                g[go + i] += (float) (gi * d);
+            }
+        }, logits);
+    }
+
+    /** torch.nn.functional.mse_loss; the target gets a gradient too when it requires one. */
+    public static Tensor mse(Tensor input, Tensor target, Reduction reduction) {
+        if (!java.util.Arrays.equals(input.shape(), target.shape())) {
+            throw new IllegalArgumentException("expected target of the input's shape " + Shape.str(input.shape())
+                    + ", got " + Shape.str(target.shape()));
+        }
+        final int n = input.numel();
+        final float[] a = input.array(), b = target.array();
+        final int ao = input.offset(), bo = target.offset();
+        final float[] per = new float[n];
+        for (int i = 0; i < n; i++) {
+            float d = a[ao + i] - b[bo + i];
+            per[i] = d * d;
+        }
+        Tensor out = reduce(per, input.shape(), reduction);
+        if (!Autograd.needsGrad(input, target)) return out;
+        final double scale = reduction == Reduction.MEAN ? 1.0 / n : 1.0;
+        return Autograd.record("mse", out, () -> {
+            float[] gout = Autograd.grad(out);
+            int goo = Autograd.gradOffset(out);
+            for (int i = 0; i < n; i++) {
+                double gi = (reduction == Reduction.NONE ? gout[goo + i] : gout[goo] * scale) * 2 * (a[ao + i] - b[bo + i]);
+                if (Autograd.wants(input)) Autograd.grad(input)[Autograd.gradOffset(input) + i] += (float) gi;
+                if (Autograd.wants(target)) Autograd.grad(target)[Autograd.gradOffset(target) + i] -= (float) gi;
+            }
+        }, input, target);
+    }
+
+    private static Tensor reduce(float[] per, int[] shape, Reduction reduction) {
+        if (reduction == Reduction.NONE) return Tensor.of(per, shape);
+        double s = 0;
+        for (float v : per) s += v;
+        if (reduction == Reduction.MEAN) s /= per.length;
+        return Tensor.scalar((float) s);
+    }
+}

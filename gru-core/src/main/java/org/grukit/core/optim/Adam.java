@@ -1,0 +1,114 @@
+package org.grukit.core.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.grukit.core.ParameterArena;
+
+/**
+ * Adam, as torch.optim.Adam (L2 weight decay added to the gradient), or with {@code decoupled} as
+ * torch.optim.AdamW (weight decay applied to the parameters, scaled by lr).
+ */
+public final class Adam implements Optimizer {
+    /** Hyperparameters, validated; torch's defaults via {@link #adam} and {@link #adamW}. */
+    public record Config(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+        public Config {
+            if (!(lr >= 0)) throw new IllegalArgumentException("lr must be >= 0, got " + lr);
+            if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+            if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+            if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
+            if (!(weightDecay >= 0)) throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
+        }
+
+        /** torch.optim.Adam defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
+        public static Config adam(double lr) {
+            return new Config(lr, 0.9, 0.999, 1e-8, 0, false);
+        }
+
+        /** torch.optim.AdamW defaults: betas (0.9, 0.999), eps 1e-8, weight decay 0.01. */
+        public static Config adamW(double lr) {
+            return new Config(lr, 0.9, 0.999, 1e-8, 0.01, true);
+        }
+
+        public Config withWeightDecay(double wd) {
+            return new Config(lr, beta1, beta2, eps, wd, decoupled);
+        }
+
+        public Config withBetas(double b1, double b2) {
+            return new Config(lr, b1, b2, eps, weightDecay, decoupled);
+        }
+    }
+
+    private final ParameterArena arena;
+    private final Config config;
+    private final float[] m, v;
+    private double lr;
+    private long steps;
+
+    public Adam(ParameterArena arena, Config config) {
+        this.arena = arena;
+        this.config = config;
+        this.lr = config.lr();
+        m = new float[arena.size()];
+        v = new float[arena.size()];
+    }
+
+    @Override
+    public void step() {
+        steps++;
+        float[] p = arena.data(), g = arena.grad();
+        float b1 = (float) config.beta1(), b2 = (float) config.beta2();
+        double bc1 = 1 - Math.pow(config.beta1(), steps);
+        double bc2 = 1 - Math.pow(config.beta2(), steps);
+        float stepSize = (float) (lr / bc1);
+        float bc2Sqrt = (float) Math.sqrt(bc2);
+        float eps = (float) config.eps(), wd = (float) config.weightDecay();
+        float decay = config.decoupled() ? (float) (1 - lr * config.weightDecay()) : 1f;
+        boolean l2 = !config.decoupled() && wd != 0f;
+        for (int i = 0; i < p.length; i++) {
+            float gi = l2 ? g[i] + wd * p[i] : g[i];
+            if (config.decoupled()) p[i] *= decay;
+            m[i] += (gi - m[i]) * (1f - b1);
+            v[i] = b2 * v[i] + (1f - b2) * gi * gi;
+            float denom = (float) Math.sqrt(v[i]) / bc2Sqrt + eps;
+            p[i] -= stepSize * m[i] / denom;
+        }
+    }
+
+    @Override
+    public ParameterArena arena() {
+        return arena;
+    }
+
+    @Override
+    public double lr() {
+        return lr;
+    }
+
+    @Override
+    public void setLr(double lr) {
+        this.lr = lr;
+    }
+
+    @Override
+    public long steps() {
+        return steps;
+    }
+
+    @Override
+    public Map<String, float[]> state() {
+        Map<String, float[]> s = new LinkedHashMap<>();
+        s.put("step", new float[] {steps, (float) lr});
+        s.put("exp_avg", m.clone());
+        s.put("exp_avg_sq", v.clone());
+        return s;
+    }
+
+    @Override
+    public void loadState(Map<String, float[]> state) {
+        float[] st = OptimizerState.require(state, "step", 2);
+        System.arraycopy(OptimizerState.require(state, "exp_avg", m.length), 0, m, 0, m.length);
+        System.arraycopy(OptimizerState.require(state, "exp_avg_sq", v.length), 0, v, 0, v.length);
+        steps = (long) st[0];
+        lr = st[1];
+    }
+}

@@ -1,0 +1,103 @@
+package org.grukit.core.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.grukit.core.ParameterArena;
+
+/** Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay, as torch.optim.SGD. */
+public final class Sgd implements Optimizer {
+    /** Hyperparameters, validated. */
+    public record Config(double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+        public Config {
+            if (!(lr >= 0)) throw new IllegalArgumentException("lr must be >= 0, got " + lr);
+            if (!(momentum >= 0)) throw new IllegalArgumentException("momentum must be >= 0, got " + momentum);
+            if (!(weightDecay >= 0)) throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
+            if (nesterov && (momentum <= 0 || dampening != 0)) {
+                throw new IllegalArgumentException("Nesterov momentum requires momentum > 0 and dampening 0");
+            }
+        }
+
+        public static Config of(double lr) {
+            return new Config(lr, 0, 0, 0, false);
+        }
+
+        public Config withMomentum(double m) {
+            return new Config(lr, m, dampening, weightDecay, nesterov);
+        }
+
+        public Config withNesterov(boolean n) {
+            return new Config(lr, momentum, dampening, weightDecay, n);
+        }
+
+        public Config withWeightDecay(double wd) {
+            return new Config(lr, momentum, dampening, wd, nesterov);
+        }
+    }
+
+    private final ParameterArena arena;
+    private final Config config;
+    private double lr;
+    private float[] buf;
+    private long steps;
+
+    public Sgd(ParameterArena arena, Config config) {
+        this.arena = arena;
+        this.config = config;
+        this.lr = config.lr();
+    }
+
+    @Override
+    public void step() {
+        float[] p = arena.data(), g = arena.grad();
+        float wd = (float) config.weightDecay(), mom = (float) config.momentum();
+        float damp = (float) (1 - config.dampening()), rate = (float) lr;
+        boolean first = buf == null;
+        if (mom != 0f && first) buf = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            float d = g[i] + wd * p[i];
+            if (mom != 0f) {
+                buf[i] = first ? d : mom * buf[i] + damp * d;
+                d = config.nesterov() ? d + mom * buf[i] : buf[i];
+            }
+            p[i] -= rate * d;
+        }
+        steps++;
+    }
+
+    @Override
+    public ParameterArena arena() {
+        return arena;
+    }
+
+    @Override
+    public double lr() {
+        return lr;
+    }
+
+    @Override
+    public void setLr(double lr) {
+        this.lr = lr;
+    }
+
+    @Override
+    public long steps() {
+        return steps;
+    }
+
+    @Override
+    public Map<String, float[]> state() {
+        Map<String, float[]> s = new LinkedHashMap<>();
+        s.put("step", new float[] {steps, (float) lr});
+        if (buf != null) s.put("momentum_buffer", buf.clone());
+        return s;
+    }
+
+    @Override
+    public void loadState(Map<String, float[]> state) {
+        float[] st = OptimizerState.require(state, "step", 2);
+        steps = (long) st[0];
+        lr = st[1];
+        buf = state.containsKey("momentum_buffer")
+                ? OptimizerState.require(state, "momentum_buffer", arena.size()).clone() : null;
+    }
+}
