@@ -214,6 +214,27 @@ def main():
             t["final." + name + "." + k] = v.detach().clone()
     save("train_classifier", t)
 
+    # Learning-rate schedules: the lr after each scheduler step (index 0 is before any step).
+    def lrs(make, n, metrics=None):
+        opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+        sched = make(opt)
+        out = [opt.param_groups[0]["lr"]]
+        for i in range(n):
+            opt.step()
+            sched.step(metrics[i]) if metrics is not None else sched.step()
+            out.append(opt.param_groups[0]["lr"])
+        return torch.tensor(out, dtype=torch.float64)
+    S = torch.optim.lr_scheduler
+    metrics = [0.5, 0.6, 0.6, 0.59, 0.6, 0.61, 0.7, 0.69, 0.69, 0.69, 0.68, 0.7, 0.7, 0.7]
+    save("schedules", {
+        "step_lr": lrs(lambda o: S.StepLR(o, step_size=3, gamma=0.5), 12),
+        "cosine": lrs(lambda o: S.CosineAnnealingLR(o, T_max=10, eta_min=0.001), 10),
+        "linear": lrs(lambda o: S.LinearLR(o, start_factor=0.1, total_iters=5), 8),
+        "plateau_metrics": torch.tensor(metrics),
+        "plateau": lrs(lambda o: S.ReduceLROnPlateau(o, mode="max", factor=0.5, patience=2, cooldown=1),
+                       len(metrics), metrics),
+    })
+
 
 if __name__ == "__main__":
     sys.exit(main())
