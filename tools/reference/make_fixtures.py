@@ -37,6 +37,24 @@ def save(name, tensors, meta=None):
     print("wrote", name, len(tensors), "tensors")
 
 
+def trained_gru():
+    """A 2-layer bidirectional GRU trained a few Adam steps, saved as a PyTorch user would save its state_dict."""
+    gru = torch.nn.GRU(4, 6, num_layers=2, bidirectional=True, batch_first=True)
+    opt = torch.optim.Adam(gru.parameters(), lr=0.05)
+    x = torch.randn(5, 9, 4)
+    target = torch.randn(5, 9, 12)
+    for _ in range(10):
+        opt.zero_grad()
+        out, _ = gru(x)
+        F.mse_loss(out, target).backward()
+        opt.step()
+    save("pytorch_gru", dict(gru.state_dict()), {"format": "pt"})
+    xt = torch.randn(3, 7, 4)
+    with torch.no_grad():
+        out, hn = gru(xt)
+    save("pytorch_gru_io", {"x": xt, "output": out, "h_n": hn})
+
+
 def grads_of(named, prefix="grad."):
     return {prefix + k: (v.grad if v.grad is not None else torch.zeros_like(v)) for k, v in named.items()}
 
@@ -213,6 +231,7 @@ def main():
         for k, v in model.state_dict().items():
             t["final." + name + "." + k] = v.detach().clone()
     save("train_classifier", t)
+    trained_gru()
 
     # Learning-rate schedules: the lr after each scheduler step (index 0 is before any step).
     def lrs(make, n, metrics=None):

@@ -14,7 +14,7 @@ import org.grukit.core.Tensor;
  * <p>Variable-length batches need no sorting: pass each sequence's length; outputs past it are zero,
  * h_n holds each sequence's state at its last valid step, and the reverse direction starts there.
  */
-public final class Gru extends Module {
+public final class Gru extends Module implements org.grukit.core.io.SavableModel {
     /** output [T, B, D*H] (or [B, T, D*H] when batch-first); hN [L*D, B, H]. */
     public record Output(Tensor output, Tensor hN) {}
 
@@ -48,6 +48,16 @@ public final class Gru extends Module {
     }
 
     public GruConfig config() {
+        return config;
+    }
+
+    @Override
+    public String modelType() {
+        return "gru";
+    }
+
+    @Override
+    public Object modelConfig() {
         return config;
     }
 
