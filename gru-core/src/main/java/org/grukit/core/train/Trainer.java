@@ -1,0 +1,215 @@
+package org.grukit.core.train;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.grukit.core.GradMode;
+import org.grukit.core.ParameterArena;
+import org.grukit.core.Rng;
+import org.grukit.core.Tensor;
+import org.grukit.core.io.ModelBundle;
+import org.grukit.core.io.SavableModel;
+import org.grukit.core.nn.Module;
+import org.grukit.core.optim.LrScheduler;
+import org.grukit.core.optim.Optimizer;
+
+/**
+ * The training loop every task shares: mini-batches in a seeded order, gradient clipping, a learning-rate
+ * schedule, evaluation after each epoch, the best epoch's weights kept (and restored at the end), early
+ * stopping, checkpoints after each epoch that a later run resumes from, a progress bar, and a summary.
+ */
+public final class Trainer {
+    /** One epoch's outcome. */
+    public record EpochResult(int epoch, double trainLoss, Map<String, Double> metrics, double lr, double seconds,
+                              double examplesPerSecond, boolean best) {}
+
+    /** The whole run; {@code best} is the monitored metric at {@code bestEpoch} (1-based). */
+    public record Summary(int epochsRun, int bestEpoch, String monitor, double best, boolean stoppedEarly,
+                          boolean resumed, double seconds, List<EpochResult> history) {}
+
+    private final TrainerConfig config;
+    private Consumer<EpochResult> onEpoch = r -> {};
+    private ModelBundle.Provenance provenance = ModelBundle.Provenance.none();
+
+    public Trainer(TrainerConfig config) {
+        this.config = config;
+    }
+
+    /** Called after every epoch (after evaluation and checkpointing). */
+    public Trainer onEpoch(Consumer<EpochResult> listener) {
+        this.onEpoch = listener;
+        return this;
+    }
+
+    /** Recorded in the best model's bundle. */
+    public Trainer provenance(ModelBundle.Provenance p) {
+        this.provenance = p;
+        return this;
+    }
+
+    public Summary fit(TrainingTask task, Optimizer optimizer, LrScheduler scheduler) {
+        Module model = task.model();
+        ParameterArena arena = model.arena();
+        if (optimizer.arena() != arena) {
+            throw new IllegalArgumentException("the optimiser was built on another parameter arena than the model's;"
+                    + " build it with model.arena()");
+        }
+        List<EpochResult> history = new ArrayList<>();
+        int startEpoch = 0, bestEpoch = 0, badEpochs = 0;
+        double best = task.maximize() ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        double priorSeconds = 0;
+        boolean resumed = false;
+        float[] bestWeights = null;
+
+        Path lastDir = config.checkpointDir() == null ? null : config.checkpointDir().resolve("last");
+        Path bestDir = config.checkpointDir() == null ? null : config.checkpointDir().resolve("best");
+        if (config.resume() && Checkpoints.find(lastDir) != null) {
+            try {
+                JsonNode st = Checkpoints.load(Checkpoints.find(lastDir), model, optimizer);
+                startEpoch = st.get("completedEpochs").asInt();
+                bestEpoch = st.get("bestEpoch").asInt();
+                best = st.get("best").asDouble();
+                badEpochs = st.get("badEpochs").asInt();
+                priorSeconds = st.get("seconds").asDouble();
+                history.addAll(JsonLines.mapper().convertValue(st.get("history"), new TypeReference<List<EpochResult>>() {}));
+                if (scheduler != null && st.has("scheduler")) {
+                    scheduler.loadState(JsonLines.mapper().convertValue(st.get("scheduler"),
+                            new TypeReference<Map<String, Double>>() {}));
+                }
+                resumed = true;
+                if (config.progress()) System.err.println("resuming after epoch " + startEpoch + " from " + lastDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot resume from " + lastDir + ": " + e.getMessage(), e);
+            }
+        }
+
+        long start = System.nanoTime();
+        boolean stoppedEarly = false;
+        for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+            if (config.patience() > 0 && badEpochs >= config.patience()) {
+                stoppedEarly = true;
+                break;
+            }
+            long epochStart = System.nanoTime();
+            model.train(true);
+            Rng rng = new Rng(config.seed() * 0x9E3779B97F4A7C15L + epoch);
+            List<int[]> batches = task.trainBatches(rng);
+            String label = String.format("epoch %d/%d", epoch + 1, config.epochs());
+            ProgressBar bar = config.progress() ? ProgressBar.onStderr(label, task.trainSize()) : null;
+            double lossSum = 0;
+            long seen = 0;
+            for (int b = 0; b < batches.size(); b++) {
+                int[] batch = batches.get(b);
+                optimizer.zeroGrad();
+                Tensor loss = task.loss(batch);
+                float value = loss.item();
+                if (!Float.isFinite(value)) {
+                    throw new IllegalStateException("loss became " + value + " at epoch " + (epoch + 1) + ", batch " + (b + 1)
+                            + " (last mean loss " + (seen == 0 ? "n/a" : String.format("%.5f", lossSum / seen))
+                            + "); lower the learning rate or clip gradients (clipNorm)");
+                }
+                loss.backward();
+                if (config.clipNorm() > 0) arena.clipGradNorm(config.clipNorm());
+                optimizer.step();
+                if (scheduler != null && scheduler.interval() == LrScheduler.Interval.STEP) scheduler.step(optimizer, Double.NaN);
+                lossSum += (double) value * batch.length;
+                seen += batch.length;
+                if (bar != null) {
+                    bar.update(seen, String.format("loss %.4f  %.0f ex/s", lossSum / seen, seen / bar.elapsedSeconds()));
+                }
+            }
+            double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+            double trainLoss = seen == 0 ? Double.NaN : lossSum / seen;
+            if (bar != null) bar.finish(String.format("loss %.4f  %.0f ex/s", trainLoss, seen / trainSeconds));
+
+            model.train(false);
+            Map<String, Double> metrics;
+            try (GradMode g = GradMode.noGrad()) {
+                metrics = new LinkedHashMap<>(task.evaluate());
+            }
+            model.train(true);
+            Double monitored = metrics.get(task.monitor());
+            if (monitored == null) {
+                throw new IllegalStateException("evaluate() returned no '" + task.monitor() + "'; it returned " + metrics.keySet());
+            }
+            boolean improved = task.maximize() ? monitored > best : monitored < best;
+            if (improved) {
+                best = monitored;
+                bestEpoch = epoch + 1;
+                badEpochs = 0;
+                bestWeights = arena.data().clone();
+                saveBest(bestDir, model);
+            } else {
+                badEpochs++;
+            }
+            if (scheduler != null && scheduler.interval() == LrScheduler.Interval.EPOCH) scheduler.step(optimizer, monitored);
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            EpochResult r = new EpochResult(epoch + 1, trainLoss, metrics, optimizer.lr(), seconds, seen / trainSeconds, improved);
+            history.add(r);
+            if (lastDir != null) {
+                ObjectNode st = JsonLines.mapper().createObjectNode();
+                st.put("completedEpochs", epoch + 1);
+                st.put("bestEpoch", bestEpoch);
+                st.put("best", best);
+                st.put("badEpochs", badEpochs);
+                st.put("seconds", priorSeconds + (System.nanoTime() - start) / 1e9);
+                st.set("history", JsonLines.mapper().valueToTree(history));
+                if (scheduler != null) st.set("scheduler", JsonLines.mapper().valueToTree(scheduler.state()));
+                try {
+                    Checkpoints.save(lastDir, model, optimizer, st);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write checkpoint " + lastDir + ": " + e.getMessage(), e);
+                }
+            }
+            if (config.progress()) System.err.println(describe(r, task.monitor()));
+            onEpoch.accept(r);
+        }
+        if (bestWeights != null) {
+            System.arraycopy(bestWeights, 0, arena.data(), 0, bestWeights.length);
+        } else if (bestDir != null && bestEpoch > 0 && java.nio.file.Files.exists(bestDir.resolve(ModelBundle.WEIGHTS))) {
+            // Resumed after the best epoch: its weights are on disk, not in memory.
+            try {
+                model.loadStateDict(org.grukit.core.io.SafeTensors.load(bestDir.resolve(ModelBundle.WEIGHTS)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        model.train(false);
+        double seconds = priorSeconds + (System.nanoTime() - start) / 1e9;
+        return new Summary(history.size(), bestEpoch, task.monitor(), best, stoppedEarly, resumed, seconds, history);
+    }
+
+    private void saveBest(Path bestDir, Module model) {
+        if (bestDir == null) return;
+        try {
+            if (model instanceof SavableModel) {
+                saveBundle(bestDir, model);
+            } else {
+                org.grukit.core.io.SafeTensors.write(bestDir.resolve(ModelBundle.WEIGHTS), model.stateDict(), null);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the best model to " + bestDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <M extends Module & SavableModel> void saveBundle(Path dir, Module model) throws IOException {
+        ModelBundle.save(dir, (M) model, provenance);
+    }
+
+    static String describe(EpochResult r, String monitor) {
+        StringBuilder sb = new StringBuilder(String.format("epoch %d  train_loss %.4f", r.epoch(), r.trainLoss()));
+        r.metrics().forEach((k, v) -> sb.append(String.format("  %s %.4f", k, v)));
+        sb.append(String.format("  lr %.3g  %.1fs  %.0f ex/s", r.lr(), r.seconds(), r.examplesPerSecond()));
+        if (r.best()) sb.append("  (best ").append(monitor).append(')');
+        return sb.toString();
+    }
+}

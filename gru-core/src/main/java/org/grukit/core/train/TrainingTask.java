@@ -1,0 +1,30 @@
+package org.grukit.core.train;
+
+import java.util.List;
+import java.util.Map;
+import org.grukit.core.Rng;
+import org.grukit.core.Tensor;
+import org.grukit.core.nn.Module;
+
+/** What the {@link Trainer} needs from a task: the model, batches, a loss per batch and an evaluation. */
+public interface TrainingTask {
+    Module model();
+
+    /** The number of training examples (for progress and throughput). */
+    int trainSize();
+
+    /** This epoch's batches as example indices (shuffled or bucketed with {@code rng}). */
+    List<int[]> trainBatches(Rng rng);
+
+    /** The loss of one batch, computed in training mode with grad enabled. */
+    Tensor loss(int[] batch);
+
+    /** Metrics on held-out data, computed in eval mode with grad disabled; must include {@link #monitor()}. */
+    Map<String, Double> evaluate();
+
+    /** The metric that picks the best epoch, e.g. "dev_accuracy". */
+    String monitor();
+
+    /** True when a larger monitored value is better (accuracy), false for a loss. */
+    boolean maximize();
+}
