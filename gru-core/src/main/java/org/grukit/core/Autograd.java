@@ -2,7 +2,6 @@ package org.grukit.core;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 
@@ -78,18 +77,17 @@ public final class Autograd {
             Node node = order.get(i);
             if (node.backward == null) {
                 throw new IllegalStateException("the graph through " + node.name + " was already released by an"
-                        + " earlier backward(); recompute the forward pass");
+                        + " earlier backward(); recompute the forward pass (grukit, like PyTorch, frees it)");
             }
             node.backward.run();
         }
-        // Release the graph: activations held by the closures become collectable, and intermediate
-        // gradients are dropped (PyTorch keeps .grad only on leaves).
+        // Release the graph: activations held by the closures and inputs become collectable, and
+        // intermediate gradients are dropped (PyTorch keeps .grad only on leaves). The emptied nodes stay
+        // as creators, so a later backward through them fails instead of treating them as leaves.
         for (Node node : order) {
             node.backward = null;
-            for (Tensor out : node.outputs) {
-                out.creator = null;
-                out.grad = null;
-            }
+            node.inputs = new Tensor[0];
+            for (Tensor out : node.outputs) out.grad = null;
             node.outputs = new Tensor[0];
         }
     }
@@ -119,12 +117,5 @@ public final class Autograd {
             }
         }
         return order;
-    }
-
-    /** Names of the ops on the path back from {@code t}, for debugging. */
-    static String describe(Tensor t) {
-        if (t.creator == null) return "leaf";
-        return t.creator.name + Arrays.toString(Arrays.stream(t.creator.inputs)
-                .map(x -> x == null ? "null" : describe(x)).toArray());
     }
 }

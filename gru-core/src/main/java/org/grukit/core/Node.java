@@ -13,7 +13,7 @@ public final class Node {
     }
 
     final String name;
-    final Tensor[] inputs;
+    Tensor[] inputs;
     Tensor[] outputs;
     Backward backward;
 

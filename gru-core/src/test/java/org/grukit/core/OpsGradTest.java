@@ -100,4 +100,19 @@ class OpsGradTest {
         assertPasses("dropout", check(x -> Ops.dropout(x[0], 0.3f, new Rng(5)), leaf(4, 5)));
         assertPasses("layer_norm", check(x -> Ops.layerNorm(x[0], x[1], x[2], 1e-5f), leaf(3, 6), leaf(6), leaf(6)));
     }
+
+    @Test
+    void losses() {
+        int[] targets = {2, 0, -100, 1};
+        org.grukit.core.nn.Losses.CrossEntropyOptions opt = org.grukit.core.nn.Losses.CrossEntropyOptions.defaults()
+                .withWeight(new float[] {0.5f, 2f, 1f}).withLabelSmoothing(0.2f);
+        assertPasses("cross_entropy", check(x -> org.grukit.core.nn.Losses.crossEntropy(x[0], targets, opt), leaf(4, 3)));
+        assertPasses("cross_entropy none", check(x -> org.grukit.core.nn.Losses.crossEntropy(x[0], targets,
+                opt.withReduction(org.grukit.core.nn.Reduction.NONE)), leaf(4, 3)));
+        Tensor y = Tensor.of(new float[] {1, 0, 1, 0, 0, 1}, 2, 3);
+        assertPasses("bce_with_logits", check(x -> org.grukit.core.nn.Losses.bceWithLogits(x[0], y,
+                Tensor.of(new float[] {1f, 2f, 0.5f}, 3), org.grukit.core.nn.Reduction.MEAN), leaf(2, 3)));
+        assertPasses("mse", check(x -> org.grukit.core.nn.Losses.mse(x[0], x[1], org.grukit.core.nn.Reduction.SUM),
+                leaf(2, 3), leaf(2, 3)));
+    }
 }

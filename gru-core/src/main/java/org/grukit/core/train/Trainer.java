@@ -79,6 +79,7 @@ public final class Trainer {
                 best = st.get("best").asDouble();
                 badEpochs = st.get("badEpochs").asInt();
                 priorSeconds = st.get("seconds").asDouble();
+                optimizer.setLr(st.get("lr").asDouble()); // exact: the optimiser's own state keeps it as float32
                 history.addAll(JsonLines.mapper().convertValue(st.get("history"), new TypeReference<List<EpochResult>>() {}));
                 if (scheduler != null && st.has("scheduler")) {
                     scheduler.loadState(JsonLines.mapper().convertValue(st.get("scheduler"),
@@ -161,6 +162,7 @@ public final class Trainer {
                 st.put("best", best);
                 st.put("badEpochs", badEpochs);
                 st.put("seconds", priorSeconds + (System.nanoTime() - start) / 1e9);
+                st.put("lr", optimizer.lr());
                 st.set("history", JsonLines.mapper().valueToTree(history));
                 if (scheduler != null) st.set("scheduler", JsonLines.mapper().valueToTree(scheduler.state()));
                 try {
