@@ -8,7 +8,7 @@ import org.grukit.core.ParameterArena;
  * Adam, as torch.optim.Adam (L2 weight decay added to the gradient), or with {@code decoupled} as
  * torch.optim.AdamW (weight decay applied to the parameters, scaled by lr).
  */
-public final class Adam implements Optimizer {
+public final class Adam extends ArenaOptimizer {
     /** Hyperparameters, validated; torch's defaults via {@link #adam} and {@link #adamW}. */
     public record Config(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
         public Config {
@@ -38,16 +38,12 @@ public final class Adam implements Optimizer {
         }
     }
 
-    private final ParameterArena arena;
     private final Config config;
     private final float[] m, v;
-    private double lr;
-    private long steps;
 
     public Adam(ParameterArena arena, Config config) {
-        this.arena = arena;
+        super(arena, config.lr());
         this.config = config;
-        this.lr = config.lr();
         m = new float[arena.size()];
         v = new float[arena.size()];
     }
@@ -75,40 +71,16 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public ParameterArena arena() {
-        return arena;
+    protected Map<String, float[]> buffers() {
+        Map<String, float[]> b = new LinkedHashMap<>();
+        b.put("exp_avg", m);
+        b.put("exp_avg_sq", v);
+        return b;
     }
 
     @Override
-    public double lr() {
-        return lr;
-    }
-
-    @Override
-    public void setLr(double lr) {
-        this.lr = lr;
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public Map<String, float[]> state() {
-        Map<String, float[]> s = new LinkedHashMap<>();
-        s.put("step", new float[] {steps, (float) lr});
-        s.put("exp_avg", m.clone());
-        s.put("exp_avg_sq", v.clone());
-        return s;
-    }
-
-    @Override
-    public void loadState(Map<String, float[]> state) {
-        float[] st = OptimizerState.require(state, "step", 2);
+    protected void loadBuffers(Map<String, float[]> state) {
         System.arraycopy(OptimizerState.require(state, "exp_avg", m.length), 0, m, 0, m.length);
         System.arraycopy(OptimizerState.require(state, "exp_avg_sq", v.length), 0, v, 0, v.length);
-        steps = (long) st[0];
-        lr = st[1];
     }
 }

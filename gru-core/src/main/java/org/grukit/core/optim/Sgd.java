@@ -1,11 +1,10 @@
 package org.grukit.core.optim;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.grukit.core.ParameterArena;
 
 /** Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay, as torch.optim.SGD. */
-public final class Sgd implements Optimizer {
+public final class Sgd extends ArenaOptimizer {
     /** Hyperparameters, validated. */
     public record Config(double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
         public Config {
@@ -34,16 +33,12 @@ public final class Sgd implements Optimizer {
         }
     }
 
-    private final ParameterArena arena;
     private final Config config;
-    private double lr;
     private float[] buf;
-    private long steps;
 
     public Sgd(ParameterArena arena, Config config) {
-        this.arena = arena;
+        super(arena, config.lr());
         this.config = config;
-        this.lr = config.lr();
     }
 
     @Override
@@ -65,38 +60,12 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public ParameterArena arena() {
-        return arena;
+    protected Map<String, float[]> buffers() {
+        return buf == null ? Map.of() : Map.of("momentum_buffer", buf);
     }
 
     @Override
-    public double lr() {
-        return lr;
-    }
-
-    @Override
-    public void setLr(double lr) {
-        this.lr = lr;
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public Map<String, float[]> state() {
-        Map<String, float[]> s = new LinkedHashMap<>();
-        s.put("step", new float[] {steps, (float) lr});
-        if (buf != null) s.put("momentum_buffer", buf.clone());
-        return s;
-    }
-
-    @Override
-    public void loadState(Map<String, float[]> state) {
-        float[] st = OptimizerState.require(state, "step", 2);
-        steps = (long) st[0];
-        lr = st[1];
+    protected void loadBuffers(Map<String, float[]> state) {
         buf = state.containsKey("momentum_buffer")
                 ? OptimizerState.require(state, "momentum_buffer", arena.size()).clone() : null;
     }
