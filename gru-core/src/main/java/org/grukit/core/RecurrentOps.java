@@ -1,13 +1,17 @@
 package org.grukit.core;
 
 import org.grukit.core.kernel.Gemm;
+import org.grukit.core.kernel.GruGates;
 import org.grukit.core.kernel.GruKernels;
+import org.grukit.core.kernel.Parallel;
 import org.grukit.core.kernel.Reductions;
 
 /**
  * Fused recurrent ops: a whole GRU layer (one direction) over a sequence is one autograd node with a
  * hand-written backward through time. The input projection for all steps is one GEMM before the loop,
- * and the weight gradients are one GEMM each after it; inside the loop there is no allocation.
+ * and the weight gradients are one GEMM each after it; the recurrent weights are packed once per call.
+ * Sequences are independent, so each thread runs every time step for its own block of the batch, with no
+ * synchronisation between steps and no allocation inside the loop.
  */
 public final class RecurrentOps {
     private RecurrentOps() {}
@@ -47,60 +51,61 @@ public final class RecurrentOps {
         if (lengths != null) checkLengths(lengths, batch, steps);
 
         final boolean train = Autograd.needsGrad(x, h0, wIh, wHh, bIh, bHh);
-        final int bh = batch * hidden;
+        final int bh = batch * hidden, g4 = 4 * hidden;
+        final GruGates gates = GruKernels.GATES;
 
-        // gi [T*B, 3H] = x W_ih^T + b_ih, all steps at once.
+        // gi [T*B, 3H] = x W_ih^T + b_ih for all steps in one (threaded) GEMM.
         final float[] gi = new float[steps * batch * g3];
         if (bIh != null) fillRows(gi, bIh, steps * batch, g3);
         Gemm.gemm(gi, 0, g3, x.data, x.offset, in, false, wIh.data, wIh.offset, in, true, steps * batch, g3, in);
 
-        // W_hh^T [H, 3H], once per call, so each step's product streams contiguous rows.
-        final float[] whhT = new float[hidden * g3];
-        Gemm.transpose(whhT, 0, g3, wHh.data, wHh.offset, hidden, g3, hidden);
+        // W_hh^T packed once for every step (the r|z and n blocks apart for the reset-before form).
+        final Gemm.Packed whhT = resetAfter ? Gemm.pack(wHh.data, wHh.offset, hidden, true, hidden, g3)
+                : Gemm.pack(wHh.data, wHh.offset, hidden, true, hidden, 2 * hidden);
+        final Gemm.Packed whnT = resetAfter ? null
+                : Gemm.pack(wHh.data, wHh.offset + 2 * hidden * hidden, hidden, true, hidden, hidden);
 
         // hs: states by processing step s; block s is the state before step s. Training keeps all T + 1
         // for backward; inference ping-pongs between two blocks.
         final float[] hs = new float[(train ? steps + 1 : 2) * bh];
         if (h0 != null) System.arraycopy(h0.data, h0.offset, hs, 0, bh);
-        final float[] saved = train ? new float[steps * batch * 4 * hidden] : null; // [T, B, 4H]
-        final float[] gh = new float[batch * g3]; // [B, 3H]
-        final float[] rh = resetAfter ? null : new float[bh];
-        final float[] ghn = resetAfter ? null : new float[bh];
+        final float[] saved = train ? new float[steps * batch * g4] : null; // [T, B, 4H]
         final float[] out = new float[steps * bh]; // [T, B, H]
 
-        int last = 0;
-        for (int s = 0; s < steps; s++) {
-            int t = reverse ? steps - 1 - s : s;
-            int prev = train ? s * bh : (s & 1) * bh;
-            int next = train ? (s + 1) * bh : ((s + 1) & 1) * bh;
-            int sOff = train ? s * batch * 4 * hidden : 0;
-            fillRowsOrZero(gh, bHh, 0, batch, g3, g3);
-            if (resetAfter) {
-                Gemm.gemm(gh, 0, g3, hs, prev, hidden, false, whhT, 0, g3, false, batch, g3, hidden);
-                GruKernels.forwardResetAfter(hs, next, saved, sOff, gi, t * batch * g3, gh, 0, hs, prev,
-                        lengths, t, batch, hidden);
-            } else {
-                Gemm.gemm(gh, 0, g3, hs, prev, hidden, false, whhT, 0, g3, false, batch, 2 * hidden, hidden);
-                GruKernels.forwardResetBeforeGates(rh, 0, saved, sOff, gi, t * batch * g3, gh, 0, hs, prev,
-                        lengths, t, batch, hidden);
-                fillRowsOrZero(ghn, bHh, 2 * hidden, batch, hidden, hidden);
-                Gemm.gemm(ghn, 0, hidden, rh, 0, hidden, false, whhT, 2 * hidden, g3, false, batch, hidden, hidden);
-                GruKernels.forwardResetBeforeFinish(hs, next, saved, sOff, gi, t * batch * g3, gh, 0, ghn, 0,
-                        hs, prev, lengths, t, batch, hidden);
-            }
-            for (int b = 0; b < batch; b++) {
-                if (lengths == null || t < lengths[b]) {
-                    System.arraycopy(hs, next + b * hidden, out, (t * batch + b) * hidden, hidden);
+        // Sequences are independent: each block of rows runs all its steps on one thread, no barrier per step.
+        final int parts = parts(batch, (long) steps * batch * g3 * hidden);
+        Parallel.forEach(parts, part -> {
+            int b0 = Parallel.start(batch, parts, part), rows = Parallel.start(batch, parts, part + 1) - b0;
+            float[] gh = new float[rows * g3]; // [rows, 3H]
+            float[] rh = resetAfter ? null : new float[rows * hidden];
+            float[] ghn = resetAfter ? null : new float[rows * hidden];
+            for (int s = 0; s < steps; s++) {
+                int t = reverse ? steps - 1 - s : s;
+                int prev = (train ? s * bh : (s & 1) * bh) + b0 * hidden;
+                int next = (train ? (s + 1) * bh : ((s + 1) & 1) * bh) + b0 * hidden;
+                int sOff = (s * batch + b0) * g4, giOff = (t * batch + b0) * g3;
+                fillRowsOrZero(gh, bHh, 0, rows, g3, g3);
+                if (resetAfter) {
+                    Gemm.gemmSerial(gh, 0, g3, hs, prev, hidden, false, whhT, rows);
+                    gates.forwardResetAfter(hs, next, saved, sOff, gi, giOff, gh, 0, hs, prev, lengths, b0, t, rows, hidden);
+                } else {
+                    Gemm.gemmSerial(gh, 0, g3, hs, prev, hidden, false, whhT, rows);
+                    gates.forwardResetBeforeGates(rh, 0, saved, sOff, gi, giOff, gh, 0, hs, prev, lengths, b0, t, rows,
+                            hidden);
+                    fillRowsOrZero(ghn, bHh, 2 * hidden, rows, hidden, hidden);
+                    Gemm.gemmSerial(ghn, 0, hidden, rh, 0, hidden, false, whnT, rows);
+                    gates.forwardResetBeforeFinish(hs, next, saved, sOff, gi, giOff, gh, 0, ghn, 0, hs, prev, lengths, b0,
+                            t, rows, hidden);
+                }
+                for (int b = 0; b < rows; b++) {
+                    if (lengths == null || t < lengths[b0 + b]) {
+                        System.arraycopy(hs, next + b * hidden, out, (t * batch + b0 + b) * hidden, hidden);
+                    }
                 }
             }
-            last = next;
-        }
-        float[] hn = new float[bh];
-        if (steps == 0) {
-            System.arraycopy(hs, 0, hn, 0, bh);
-        } else {
-            System.arraycopy(hs, last, hn, 0, bh);
-        }
+        });
+        int last = train ? steps * bh : (steps & 1) * bh;
+        float[] hn = java.util.Arrays.copyOfRange(hs, last, last + bh);
         Tensor output = Tensor.of(out, steps, batch, hidden);
         Tensor hN = Tensor.of(hn, batch, hidden);
         if (!train) return new GruResult(output, hN);
@@ -109,47 +114,56 @@ public final class RecurrentOps {
                 new Tensor[] {output, hN}, () -> {
                     float[] dOut = output.grad;
                     float[] dHn = hN.grad;
-                    float[] dh = new float[bh];
-                    float[] dhPrev = new float[bh];
-                    if (dHn != null) System.arraycopy(dHn, hN.gradOffset, dh, 0, bh);
                     float[] dgi = new float[steps * batch * g3]; // by time t, like gi
                     float[] dgh = new float[steps * batch * g3]; // by step s, like hs
-                    float[] drh = resetAfter ? null : new float[bh];
-                    for (int s = steps - 1; s >= 0; s--) {
-                        int t = reverse ? steps - 1 - s : s;
-                        if (dOut != null) {
-                            int o = output.gradOffset + t * bh;
-                            for (int b = 0; b < batch; b++) {
-                                if (lengths != null && t >= lengths[b]) continue;
-                                for (int j = 0; j < hidden; j++) dh[b * hidden + j] += dOut[o + b * hidden + j];
+                    float[] dh0 = Autograd.wants(h0) ? new float[bh] : null;
+                    // W_hh packed untransposed: dh_prev += dgh W_hh (r|z rows and n rows apart for reset-before).
+                    Gemm.Packed whh = resetAfter ? Gemm.pack(wHh.data, wHh.offset, hidden, false, g3, hidden)
+                            : Gemm.pack(wHh.data, wHh.offset, hidden, false, 2 * hidden, hidden);
+                    Gemm.Packed whn = resetAfter ? null
+                            : Gemm.pack(wHh.data, wHh.offset + 2 * hidden * hidden, hidden, false, hidden, hidden);
+                    Parallel.forEach(parts, part -> {
+                        int b0 = Parallel.start(batch, parts, part), rows = Parallel.start(batch, parts, part + 1) - b0;
+                        int rh = rows * hidden;
+                        float[] dh = new float[rh];
+                        float[] dhPrev = new float[rh];
+                        float[] drh = resetAfter ? null : new float[rh];
+                        if (dHn != null) System.arraycopy(dHn, hN.gradOffset + b0 * hidden, dh, 0, rh);
+                        for (int s = steps - 1; s >= 0; s--) {
+                            int t = reverse ? steps - 1 - s : s;
+                            if (dOut != null) {
+                                int o = output.gradOffset + (t * batch + b0) * hidden;
+                                for (int b = 0; b < rows; b++) {
+                                    if (lengths != null && t >= lengths[b0 + b]) continue;
+                                    for (int j = 0; j < hidden; j++) dh[b * hidden + j] += dOut[o + b * hidden + j];
+                                }
                             }
+                            int sOff = (s * batch + b0) * g4, giOff = (t * batch + b0) * g3, ghOff = (s * batch + b0) * g3;
+                            int hp = s * bh + b0 * hidden;
+                            if (resetAfter) {
+                                gates.backwardResetAfter(dgi, giOff, dgh, ghOff, dhPrev, 0, dh, 0, saved, sOff, hs, hp,
+                                        lengths, b0, t, rows, hidden);
+                                Gemm.gemmSerial(dhPrev, 0, hidden, dgh, ghOff, g3, false, whh, rows);
+                            } else {
+                                gates.backwardResetBeforeUpdate(dgi, giOff, dgh, ghOff, dhPrev, 0, dh, 0, saved, sOff,
+                                        hs, hp, lengths, b0, t, rows, hidden);
+                                java.util.Arrays.fill(drh, 0f);
+                                Gemm.gemmSerial(drh, 0, hidden, dgh, ghOff + 2 * hidden, g3, false, whn, rows);
+                                gates.backwardResetBeforeReset(dgi, giOff, dgh, ghOff, dhPrev, 0, drh, 0, saved, sOff,
+                                        hs, hp, lengths, b0, t, rows, hidden);
+                                Gemm.gemmSerial(dhPrev, 0, hidden, dgh, ghOff, g3, false, whh, rows);
+                            }
+                            float[] swap = dh;
+                            dh = dhPrev;
+                            dhPrev = swap;
                         }
-                        int sOff = s * batch * 4 * hidden, giOff = t * batch * g3, ghOff = s * batch * g3;
-                        if (resetAfter) {
-                            GruKernels.backwardResetAfter(dgi, giOff, dgh, ghOff, dhPrev, 0, dh, 0, saved, sOff,
-                                    hs, s * bh, lengths, t, batch, hidden);
-                            Gemm.gemm(dhPrev, 0, hidden, dgh, ghOff, g3, false, wHh.data, wHh.offset, hidden, false,
-                                    batch, hidden, g3);
-                        } else {
-                            GruKernels.backwardResetBeforeUpdate(dgi, giOff, dgh, ghOff, dhPrev, 0, dh, 0, saved,
-                                    sOff, hs, s * bh, lengths, t, batch, hidden);
-                            java.util.Arrays.fill(drh, 0f);
-                            Gemm.gemm(drh, 0, hidden, dgh, ghOff + 2 * hidden, g3, false,
-                                    wHh.data, wHh.offset + 2 * hidden * hidden, hidden, false, batch, hidden, hidden);
-                            GruKernels.backwardResetBeforeReset(dgi, giOff, dgh, ghOff, dhPrev, 0, drh, 0, saved,
-                                    sOff, hs, s * bh, lengths, t, batch, hidden);
-                            Gemm.gemm(dhPrev, 0, hidden, dgh, ghOff, g3, false, wHh.data, wHh.offset, hidden, false,
-                                    batch, hidden, 2 * hidden);
-                        }
-                        float[] swap = dh;
-                        dh = dhPrev;
-                        dhPrev = swap;
-                    }
+                        if (dh0 != null) System.arraycopy(dh, 0, dh0, b0 * hidden, rh);
+                    });
                     int rows = steps * batch;
-                    if (Autograd.wants(h0)) {
+                    if (dh0 != null) {
                         float[] g = Autograd.grad(h0);
                         int go = Autograd.gradOffset(h0);
-                        for (int i = 0; i < bh; i++) g[go + i] += dh[i];
+                        for (int i = 0; i < bh; i++) g[go + i] += dh0[i];
                     }
                     if (Autograd.wants(x)) {
                         Gemm.gemm(Autograd.grad(x), Autograd.gradOffset(x), in, dgi, 0, g3, false,
@@ -169,12 +183,19 @@ public final class RecurrentOps {
                             // r|z rows see h; n rows see r*h, saved in the fourth quarter of each row.
                             Gemm.gemm(g, go, hidden, dgh, 0, g3, true, hs, 0, hidden, false, 2 * hidden, hidden, rows);
                             Gemm.gemm(g, go + 2 * hidden * hidden, hidden, dgh, 2 * hidden, g3, true,
-                                    saved, 3 * hidden, 4 * hidden, false, hidden, hidden, rows);
+                                    saved, 3 * hidden, g4, false, hidden, hidden, rows);
                         }
                     }
                     if (Autograd.wants(bHh)) Reductions.sumRows(Autograd.grad(bHh), Autograd.gradOffset(bHh), dgh, 0, rows, g3);
                 });
         return new GruResult(output, hN);
+    }
+
+    /** How many row blocks to run the recurrence in: one per thread, when the work is worth a fork. */
+    private static int parts(int batch, long macs) {
+        int threads = Parallel.threads();
+        if (threads == 1 || batch < 2 || macs < (1L << 18)) return 1;
+        return Math.min(threads, batch);
     }
 
     /**

@@ -1,49 +1,110 @@
 package org.grukit.core.kernel;
 
 /**
- * Single-precision matrix multiply, accumulating: {@code C[m,n] += op(A)[m,k] * op(B)[k,n]} where
- * op(X) is X or its transpose. Row-major with leading dimensions, like BLAS sgemm with alpha = beta = 1
- * (the caller zeroes C when it wants a plain product).
+ * Single-precision matrix multiply, accumulating: {@code C[m,n] += op(A)[m,k] * op(B)[k,n]} where op(X) is
+ * X or its transpose. Row-major with leading dimensions, like BLAS sgemm with alpha = beta = 1 (the caller
+ * zeroes C when it wants a plain product).
  *
- * <p>{@link #gemm} is the shipped kernel; {@link #gemmReference} is the plain triple loop it is tested
- * against. The fast path keeps the innermost loop a contiguous {@code c[j] += a * b[j]}, which the JIT
- * turns into SIMD; a transposed B is packed once into a per-thread scratch so that holds.
+ * <p>Organised as BLIS/GotoBLAS: B is packed into panels NR columns wide and A into panels of MR rows,
+ * blocked by KC along k and MC along m so the panels stay in cache, and a register-blocked micro-kernel
+ * ({@link MicroKernel}) does the arithmetic. A weight that multiplies many inputs (W_hh at every time
+ * step) is packed once with {@link #pack} and reused. Large products split their panels over the
+ * {@link Parallel} pool.
+ *
+ * <p>The micro-kernel uses the Vector API when the JVM runs with {@code --add-modules
+ * jdk.incubator.vector} (the grukit launcher, tests and benchmarks do), and plain Java otherwise;
+ * {@code -Dgrukit.vector=false} forces the plain one. {@link #gemmReference} is the definition both are
+ * tested against.
  */
 public final class Gemm {
     private Gemm() {}
 
-    private static final int K_BLOCK = 128;
-    private static final int N_BLOCK = 512;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** The driver every static method here uses, with the best micro-kernel this JVM offers. */
+    static final GemmDriver DEFAULT = new GemmDriver(chooseKernel());
+    /** Below this many multiply-adds, packing costs more than it saves. */
+    static final long SMALL = 4096;
 
-    /**
-     * C += op(A) op(B).
-     *
-     * @param transA when true A is stored [k, m] (leading dimension lda >= m), otherwise [m, k] (lda >= k)
-     * @param transB when true B is stored [n, k] (ldb >= k), otherwise [k, n] (ldb >= n)
-     */
+    private static MicroKernel chooseKernel() {
+        boolean wanted = !"false".equalsIgnoreCase(System.getProperty("grukit.vector"));
+        if (wanted && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            try {
+                return (MicroKernel) Class.forName("org.grukit.core.kernel.VectorMicroKernel")
+                        .getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // Fall through to plain Java: slower, same results.
+            }
+        }
+        return new ScalarMicroKernel();
+    }
+
+    /** "vector-512", "vector-256" or "java": which micro-kernel this JVM runs. */
+    public static String backend() {
+        return DEFAULT.kernel.name();
+    }
+
+    /** B (k x n) packed into panels for repeated use as the right operand. */
+    public static final class Packed {
+        final float[] data;
+        final int k, n, nr, panels;
+
+        Packed(float[] data, int k, int n, int nr) {
+            this.data = data;
+            this.k = k;
+            this.n = n;
+            this.nr = nr;
+            this.panels = (n + nr - 1) / nr;
+        }
+
+        public int k() {
+            return k;
+        }
+
+        public int n() {
+            return n;
+        }
+    }
+
+    /** Packs op(B) [k, n] (B stored [n, k] when transB) for repeated use. */
+    public static Packed pack(float[] b, int bOff, int ldb, boolean transB, int k, int n) {
+        return DEFAULT.pack(b, bOff, ldb, transB, k, n);
+    }
+
+    /** C += op(A) op(B). */
     public static void gemm(float[] c, int cOff, int ldc,
                             float[] a, int aOff, int lda, boolean transA,
                             float[] b, int bOff, int ldb, boolean transB,
                             int m, int n, int k) {
         if (m == 0 || n == 0 || k == 0) return;
-        if (transB) {
-            float[] packed = scratch(k * n);
-            transpose(packed, 0, n, b, bOff, ldb, n, k);
-            b = packed;
-            bOff = 0;
-            ldb = n;
+        if ((long) m * n * k < SMALL) {
+            gemmSmall(c, cOff, ldc, a, aOff, lda, transA, b, bOff, ldb, transB, m, n, k);
+            return;
         }
-        for (int j0 = 0; j0 < n; j0 += N_BLOCK) {
-            int nb = Math.min(N_BLOCK, n - j0);
-            for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
-                int pEnd = Math.min(k, p0 + K_BLOCK);
-                for (int i = 0; i < m; i++) {
-                    int ci = cOff + i * ldc + j0;
-                    for (int p = p0; p < pEnd; p++) {
-                        float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                        axpy(c, ci, b, bOff + p * ldb + j0, aip, nb);
-                    }
+        DEFAULT.gemm(c, cOff, ldc, a, aOff, lda, transA, b, bOff, ldb, transB, m, n, k);
+    }
+
+    /** C += op(A) B for a packed B, using the pool for large products. */
+    public static void gemm(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, boolean transA, Packed b, int m) {
+        DEFAULT.multiply(c, cOff, ldc, a, aOff, lda, transA, b, m, true);
+    }
+
+    /** As {@link #gemm(float[], int, int, float[], int, int, boolean, Packed, int)}, on this thread only. */
+    public static void gemmSerial(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, boolean transA, Packed b,
+                                  int m) {
+        DEFAULT.multiply(c, cOff, ldc, a, aOff, lda, transA, b, m, false);
+    }
+
+    /** Tiny products: axpy loops, no packing. */
+    private static void gemmSmall(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, boolean transA,
+                                  float[] b, int bOff, int ldb, boolean transB, int m, int n, int k) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int p = 0; p < k; p++) {
+                float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                if (transB) {
+                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bOff + j * ldb + p];
+                } else {
+                    int bp = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
                 }
             }
         }
@@ -67,11 +128,6 @@ public final class Gemm {
         }
     }
 
-    /** y[yOff + j] += alpha * x[xOff + j] for j in [0, n). */
-    static void axpy(float[] y, int yOff, float[] x, int xOff, float alpha, int n) {
-        for (int j = 0; j < n; j++) y[yOff + j] += alpha * x[xOff + j];
-    }
-
     /** dst[c, r] = src[r, c] for a rows x cols source. */
     public static void transpose(float[] dst, int dstOff, int ldDst, float[] src, int srcOff, int ldSrc,
                                  int rows, int cols) {
@@ -87,11 +143,5 @@ public final class Gemm {
                 }
             }
         }
-    }
-
-    private static float[] scratch(int size) {
-        float[][] holder = SCRATCH.get();
-        if (holder[0].length < size) holder[0] = new float[size];
-        return holder[0];
     }
 }

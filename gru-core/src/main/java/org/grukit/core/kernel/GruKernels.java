@@ -1,203 +1,30 @@
 package org.grukit.core.kernel;
 
 /**
- * The element-wise part of one GRU time step, forward and backward, for a block of B rows. The matrix
- * products around it (input projection, recurrent projection) are GEMMs done by the caller.
- *
- * <p>Gate layout is PyTorch's: each [B, 3H] block holds r | z | n. {@code gi} is x W_ih^T + b_ih,
- * {@code gh} is h W_hh^T + b_hh. Two forms of the candidate n:
- * <ul>
- *   <li>reset-after (PyTorch, cuDNN, ONNX linear_before_reset=1): n = tanh(gi_n + r * gh_n)</li>
- *   <li>reset-before (Cho et al. 2014, Keras reset_after=False): n = tanh(gi_n + W_hn (r * h) + b_hn)</li>
- * </ul>
- * h' = (1 - z) * n + z * h. Rows that are past their sequence's length ({@code t >= lengths[b]}) keep
- * h' = h and get zero gate gradients. What backward needs is saved per row as [B, 4H] r | z | n | extra,
- * where extra is gh_n (reset-after) or r * h (reset-before).
+ * The GRU gate kernels this JVM runs: the Vector API ones when jdk.incubator.vector is enabled (and not
+ * turned off with {@code -Dgrukit.vector=false}), the plain-Java ones otherwise. Both give the same results
+ * to float rounding and are tested against each other.
  */
 public final class GruKernels {
     private GruKernels() {}
 
-    static boolean active(int[] lengths, int b, int t) {
-        return lengths == null || t < lengths[b];
-    }
+    public static final GruGates GATES = choose();
 
-    /**
-     * Reset-after step: h[b] from gi, gh and hPrev; saves r|z|n|gh_n into {@code saved} when non-null.
-     */
-    public static void forwardResetAfter(float[] h, int hOff, float[] saved, int sOff,
-                                         float[] gi, int giOff, float[] gh, int ghOff,
-                                         float[] hPrev, int hpOff, int[] lengths, int t, int batch, int hidden) {
-        int g3 = 3 * hidden;
-        for (int b = 0; b < batch; b++) {
-            int hb = hOff + b * hidden, pb = hpOff + b * hidden;
-            if (!active(lengths, b, t)) {
-                System.arraycopy(hPrev, pb, h, hb, hidden);
-                continue;
-            }
-            int ib = giOff + b * g3, gb = ghOff + b * g3, sb = sOff + b * 4 * hidden;
-            for (int j = 0; j < hidden; j++) {
-                float r = Activations.sigmoid(gi[ib + j] + gh[gb + j]);
-                float z = Activations.sigmoid(gi[ib + hidden + j] + gh[gb + hidden + j]);
-                float ghn = gh[gb + 2 * hidden + j];
-                float n = Activations.tanh(gi[ib + 2 * hidden + j] + r * ghn);
-                h[hb + j] = (1f - z) * n + z * hPrev[pb + j];
-                if (saved != null) {
-                    saved[sb + j] = r;
-                    saved[sb + hidden + j] = z;
-                    saved[sb + 2 * hidden + j] = n;
-                    saved[sb + 3 * hidden + j] = ghn;
-                }
+    private static GruGates choose() {
+        boolean wanted = !"false".equalsIgnoreCase(System.getProperty("grukit.vector"));
+        if (wanted && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            try {
+                return (GruGates) Class.forName("org.grukit.core.kernel.VectorGruKernels").getDeclaredConstructor()
+                        .newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // Plain Java: slower, same results.
             }
         }
+        return new ScalarGruKernels();
     }
 
-    /**
-     * Reset-before, first half: r and z from gi and gh (only its r|z columns are read), and r * hPrev
-     * into {@code rh} [B, H], which the caller multiplies by W_hn. Saves r, z and r*h.
-     */
-    public static void forwardResetBeforeGates(float[] rh, int rhOff, float[] saved, int sOff,
-                                               float[] gi, int giOff, float[] gh, int ghOff,
-                                               float[] hPrev, int hpOff, int[] lengths, int t,
-                                               int batch, int hidden) {
-        int g3 = 3 * hidden;
-        for (int b = 0; b < batch; b++) {
-            int pb = hpOff + b * hidden, rb = rhOff + b * hidden;
-            if (!active(lengths, b, t)) {
-                for (int j = 0; j < hidden; j++) rh[rb + j] = 0f;
-                continue;
-            }
-            int ib = giOff + b * g3, gb = ghOff + b * g3, sb = sOff + b * 4 * hidden;
-            for (int j = 0; j < hidden; j++) {
-                float r = Activations.sigmoid(gi[ib + j] + gh[gb + j]);
-                float z = Activations.sigmoid(gi[ib + hidden + j] + gh[gb + hidden + j]);
-                rh[rb + j] = r * hPrev[pb + j];
-                if (saved != null) {
-                    saved[sb + j] = r;
-                    saved[sb + hidden + j] = z;
-                    saved[sb + 3 * hidden + j] = rh[rb + j];
-                }
-            }
-        }
-    }
-
-    /**
-     * Reset-before, second half: n = tanh(gi_n + ghn) where ghn [B, H] = (r*h) W_hn^T + b_hn, then h'.
-     * z is recomputed from gi and gh as in the first half so that inference needs no saved buffer.
-     */
-    public static void forwardResetBeforeFinish(float[] h, int hOff, float[] saved, int sOff,
-                                                float[] gi, int giOff, float[] gh, int ghOff,
-                                                float[] ghn, int ghnOff, float[] hPrev, int hpOff,
-                                                int[] lengths, int t, int batch, int hidden) {
-        int g3 = 3 * hidden;
-        for (int b = 0; b < batch; b++) {
-            int hb = hOff + b * hidden, pb = hpOff + b * hidden;
-            if (!active(lengths, b, t)) {
-                System.arraycopy(hPrev, pb, h, hb, hidden);
-                continue;
-            }
-            int ib = giOff + b * g3, gb = ghOff + b * g3, nb = ghnOff + b * hidden, sb = sOff + b * 4 * hidden;
-            for (int j = 0; j < hidden; j++) {
-                float z = Activations.sigmoid(gi[ib + hidden + j] + gh[gb + hidden + j]);
-                float n = Activations.tanh(gi[ib + 2 * hidden + j] + ghn[nb + j]);
-                h[hb + j] = (1f - z) * n + z * hPrev[pb + j];
-                if (saved != null) saved[sb + 2 * hidden + j] = n;
-            }
-        }
-    }
-
-    /**
-     * Reset-after backward for one step. Given dh = dL/dh' [B, H], writes dgi and dgh [B, 3H] (zero for
-     * inactive rows) and sets dhPrev = dh * z (dh itself for inactive rows); the caller then adds
-     * dgh W_hh to dhPrev.
-     */
-    public static void backwardResetAfter(float[] dgi, int dgiOff, float[] dgh, int dghOff, float[] dhPrev, int dpOff,
-                                          float[] dh, int dhOff, float[] saved, int sOff,
-                                          float[] hPrev, int hpOff, int[] lengths, int t, int batch, int hidden) {
-        int g3 = 3 * hidden;
-        for (int b = 0; b < batch; b++) {
-            int db = dhOff + b * hidden, pb = dpOff + b * hidden, ib = dgiOff + b * g3, gb = dghOff + b * g3;
-            if (!active(lengths, b, t)) {
-                System.arraycopy(dh, db, dhPrev, pb, hidden);
-                for (int j = 0; j < g3; j++) {
-                    dgi[ib + j] = 0f;
-                    dgh[gb + j] = 0f;
-                }
-                continue;
-            }
-            int sb = sOff + b * 4 * hidden, hb = hpOff + b * hidden;
-            for (int j = 0; j < hidden; j++) {
-                float r = saved[sb + j], z = saved[sb + hidden + j], n = saved[sb + 2 * hidden + j];
-                float ghn = saved[sb + 3 * hidden + j];
-                float g = dh[db + j];
-                float dnPre = g * (1f - z) * (1f - n * n);
-                float dzPre = g * (hPrev[hb + j] - n) * z * (1f - z);
-                float drPre = dnPre * ghn * r * (1f - r);
-                dgi[ib + j] = drPre;
-                dgi[ib + hidden + j] = dzPre;
-                dgi[ib + 2 * hidden + j] = dnPre;
-                dgh[gb + j] = drPre;
-                dgh[gb + hidden + j] = dzPre;
-                dgh[gb + 2 * hidden + j] = dnPre * r;
-                dhPrev[pb + j] = g * z;
-            }
-        }
-    }
-
-    /**
-     * Reset-before backward, first half: the z and n gate gradients. Writes dgi's z|n columns, dgh's
-     * z|n columns (dgh_n is the gradient of W_hn(r*h) + b_hn) and dhPrev = dh * z (dh for inactive rows).
-     * The caller then computes d(rh) = dgh_n W_hn and calls {@link #backwardResetBeforeReset}.
-     */
-    public static void backwardResetBeforeUpdate(float[] dgi, int dgiOff, float[] dgh, int dghOff,
-                                                 float[] dhPrev, int dpOff, float[] dh, int dhOff,
-                                                 float[] saved, int sOff, float[] hPrev, int hpOff,
-                                                 int[] lengths, int t, int batch, int hidden) {
-        int g3 = 3 * hidden;
-        for (int b = 0; b < batch; b++) {
-            int db = dhOff + b * hidden, pb = dpOff + b * hidden, ib = dgiOff + b * g3, gb = dghOff + b * g3;
-            if (!active(lengths, b, t)) {
-                System.arraycopy(dh, db, dhPrev, pb, hidden);
-                for (int j = 0; j < g3; j++) {
-                    dgi[ib + j] = 0f;
-                    dgh[gb + j] = 0f;
-                }
-                continue;
-            }
-            int sb = sOff + b * 4 * hidden, hb = hpOff + b * hidden;
-            for (int j = 0; j < hidden; j++) {
-                float z = saved[sb + hidden + j], n = saved[sb + 2 * hidden + j];
-                float g = dh[db + j];
-                float dnPre = g * (1f - z) * (1f - n * n);
-                float dzPre = g * (hPrev[hb + j] - n) * z * (1f - z);
-                dgi[ib + hidden + j] = dzPre;
-                dgi[ib + 2 * hidden + j] = dnPre;
-                dgh[gb + hidden + j] = dzPre;
-                dgh[gb + 2 * hidden + j] = dnPre;
-                dhPrev[pb + j] = g * z;
-            }
-        }
-    }
-
-    /**
-     * Reset-before backward, second half: given drh = d(r*h) [B, H], the r gate gradient into dgi and dgh's
-     * r column, and dhPrev += drh * r.
-     */
-    public static void backwardResetBeforeReset(float[] dgi, int dgiOff, float[] dgh, int dghOff,
-                                                float[] dhPrev, int dpOff, float[] drh, int drhOff,
-                                                float[] saved, int sOff, float[] hPrev, int hpOff,
-                                                int[] lengths, int t, int batch, int hidden) {
-        int g3 = 3 * hidden;
-        for (int b = 0; b < batch; b++) {
-            if (!active(lengths, b, t)) continue;
-            int ib = dgiOff + b * g3, gb = dghOff + b * g3, pb = dpOff + b * hidden;
-            int sb = sOff + b * 4 * hidden, hb = hpOff + b * hidden, rb = drhOff + b * hidden;
-            for (int j = 0; j < hidden; j++) {
-                float r = saved[sb + j];
-                float drPre = drh[rb + j] * hPrev[hb + j] * r * (1f - r);
-                dgi[ib + j] = drPre;
-                dgh[gb + j] = drPre;
-                dhPrev[pb + j] += drh[rb + j] * r;
-            }
-        }
+    /** The plain-Java kernels, for tests and comparison. */
+    public static GruGates scalar() {
+        return new ScalarGruKernels();
     }
 }

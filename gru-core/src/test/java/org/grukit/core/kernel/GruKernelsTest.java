@@ -1,0 +1,81 @@
+package org.grukit.core.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.grukit.core.Rng;
+import org.junit.jupiter.api.Test;
+
+/** The vector gate kernels against the plain ones, forward and backward, with a hidden size leaving a tail. */
+class GruKernelsTest {
+    private static final int B = 5, H = 37, G3 = 3 * H; // 37: not a multiple of any vector length
+
+    private static float[] random(Rng rng, int n, float scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) rng.uniform(-scale, scale);
+        return x;
+    }
+
+    private static void assertClose(String what, float[] a, float[] b) {
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        assertTrue(worst <= 1e-6, what + ": max |diff| " + worst);
+    }
+
+    @Test
+    void vectorMatchesScalar() {
+        GruGates vector = new VectorGruKernels(), scalar = new ScalarGruKernels();
+        Rng rng = new Rng(9);
+        float[] gi = random(rng, B * G3, 4f), gh = random(rng, B * G3, 4f), hPrev = random(rng, B * H, 1f);
+        float[] ghn = random(rng, B * H, 2f), dh = random(rng, B * H, 1f);
+        int[] lengths = {3, 1, 2, 3, 0}; // rows 1 and 4 are past their length at t = 2
+        int t = 2, row0 = 0;
+
+        float[] h1 = new float[B * H], h2 = new float[B * H], s1 = new float[B * 4 * H], s2 = new float[B * 4 * H];
+        vector.forwardResetAfter(h1, 0, s1, 0, gi, 0, gh, 0, hPrev, 0, lengths, row0, t, B, H);
+        scalar.forwardResetAfter(h2, 0, s2, 0, gi, 0, gh, 0, hPrev, 0, lengths, row0, t, B, H);
+        assertClose("forward reset-after h", h2, h1);
+        assertClose("forward reset-after saved", s2, s1);
+
+        float[] dgi1 = new float[B * G3], dgi2 = new float[B * G3], dgh1 = new float[B * G3], dgh2 = new float[B * G3];
+        float[] dp1 = new float[B * H], dp2 = new float[B * H];
+        vector.backwardResetAfter(dgi1, 0, dgh1, 0, dp1, 0, dh, 0, s2, 0, hPrev, 0, lengths, row0, t, B, H);
+        scalar.backwardResetAfter(dgi2, 0, dgh2, 0, dp2, 0, dh, 0, s2, 0, hPrev, 0, lengths, row0, t, B, H);
+        assertClose("backward reset-after dgi", dgi2, dgi1);
+        assertClose("backward reset-after dgh", dgh2, dgh1);
+        assertClose("backward reset-after dhPrev", dp2, dp1);
+
+        float[] rh1 = new float[B * H], rh2 = new float[B * H];
+        s1 = new float[B * 4 * H];
+        s2 = new float[B * 4 * H];
+        vector.forwardResetBeforeGates(rh1, 0, s1, 0, gi, 0, gh, 0, hPrev, 0, lengths, row0, t, B, H);
+        scalar.forwardResetBeforeGates(rh2, 0, s2, 0, gi, 0, gh, 0, hPrev, 0, lengths, row0, t, B, H);
+        assertClose("forward reset-before r*h", rh2, rh1);
+        vector.forwardResetBeforeFinish(h1, 0, s1, 0, gi, 0, gh, 0, ghn, 0, hPrev, 0, lengths, row0, t, B, H);
+        scalar.forwardResetBeforeFinish(h2, 0, s2, 0, gi, 0, gh, 0, ghn, 0, hPrev, 0, lengths, row0, t, B, H);
+        assertClose("forward reset-before h", h2, h1);
+        assertClose("forward reset-before saved", s2, s1);
+    }
+
+    @Test
+    void vectorMathIsAccurateOverTheWholeRange() {
+        int n = VectorMath.S.length();
+        double worstExp = 0, worstSig = 0, worstTanh = 0;
+        float[] in = new float[n], out = new float[n];
+        for (float x0 = -100f; x0 < 100f; x0 += 0.0371f * n) {
+            for (int i = 0; i < n; i++) in[i] = x0 + 0.0371f * i;
+            var v = jdk.incubator.vector.FloatVector.fromArray(VectorMath.S, in, 0);
+            VectorMath.exp(v).intoArray(out, 0);
+            for (int i = 0; i < n; i++) {
+                double e = Math.exp(in[i]);
+                if (in[i] > -87f && in[i] < 88f) worstExp = Math.max(worstExp, Math.abs(out[i] - e) / e);
+            }
+            VectorMath.sigmoid(v).intoArray(out, 0);
+            for (int i = 0; i < n; i++) worstSig = Math.max(worstSig, Math.abs(out[i] - 1 / (1 + Math.exp(-in[i]))));
+            VectorMath.tanh(v).intoArray(out, 0);
+            for (int i = 0; i < n; i++) worstTanh = Math.max(worstTanh, Math.abs(out[i] - Math.tanh(in[i])));
+        }
+        assertTrue(worstExp < 3e-7, "exp relative error " + worstExp);
+        assertTrue(worstSig < 2e-7, "sigmoid absolute error " + worstSig);
+        assertTrue(worstTanh < 2e-7, "tanh absolute error " + worstTanh);
+    }
+}
