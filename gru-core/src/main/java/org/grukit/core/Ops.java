@@ -261,13 +261,16 @@ public final class Ops {
         int[] inStride = strides(in);
         int[] srcStride = new int[rank];
         for (int i = 0; i < rank; i++) srcStride[i] = inStride[Shape.axis(dims[i], rank)];
-        int n = a.numel();
-        int[] map = new int[n];
-        int[] idx = new int[rank];
+        // Rows: when the last dimension stays last, whole rows move with one copy each.
+        int rowLen = Shape.axis(dims[rank - 1], rank) == rank - 1 ? in[rank - 1] : 1;
+        int outerRank = rowLen > 1 ? rank - 1 : rank;
+        int rows = a.numel() / Math.max(1, rowLen);
+        int[] map = new int[rows]; // source offset of each output row
+        int[] idx = new int[outerRank];
         int pos = 0;
-        for (int k = 0; k < n; k++) {
+        for (int k = 0; k < rows; k++) {
             map[k] = pos;
-            for (int i = rank - 1; i >= 0; i--) {
+            for (int i = outerRank - 1; i >= 0; i--) {
                 idx[i]++;
                 pos += srcStride[i];
                 if (idx[i] < outShape[i]) break;
@@ -276,12 +279,16 @@ public final class Ops {
             }
         }
         Tensor out = Tensor.zeros(outShape);
-        for (int k = 0; k < n; k++) out.data[k] = a.data[a.offset + map[k]];
+        for (int k = 0; k < rows; k++) System.arraycopy(a.data, a.offset + map[k], out.data, k * rowLen, rowLen);
         if (!Autograd.needsGrad(a)) return out;
+        final int len = rowLen;
         return Autograd.record("permute", out, () -> {
             float[] ga = Autograd.grad(a);
             int gao = Autograd.gradOffset(a);
-            for (int k = 0; k < n; k++) ga[gao + map[k]] += out.grad[out.gradOffset + k];
+            for (int k = 0; k < rows; k++) {
+                int src = out.gradOffset + k * len, dst = gao + map[k];
+                for (int j = 0; j < len; j++) ga[dst + j] += out.grad[src + j];
+            }
         }, a);
     }
 

@@ -50,6 +50,8 @@ class OpsGradTest {
         assertPasses("reshape", check(x -> Ops.reshape(x[0], 4, -1), leaf(2, 3, 4)));
         assertPasses("permute", check(x -> Ops.permute(x[0], 2, 0, 1), leaf(2, 3, 4)));
         assertPasses("transpose", check(x -> Ops.transpose(x[0], 0, 2), leaf(2, 3, 4)));
+        assertPasses("transpose keeping rows", check(x -> Ops.transpose(x[0], 0, 1), leaf(2, 3, 4)));
+        assertPasses("permute keeping rows", check(x -> Ops.permute(x[0], 2, 1, 0, 3), leaf(2, 3, 2, 3)));
         assertPasses("concat", check(x -> Ops.concat(1, x[0], x[1]), leaf(2, 3, 4), leaf(2, 2, 4)));
         assertPasses("stack", check(x -> Ops.stack(1, x[0], x[1]), leaf(2, 3), leaf(2, 3)));
         assertPasses("narrow", check(x -> Ops.narrow(x[0], 1, 1, 2), leaf(2, 4, 3)));

@@ -8,8 +8,8 @@ package org.grukit.core.kernel;
  */
 final class GemmDriver {
     static final int MR = MicroKernel.MR;
-    static final int KC = 256;
-    static final int MC = 128;
+    static final int KC = Integer.getInteger("grukit.gemm.kc", 256);
+    static final int MC = Integer.getInteger("grukit.gemm.mc", 128);
     /** From this many multiply-adds, a product is split over threads. */
     static final long PARALLEL = 1L << 19;
 

@@ -18,61 +18,33 @@ final class VectorGruKernels extends ScalarGruKernels {
         return "vector-" + S.vectorBitSize();
     }
 
-    private static FloatVector sigmoid(FloatVector x) {
-        return VectorMath.sigmoid(x);
-    }
+    /** Per-thread row buffers for r, z, n when nothing is saved (inference). */
+    private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
 
-    private static FloatVector tanh(FloatVector x) {
-        return VectorMath.tanh(x);
+    private static float[] row(int size) {
+        float[][] holder = ROW.get();
+        if (holder[0].length < size) holder[0] = new float[size];
+        return holder[0];
     }
 
     @Override
     public void forwardResetAfter(float[] h, int hOff, float[] saved, int sOff, float[] gi, int giOff, float[] gh,
                                   int ghOff, float[] hPrev, int hpOff, int[] lengths, int row0, int t, int batch,
                                   int hidden) {
-        int g3 = 3 * hidden, bound = S.loopBound(hidden);
+        int g3 = 3 * hidden;
+        float[] buf = saved != null ? saved : row(4 * hidden);
         for (int b = 0; b < batch; b++) {
             int hb = hOff + b * hidden, pb = hpOff + b * hidden;
             if (!active(lengths, row0 + b, t)) {
                 System.arraycopy(hPrev, pb, h, hb, hidden);
                 continue;
             }
-            int ib = giOff + b * g3, gb = ghOff + b * g3, sb = sOff + b * 4 * hidden;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector r = sigmoid(FloatVector.fromArray(S, gi, ib + j).add(FloatVector.fromArray(S, gh, gb + j)));
-                FloatVector z = sigmoid(FloatVector.fromArray(S, gi, ib + hidden + j)
-                        .add(FloatVector.fromArray(S, gh, gb + hidden + j)));
-                FloatVector ghn = FloatVector.fromArray(S, gh, gb + 2 * hidden + j);
-                FloatVector n = FloatVector.fromArray(S, gi, ib + 2 * hidden + j).add(r.mul(ghn));
-                n = tanh(n);
-                FloatVector hp = FloatVector.fromArray(S, hPrev, pb + j);
-                z.neg().add(1f).mul(n).add(z.mul(hp)).intoArray(h, hb + j);
-                if (saved != null) {
-                    r.intoArray(saved, sb + j);
-                    z.intoArray(saved, sb + hidden + j);
-                    n.intoArray(saved, sb + 2 * hidden + j);
-                    ghn.intoArray(saved, sb + 3 * hidden + j);
-                }
-            }
-            if (j < hidden) tailForwardResetAfter(h, hb, saved, sb, gi, ib, gh, gb, hPrev, pb, j, hidden);
-        }
-    }
-
-    private static void tailForwardResetAfter(float[] h, int hb, float[] saved, int sb, float[] gi, int ib, float[] gh,
-                                              int gb, float[] hPrev, int pb, int from, int hidden) {
-        for (int j = from; j < hidden; j++) {
-            float r = Activations.sigmoid(gi[ib + j] + gh[gb + j]);
-            float z = Activations.sigmoid(gi[ib + hidden + j] + gh[gb + hidden + j]);
-            float ghn = gh[gb + 2 * hidden + j];
-            float n = Activations.tanh(gi[ib + 2 * hidden + j] + r * ghn);
-            h[hb + j] = (1f - z) * n + z * hPrev[pb + j];
-            if (saved != null) {
-                saved[sb + j] = r;
-                saved[sb + hidden + j] = z;
-                saved[sb + 2 * hidden + j] = n;
-                saved[sb + 3 * hidden + j] = ghn;
-            }
+            int ib = giOff + b * g3, gb = ghOff + b * g3, sb = saved != null ? sOff + b * 4 * hidden : 0;
+            // r and z in one pass (their pre-activations are adjacent), then n, then h.
+            VectorMath.sigmoidOfSum(buf, sb, gi, ib, gh, gb, 2 * hidden);
+            VectorMath.tanhOfGated(buf, sb + 2 * hidden, gi, ib + 2 * hidden, buf, sb, gh, gb + 2 * hidden, hidden);
+            VectorMath.update(h, hb, buf, sb + hidden, buf, sb + 2 * hidden, hPrev, pb, hidden);
+            if (saved != null) System.arraycopy(gh, gb + 2 * hidden, saved, sb + 3 * hidden, hidden);
         }
     }
 
@@ -80,37 +52,18 @@ final class VectorGruKernels extends ScalarGruKernels {
     public void forwardResetBeforeGates(float[] rh, int rhOff, float[] saved, int sOff, float[] gi, int giOff,
                                         float[] gh, int ghOff, float[] hPrev, int hpOff, int[] lengths, int row0, int t,
                                         int batch, int hidden) {
-        int g3 = 3 * hidden, bound = S.loopBound(hidden);
+        int g3 = 3 * hidden;
+        float[] buf = saved != null ? saved : row(4 * hidden);
         for (int b = 0; b < batch; b++) {
             int pb = hpOff + b * hidden, rb = rhOff + b * hidden;
             if (!active(lengths, row0 + b, t)) {
                 java.util.Arrays.fill(rh, rb, rb + hidden, 0f);
                 continue;
             }
-            int ib = giOff + b * g3, gb = ghOff + b * g3, sb = sOff + b * 4 * hidden;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector r = sigmoid(FloatVector.fromArray(S, gi, ib + j).add(FloatVector.fromArray(S, gh, gb + j)));
-                FloatVector z = sigmoid(FloatVector.fromArray(S, gi, ib + hidden + j)
-                        .add(FloatVector.fromArray(S, gh, gb + hidden + j)));
-                FloatVector prod = r.mul(FloatVector.fromArray(S, hPrev, pb + j));
-                prod.intoArray(rh, rb + j);
-                if (saved != null) {
-                    r.intoArray(saved, sb + j);
-                    z.intoArray(saved, sb + hidden + j);
-                    prod.intoArray(saved, sb + 3 * hidden + j);
-                }
-            }
-            for (; j < hidden; j++) {
-                float r = Activations.sigmoid(gi[ib + j] + gh[gb + j]);
-                float z = Activations.sigmoid(gi[ib + hidden + j] + gh[gb + hidden + j]);
-                rh[rb + j] = r * hPrev[pb + j];
-                if (saved != null) {
-                    saved[sb + j] = r;
-                    saved[sb + hidden + j] = z;
-                    saved[sb + 3 * hidden + j] = rh[rb + j];
-                }
-            }
+            int ib = giOff + b * g3, gb = ghOff + b * g3, sb = saved != null ? sOff + b * 4 * hidden : 0;
+            VectorMath.sigmoidOfSum(buf, sb, gi, ib, gh, gb, 2 * hidden);
+            VectorMath.product(rh, rb, buf, sb, hPrev, pb, hidden);
+            if (saved != null) System.arraycopy(rh, rb, saved, sb + 3 * hidden, hidden);
         }
     }
 
@@ -118,29 +71,20 @@ final class VectorGruKernels extends ScalarGruKernels {
     public void forwardResetBeforeFinish(float[] h, int hOff, float[] saved, int sOff, float[] gi, int giOff,
                                          float[] gh, int ghOff, float[] ghn, int ghnOff, float[] hPrev, int hpOff,
                                          int[] lengths, int row0, int t, int batch, int hidden) {
-        int g3 = 3 * hidden, bound = S.loopBound(hidden);
+        int g3 = 3 * hidden;
+        float[] buf = saved != null ? saved : row(4 * hidden);
         for (int b = 0; b < batch; b++) {
             int hb = hOff + b * hidden, pb = hpOff + b * hidden;
             if (!active(lengths, row0 + b, t)) {
                 System.arraycopy(hPrev, pb, h, hb, hidden);
                 continue;
             }
-            int ib = giOff + b * g3, gb = ghOff + b * g3, nb = ghnOff + b * hidden, sb = sOff + b * 4 * hidden;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector z = sigmoid(FloatVector.fromArray(S, gi, ib + hidden + j)
-                        .add(FloatVector.fromArray(S, gh, gb + hidden + j)));
-                FloatVector n = FloatVector.fromArray(S, gi, ib + 2 * hidden + j).add(FloatVector.fromArray(S, ghn, nb + j));
-                n = tanh(n);
-                z.neg().add(1f).mul(n).add(z.mul(FloatVector.fromArray(S, hPrev, pb + j))).intoArray(h, hb + j);
-                if (saved != null) n.intoArray(saved, sb + 2 * hidden + j);
-            }
-            for (; j < hidden; j++) {
-                float z = Activations.sigmoid(gi[ib + hidden + j] + gh[gb + hidden + j]);
-                float n = Activations.tanh(gi[ib + 2 * hidden + j] + ghn[nb + j]);
-                h[hb + j] = (1f - z) * n + z * hPrev[pb + j];
-                if (saved != null) saved[sb + 2 * hidden + j] = n;
-            }
+            int ib = giOff + b * g3, gb = ghOff + b * g3, nb = ghnOff + b * hidden;
+            int sb = saved != null ? sOff + b * 4 * hidden : 0;
+            // z again (inference keeps no buffer between the halves), n, then h.
+            VectorMath.sigmoidOfSum(buf, sb + hidden, gi, ib + hidden, gh, gb + hidden, hidden);
+            VectorMath.tanhOfGated(buf, sb + 2 * hidden, gi, ib + 2 * hidden, null, 0, ghn, nb, hidden);
+            VectorMath.update(h, hb, buf, sb + hidden, buf, sb + 2 * hidden, hPrev, pb, hidden);
         }
     }
 

@@ -48,10 +48,59 @@ final class VectorMath {
         return ONE.div(exp(x.neg()).add(1f));
     }
 
-    /** sign(x) (1 - e^-2|x|) / (1 + e^-2|x|): no overflow for any x. */
+    /**
+     * sign(x) (1 - e^-2|x|) / (1 + e^-2|x|): no overflow for any x. The sign is copied bitwise: a masked
+     * blend is not intrinsified everywhere and would fall back to a per-lane loop.
+     */
     static FloatVector tanh(FloatVector x) {
         FloatVector e = exp(x.abs().mul(-2f));
         FloatVector t = ONE.sub(e).div(e.add(1f));
-        return t.blend(t.neg(), x.lt(0f));
+        return t.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+    }
+
+    // The passes below keep each loop body small. A loop holding several exps exceeds C2's inlining
+    // budget; the Vector API calls it cannot inline then box their vectors and run per lane, ten
+    // times slower. One exp per loop stays within it.
+
+    /** dst[i] = sigmoid(a[i] + b[i]) for i in [0, n). */
+    static void sigmoidOfSum(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            sigmoid(FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i))).intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) dst[dOff + i] = Activations.sigmoid(a[aOff + i] + b[bOff + i]);
+    }
+
+    /** dst[i] = tanh(a[i] + r[i] * g[i]) for i in [0, n); r may be null (then dst = tanh(a + g)). */
+    static void tanhOfGated(float[] dst, int dOff, float[] a, int aOff, float[] r, int rOff, float[] g, int gOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+            if (r != null) gv = gv.mul(FloatVector.fromArray(S, r, rOff + i));
+            tanh(FloatVector.fromArray(S, a, aOff + i).add(gv)).intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dOff + i] = Activations.tanh(a[aOff + i] + (r == null ? g[gOff + i] : r[rOff + i] * g[gOff + i]));
+        }
+    }
+
+    /** h[i] = (1 - z[i]) * n[i] + z[i] * hPrev[i] for i in [0, len). */
+    static void update(float[] h, int hOff, float[] z, int zOff, float[] nv, int nOff, float[] hPrev, int pOff, int len) {
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+            FloatVector zv = FloatVector.fromArray(S, z, zOff + i);
+            ONE.sub(zv).mul(FloatVector.fromArray(S, nv, nOff + i)).add(zv.mul(FloatVector.fromArray(S, hPrev, pOff + i)))
+                    .intoArray(h, hOff + i);
+        }
+        for (; i < len; i++) h[hOff + i] = (1f - z[zOff + i]) * nv[nOff + i] + z[zOff + i] * hPrev[pOff + i];
+    }
+
+    /** dst[i] = a[i] * b[i]. */
+    static void product(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) dst[dOff + i] = a[aOff + i] * b[bOff + i];
     }
 }

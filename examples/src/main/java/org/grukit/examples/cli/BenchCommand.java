@@ -1,0 +1,94 @@
+package org.grukit.examples.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grukit.core.bench.GruBench;
+import org.grukit.core.bench.GruBenchShape;
+import org.grukit.core.kernel.Gemm;
+import org.grukit.core.kernel.Parallel;
+import org.grukit.core.train.JsonLines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code grukit bench}: wall-clock timings of the shipped kernels, one JSON line per result. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time the GRU shapes or GEMM as shipped.",
+        subcommands = {BenchCommand.Gru.class, BenchCommand.GemmSizes.class})
+final class BenchCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        new picocli.CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    static Map<String, Object> context(int threads) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("threads", threads);
+        m.put("kernel", Gemm.backend());
+        m.put("java", Runtime.version().toString());
+        return m;
+    }
+
+    @Command(name = "gru", mixinStandardHelpOptions = true,
+            description = "Median inference and training-step time of the GRU benchmark shapes.")
+    static final class Gru implements Callable<Integer> {
+        @Option(names = "--shape", description = "sentiment, sentiment-bi, speech, large or latency (repeatable;"
+                + " default: all).")
+        List<String> shapes;
+        @Option(names = "--threads", description = "Kernel threads (default: the available processors).")
+        Integer threads;
+        @Option(names = "--warmup", description = "Warm-up seconds per measurement (default: ${DEFAULT-VALUE}).",
+                defaultValue = "3")
+        double warmup;
+        @Option(names = "--reps", description = "Timed runs per measurement, at least (default: ${DEFAULT-VALUE}).",
+                defaultValue = "9")
+        int reps;
+
+        @Override
+        public Integer call() {
+            if (threads != null) Parallel.setThreads(threads);
+            List<GruBenchShape> which = shapes == null ? List.of(GruBenchShape.values())
+                    : shapes.stream().map(GruBenchShape::of).toList();
+            for (GruBenchShape s : which) {
+                GruBench.GruResult r = GruBench.gru(s, warmup, reps);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("shape", r.shape());
+                m.put("infer_ms", r.inferMs());
+                m.put("train_ms", r.trainMs());
+                m.put("infer_gflops", r.inferGflops());
+                m.put("train_gflops", r.trainGflops());
+                m.putAll(context(Parallel.threads()));
+                System.out.println(JsonLines.of(m));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "gemm", mixinStandardHelpOptions = true, description = "Median time of square SGEMM, C += A B.")
+    static final class GemmSizes implements Callable<Integer> {
+        @Option(names = "--size", description = "Matrix size n (repeatable; default: 256, 512, 1024).")
+        List<Integer> sizes;
+        @Option(names = "--threads", description = "Kernel threads (default: the available processors).")
+        Integer threads;
+        @Option(names = "--warmup", description = "Warm-up seconds (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+        double warmup;
+        @Option(names = "--reps", description = "Timed runs, at least (default: ${DEFAULT-VALUE}).", defaultValue = "9")
+        int reps;
+
+        @Override
+        public Integer call() {
+            if (threads != null) Parallel.setThreads(threads);
+            for (int n : sizes == null ? List.of(256, 512, 1024) : sizes) {
+                GruBench.GemmResult r = GruBench.gemm(n, warmup, reps);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("shape", "sgemm" + r.n());
+                m.put("ms", r.ms());
+                m.put("gflops", r.gflops());
+                m.putAll(context(Parallel.threads()));
+                System.out.println(JsonLines.of(m));
+            }
+            return 0;
+        }
+    }
+}
