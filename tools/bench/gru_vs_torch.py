@@ -4,7 +4,7 @@
 Usage (from the repository root, after `mvn -q -B -DskipTests package`):
     /usr/bin/python3 tools/bench/gru_vs_torch.py [--threads 2] [--shape NAME ...] [--skip-gemm]
 
-grukit runs from the shipped jar (`./grukit bench gru|gemm`). PyTorch (Debian python3-torch, CPU) runs
+grukit runs from the shipped jar (`./grukit bench gru|gemm`), one JVM per shape. PyTorch (Debian python3-torch, CPU) runs
 ../shared/tools/torch_gru_bench.py at its best setting on a 2-core machine: OPENBLAS_NUM_THREADS=2 with
 torch.set_num_threads(1). SGEMM compares torch.mm (OpenBLAS) with grukit's GEMM on 1 and on 2 threads.
 Prints one JSON line per comparison (ratio = PyTorch time / grukit time; above 1 means grukit is faster)
@@ -61,8 +61,13 @@ def main():
     if not os.path.exists(TORCH_BENCH):
         sys.exit("PyTorch reference script not found: " + TORCH_BENCH)
 
-    shape_args = sum((["--shape", s] for s in a.shape or []), [])
-    g = {r["shape"]: r for r in grukit(["gru", "--threads", str(a.threads)] + shape_args)}
+    # One JVM per shape, as JMH forks: a shape's timing must not depend on which shapes the JIT saw before
+    # (after the large shapes, the single-sequence path needs several seconds of recompilation).
+    shapes = a.shape or ["sentiment", "sentiment-bi", "speech", "large", "latency"]
+    g = {}
+    for name in shapes:
+        for r in grukit(["gru", "--threads", str(a.threads), "--shape", name]):
+            g[r["shape"]] = r
     # torch_gru_bench.py's argument is torch's own thread count; OpenBLAS's comes from the environment.
     t = {r["shape"]: r for r in json_lines(["/usr/bin/python3", TORCH_BENCH, "1"], torch_env(2))}
     rows = []
@@ -96,9 +101,11 @@ def main():
     java = g[next(iter(g))]["java"] if g else "?"
     kernel = g[next(iter(g))]["kernel"] if g else "?"
     print()
-    print("Machine: %s, %d cores; Java %s, kernel %s; grukit %d threads; PyTorch %s with OPENBLAS_NUM_THREADS=2,"
-          " torch.set_num_threads(1)." % (cpu, os.cpu_count(), java, kernel, a.threads, t[next(iter(t))].get("torch", "1.13")
-                                          if False else __import__("torch").__version__))
+    torch_version = subprocess.run(["/usr/bin/python3", "-c", "import torch; print(torch.__version__)"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout.strip()
+    print("Machine: %s, %d cores; Java %s, kernel %s; grukit %d threads; PyTorch %s (OpenBLAS) with"
+          " OPENBLAS_NUM_THREADS=2, torch.set_num_threads(1)." % (cpu, os.cpu_count(), java, kernel, a.threads,
+                                                                 torch_version))
     print()
     print("| shape | grukit infer ms | PyTorch infer ms | ratio | grukit train ms | PyTorch train ms | ratio |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")

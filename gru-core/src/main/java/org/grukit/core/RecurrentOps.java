@@ -4,6 +4,7 @@ import org.grukit.core.kernel.Gemm;
 import org.grukit.core.kernel.GruGates;
 import org.grukit.core.kernel.GruKernels;
 import org.grukit.core.kernel.Parallel;
+import org.grukit.core.kernel.SpinBarrier;
 import org.grukit.core.kernel.Reductions;
 
 /**
@@ -54,15 +55,30 @@ public final class RecurrentOps {
         final int bh = batch * hidden, g4 = 4 * hidden;
         final GruGates gates = GruKernels.GATES;
 
+        // A single sequence in inference: two threads split the hidden units, with no packing at all.
+        if (!train && batch == 1 && resetAfter) {
+            float[] hs1 = new float[2 * hidden], out1 = new float[steps * hidden];
+            if (h0 != null) System.arraycopy(h0.data, h0.offset, hs1, 0, hidden);
+            if (forwardSplitHidden(x, wIh, bIh, hs1, out1, wHh, bHh, lengths, reverse, steps, hidden)) {
+                int last1 = (steps & 1) * hidden;
+                return new GruResult(Tensor.of(out1, steps, 1, hidden),
+                        Tensor.of(java.util.Arrays.copyOfRange(hs1, last1, last1 + hidden), 1, hidden));
+            }
+        }
+
         // gi [T*B, 3H] = x W_ih^T + b_ih for all steps in one (threaded) GEMM.
         final float[] gi = new float[steps * batch * g3];
         if (bIh != null) fillRows(gi, bIh, steps * batch, g3);
         Gemm.gemm(gi, 0, g3, x.data, x.offset, in, false, wIh.data, wIh.offset, in, true, steps * batch, g3, in);
 
-        // W_hh^T packed once for every step (the r|z and n blocks apart for the reset-before form).
-        final Gemm.Packed whhT = resetAfter ? Gemm.pack(wHh.data, wHh.offset, hidden, true, hidden, g3)
+        // Sequences are independent: each block of rows runs all its steps on one thread, no barrier per step.
+        final int parts = parts(batch, (long) steps * batch * g3 * hidden);
+        // W_hh^T packed once for every step (the r|z and n blocks apart for the reset-before form). Blocks
+        // of fewer than MR rows use dot products on W_hh as stored instead, where packing would not pay.
+        final boolean pack = (batch + parts - 1) / parts >= Gemm.MR;
+        final Gemm.Packed whhT = !pack ? null : resetAfter ? Gemm.pack(wHh.data, wHh.offset, hidden, true, hidden, g3)
                 : Gemm.pack(wHh.data, wHh.offset, hidden, true, hidden, 2 * hidden);
-        final Gemm.Packed whnT = resetAfter ? null
+        final Gemm.Packed whnT = !pack || resetAfter ? null
                 : Gemm.pack(wHh.data, wHh.offset + 2 * hidden * hidden, hidden, true, hidden, hidden);
 
         // hs: states by processing step s; block s is the state before step s. Training keeps all T + 1
@@ -72,38 +88,39 @@ public final class RecurrentOps {
         final float[] saved = train ? new float[steps * batch * g4] : null; // [T, B, 4H]
         final float[] out = new float[steps * bh]; // [T, B, H]
 
-        // Sequences are independent: each block of rows runs all its steps on one thread, no barrier per step.
-        final int parts = parts(batch, (long) steps * batch * g3 * hidden);
-        Parallel.forEach(parts, part -> {
-            int b0 = Parallel.start(batch, parts, part), rows = Parallel.start(batch, parts, part + 1) - b0;
-            float[] gh = new float[rows * g3]; // [rows, 3H]
-            float[] rh = resetAfter ? null : new float[rows * hidden];
-            float[] ghn = resetAfter ? null : new float[rows * hidden];
-            for (int s = 0; s < steps; s++) {
-                int t = reverse ? steps - 1 - s : s;
-                int prev = (train ? s * bh : (s & 1) * bh) + b0 * hidden;
-                int next = (train ? (s + 1) * bh : ((s + 1) & 1) * bh) + b0 * hidden;
-                int sOff = (s * batch + b0) * g4, giOff = (t * batch + b0) * g3;
-                fillRowsOrZero(gh, bHh, 0, rows, g3, g3);
-                if (resetAfter) {
-                    Gemm.gemmSerial(gh, 0, g3, hs, prev, hidden, false, whhT, rows);
-                    gates.forwardResetAfter(hs, next, saved, sOff, gi, giOff, gh, 0, hs, prev, lengths, b0, t, rows, hidden);
-                } else {
-                    Gemm.gemmSerial(gh, 0, g3, hs, prev, hidden, false, whhT, rows);
-                    gates.forwardResetBeforeGates(rh, 0, saved, sOff, gi, giOff, gh, 0, hs, prev, lengths, b0, t, rows,
-                            hidden);
-                    fillRowsOrZero(ghn, bHh, 2 * hidden, rows, hidden, hidden);
-                    Gemm.gemmSerial(ghn, 0, hidden, rh, 0, hidden, false, whnT, rows);
-                    gates.forwardResetBeforeFinish(hs, next, saved, sOff, gi, giOff, gh, 0, ghn, 0, hs, prev, lengths, b0,
-                            t, rows, hidden);
-                }
-                for (int b = 0; b < rows; b++) {
-                    if (lengths == null || t < lengths[b0 + b]) {
-                        System.arraycopy(hs, next + b * hidden, out, (t * batch + b0 + b) * hidden, hidden);
+        {
+            Parallel.forEach(parts, part -> {
+                int b0 = Parallel.start(batch, parts, part), rows = Parallel.start(batch, parts, part + 1) - b0;
+                float[] gh = new float[rows * g3]; // [rows, 3H]
+                float[] rh = resetAfter ? null : new float[rows * hidden];
+                float[] ghn = resetAfter ? null : new float[rows * hidden];
+                for (int s = 0; s < steps; s++) {
+                    int t = reverse ? steps - 1 - s : s;
+                    int prev = (train ? s * bh : (s & 1) * bh) + b0 * hidden;
+                    int next = (train ? (s + 1) * bh : ((s + 1) & 1) * bh) + b0 * hidden;
+                    int sOff = (s * batch + b0) * g4, giOff = (t * batch + b0) * g3;
+                    fillRowsOrZero(gh, bHh, 0, rows, g3, g3);
+                    if (resetAfter) {
+                        recurrentProduct(gh, g3, hs, prev, whhT, wHh, 0, g3, rows, hidden);
+                        gates.forwardResetAfter(hs, next, saved, sOff, gi, giOff, gh, 0, hs, prev, lengths, b0, t, rows,
+                                hidden);
+                    } else {
+                        recurrentProduct(gh, g3, hs, prev, whhT, wHh, 0, 2 * hidden, rows, hidden);
+                        gates.forwardResetBeforeGates(rh, 0, saved, sOff, gi, giOff, gh, 0, hs, prev, lengths, b0, t,
+                                rows, hidden);
+                        fillRowsOrZero(ghn, bHh, 2 * hidden, rows, hidden, hidden);
+                        recurrentProduct(ghn, hidden, rh, 0, whnT, wHh, 2 * hidden, hidden, rows, hidden);
+                        gates.forwardResetBeforeFinish(hs, next, saved, sOff, gi, giOff, gh, 0, ghn, 0, hs, prev,
+                                lengths, b0, t, rows, hidden);
+                    }
+                    for (int b = 0; b < rows; b++) {
+                        if (lengths == null || t < lengths[b0 + b]) {
+                            System.arraycopy(hs, next + b * hidden, out, (t * batch + b0 + b) * hidden, hidden);
+                        }
                     }
                 }
-            }
-        });
+            });
+        }
         int last = train ? steps * bh : (steps & 1) * bh;
         float[] hn = java.util.Arrays.copyOfRange(hs, last, last + bh);
         Tensor output = Tensor.of(out, steps, batch, hidden);
@@ -190,6 +207,109 @@ public final class RecurrentOps {
                 });
         return new GruResult(output, hN);
     }
+
+    /**
+     * c[rows, cols] += h[rows, H] W^T for the weight rows [wRow0, wRow0 + cols) of W_hh: the packed panels when
+     * there are any, else dot products on W_hh as stored (a few rows, where packing would not pay).
+     */
+    private static void recurrentProduct(float[] c, int ldc, float[] h, int hOff, Gemm.Packed packed, Tensor wHh,
+                                         int wRow0, int cols, int rows, int hidden) {
+        if (packed != null && rows >= Gemm.MR) {
+            Gemm.gemmSerial(c, 0, ldc, h, hOff, hidden, false, packed, rows);
+        } else {
+            for (int b = 0; b < rows; b++) {
+                Gemm.gemv(c, b * ldc, wHh.data, wHh.offset + wRow0 * hidden, hidden, cols, h, hOff + b * hidden, hidden);
+            }
+        }
+    }
+
+    /** One thread's packed slices of W_ih and W_hh for the hidden-split path, and what they were packed from. */
+    private record SplitSlices(int hidden, int in, int j0, int w, long fingerprintIh, long fingerprintHh,
+                               Gemm.Packed[] ih, Gemm.Packed[] hh) {}
+
+    /**
+     * Inference of a single sequence (reset-after form) on two threads that split the hidden units. Each
+     * thread owns its units' rows of W_ih and W_hh, packed into panels that then stay in its core's cache:
+     * it computes its part of the input projection for all steps in one GEMM, then each step's r, z, n and h
+     * for its units, and the threads meet at a barrier after every step. The packed slices are kept on the
+     * weight tensor between calls and re-packed whenever a fingerprint of the live weights differs from the
+     * one they were packed from. Returns false, having done nothing, when the pool cannot run both halves
+     * at once or the layer is too small to gain.
+     */
+    private static boolean forwardSplitHidden(Tensor x, Tensor wIh, Tensor bIh, float[] hs, float[] out, Tensor wHh,
+                                              Tensor bHh, int[] lengths, boolean reverse, int steps, int hidden) {
+        final int parts = 2;
+        if (Parallel.threads() < parts || hidden < 128) return false;
+        final int in = x.dim(2);
+        final SpinBarrier barrier = new SpinBarrier(parts);
+        final GruGates gates = GruKernels.GATES;
+        final int len = lengths == null ? steps : lengths[0];
+        Object cached = wHh.kernelCache;
+        final SplitSlices[] cache = cached instanceof SplitSlices[] c && c.length == parts ? c : new SplitSlices[parts];
+        wHh.kernelCache = cache;
+        return Parallel.tryConcurrently(parts, part -> {
+            // Unit ranges on 16-float boundaries, so both halves run whole vectors.
+            int half = (hidden / parts) & ~15;
+            int j0 = part == 0 ? 0 : half, w = part == 0 ? half : hidden - half, w3 = 3 * w;
+            SplitSlices sl = slices(cache, part, wIh, wHh, in, hidden, j0, w);
+            float[] gi = new float[steps * w3]; // [T, 3 gates x this part's units]
+            for (int t = 0; t < steps; t++) {
+                for (int g = 0; g < 3; g++) fillOrZero(gi, t * w3 + g * w, bIh, g * hidden + j0, w);
+            }
+            for (int g = 0; g < 3; g++) Gemm.gemmSerial(gi, g * w, w3, x.data, x.offset, in, false, sl.ih()[g], steps);
+            float[] gh = new float[w3];
+            float[] buf = new float[w3];
+            for (int s = 0; s < steps; s++) {
+                int t = reverse ? steps - 1 - s : s;
+                int prev = (s & 1) * hidden, next = ((s + 1) & 1) * hidden;
+                if (t < len) {
+                    for (int g = 0; g < 3; g++) {
+                        fillOrZero(gh, g * w, bHh, g * hidden + j0, w);
+                        Gemm.gemmSerial(gh, g * w, w3, hs, prev, hidden, false, sl.hh()[g], 1);
+                    }
+                    int ib = t * w3;
+                    gates.sigmoidOfSum(buf, 0, gi, ib, gh, 0, 2 * w);
+                    gates.tanhOfGated(buf, 2 * w, gi, ib + 2 * w, buf, 0, gh, 2 * w, w);
+                    gates.update(hs, next + j0, buf, w, buf, 2 * w, hs, prev + j0, w);
+                    System.arraycopy(hs, next + j0, out, t * hidden + j0, w);
+                } else {
+                    System.arraycopy(hs, prev + j0, hs, next + j0, w);
+                }
+                barrier.await();
+            }
+        });
+    }
+
+    /** This part's packed slices: the cached ones if the weights are unchanged, else freshly packed. */
+    private static SplitSlices slices(SplitSlices[] cache, int part, Tensor wIh, Tensor wHh, int in, int hidden, int j0,
+                                      int w) {
+        long fpIh = 0, fpHh = 0;
+        for (int g = 0; g < 3; g++) {
+            fpIh = fpIh * 0x9E3779B97F4A7C15L + Gemm.fingerprint(wIh.data, wIh.offset + (g * hidden + j0) * in, w * in);
+            fpHh = fpHh * 0x9E3779B97F4A7C15L
+                    + Gemm.fingerprint(wHh.data, wHh.offset + (g * hidden + j0) * hidden, w * hidden);
+        }
+        SplitSlices sl = cache[part];
+        if (sl != null && sl.hidden() == hidden && sl.in() == in && sl.j0() == j0 && sl.w() == w
+                && sl.fingerprintIh() == fpIh && sl.fingerprintHh() == fpHh) {
+            return sl;
+        }
+        Gemm.Packed[] ih = new Gemm.Packed[3], hh = new Gemm.Packed[3];
+        for (int g = 0; g < 3; g++) {
+            ih[g] = Gemm.pack(wIh.data, wIh.offset + (g * hidden + j0) * in, in, true, in, w);
+            hh[g] = Gemm.pack(wHh.data, wHh.offset + (g * hidden + j0) * hidden, hidden, true, hidden, w);
+        }
+        sl = new SplitSlices(hidden, in, j0, w, fpIh, fpHh, ih, hh);
+        cache[part] = sl;
+        return sl;
+    }
+
+    /** dst[at .. at + w) = bias[from .. from + w), or zeros without a bias. */
+    private static void fillOrZero(float[] dst, int at, Tensor bias, int from, int w) {
+        if (bias == null) java.util.Arrays.fill(dst, at, at + w, 0f);
+        else System.arraycopy(bias.data, bias.offset + from, dst, at, w);
+    }
+
 
     /** How many row blocks to run the recurrence in: one per thread, when the work is worth a fork. */
     private static int parts(int batch, long macs) {

@@ -21,6 +21,11 @@ public final class Tensor {
     boolean requiresGrad;
     /** The node that produced this tensor; null for leaves and for anything made with grad disabled. */
     Node creator;
+    /**
+     * Kernel data derived from this tensor's values (packed weight slices), each entry carrying a
+     * fingerprint of the values it was made from, so it is checked, never trusted, on use.
+     */
+    volatile Object kernelCache;
 
     Tensor(float[] data, int offset, int[] shape) {
         this.shape = shape.clone();

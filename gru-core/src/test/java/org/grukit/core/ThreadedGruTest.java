@@ -46,4 +46,23 @@ class ThreadedGruTest {
             }
         }
     }
+
+    @Test
+    void aSingleSequenceSplitOverHiddenUnitsMatchesOneThread() {
+        // Inference of one sequence splits the hidden units over two threads with a barrier per step and
+        // computes the input projection as dot products; with grad on, the layer runs on one thread with
+        // the projection as a GEMM. Only the summation order of that projection differs.
+        Rng rng = new Rng(8);
+        Gru gru = new Gru(GruConfig.of(24, 160).withBidirectional(true).withNumLayers(2), rng);
+        Tensor x = Tensor.randn(rng, 30, 1, 24);
+        for (int[] lengths : new int[][] {null, {17}}) {
+            Gru.Output recorded = gru.forward(x.copy().requiresGrad(true), null, lengths);
+            Gru.Output split;
+            try (GradMode g = GradMode.noGrad()) {
+                split = gru.forward(x, null, lengths);
+            }
+            assertArrayEquals(recorded.output().toArray(), split.output().toArray(), 1e-6f);
+            assertArrayEquals(recorded.hN().toArray(), split.hN().toArray(), 1e-6f);
+        }
+    }
 }

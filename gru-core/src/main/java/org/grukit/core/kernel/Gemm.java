@@ -21,6 +21,8 @@ public final class Gemm {
 
     /** The driver every static method here uses, with the best micro-kernel this JVM offers. */
     static final GemmDriver DEFAULT = new GemmDriver(chooseKernel());
+    /** Rows per register block: products with fewer rows than this are better done as dot products. */
+    public static final int MR = GemmDriver.MR;
     /** Below this many multiply-adds, packing costs more than it saves. */
     static final long SMALL = 4096;
 
@@ -79,7 +81,22 @@ public final class Gemm {
             gemmSmall(c, cOff, ldc, a, aOff, lda, transA, b, bOff, ldb, transB, m, n, k);
             return;
         }
+        if (m < GemmDriver.MR && transB && !transA) {
+            // A row or three times a stored weight: dot products on the weight as it is, no packing.
+            for (int i = 0; i < m; i++) DEFAULT.kernel.dots(c, cOff + i * ldc, b, bOff, ldb, n, a, aOff + i * lda, k);
+            return;
+        }
         DEFAULT.gemm(c, cOff, ldc, a, aOff, lda, transA, b, bOff, ldb, transB, m, n, k);
+    }
+
+    /** A 64-bit fingerprint of the exact values x[off .. off + n), for checking cached packed weights. */
+    public static long fingerprint(float[] x, int off, int n) {
+        return DEFAULT.kernel.fingerprint(x, off, n);
+    }
+
+    /** y[r] += dot(W[r, 0..k), x[0..k)) for {@code rows} rows of a row-major W (stride ldw), on this thread. */
+    public static void gemv(float[] y, int yOff, float[] w, int wOff, int ldw, int rows, float[] x, int xOff, int k) {
+        DEFAULT.kernel.dots(y, yOff, w, wOff, ldw, rows, x, xOff, k);
     }
 
     /** C += op(A) B for a packed B, using the pool for large products. */

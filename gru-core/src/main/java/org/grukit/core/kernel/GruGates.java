@@ -47,4 +47,13 @@ public interface GruGates {
     void backwardResetBeforeReset(float[] dgi, int dgiOff, float[] dgh, int dghOff, float[] dhPrev, int dpOff,
                                   float[] drh, int drhOff, float[] saved, int sOff, float[] hPrev, int hpOff,
                                   int[] lengths, int row0, int t, int batch, int hidden);
+
+    /** dst[i] = sigmoid(a[i] + b[i]) for i in [0, n). */
+    void sigmoidOfSum(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** dst[i] = tanh(a[i] + r[i] * g[i]) for i in [0, n); r null means 1. */
+    void tanhOfGated(float[] dst, int dOff, float[] a, int aOff, float[] r, int rOff, float[] g, int gOff, int n);
+
+    /** h[i] = (1 - z[i]) * n[i] + z[i] * hPrev[i] for i in [0, len). */
+    void update(float[] h, int hOff, float[] z, int zOff, float[] n, int nOff, float[] hPrev, int pOff, int len);
 }

@@ -26,4 +26,18 @@ interface MicroKernel {
      * columns into c[cOff ..]. Used when M is below MR (a single sequence, a decoder step).
      */
     void row(float[] a, int aOff, int aStride, float[] bp, int bOff, int kc, float[] c, int cOff, int cols, float[] tile);
+
+    /**
+     * Matrix-vector product on a row-major matrix in place: y[r] += dot(W[r, 0..k), x[0..k)) for the
+     * {@code rows} rows starting at wOff (row stride ldw). No packing: for one input row (a single
+     * sequence's step) streaming the weight once is all the work there is.
+     */
+    void dots(float[] y, int yOff, float[] w, int wOff, int ldw, int rows, float[] x, int xOff, int k);
+
+    /**
+     * A 64-bit fingerprint of x[off .. off + n) (the exact float bits): equal contents give equal values;
+     * any change gives a different value except with negligible probability. Lets cached packed weights
+     * be checked against the live weights on every call at a fraction of the cost of packing them again.
+     */
+    long fingerprint(float[] x, int off, int n);
 }

@@ -54,6 +54,22 @@ public final class Parallel {
         }
     }
 
+    /**
+     * Runs body(0) .. body(tasks - 1) at the same time, one per thread, when the pool has that many threads
+     * and is free; returns false without running anything otherwise. For tasks that wait for each other
+     * (a {@link SpinBarrier}), which must not run one after another.
+     */
+    public static boolean tryConcurrently(int tasks, IntConsumer body) {
+        Pool p = pool;
+        if (tasks < 2 || p.threads < tasks || !BUSY.compareAndSet(false, true)) return false;
+        try {
+            p.run(tasks, body);
+            return true;
+        } finally {
+            BUSY.set(false);
+        }
+    }
+
     /** The range of task {@code i} of {@code parts} over [0, n): start inclusive, end exclusive. */
     public static int start(int n, int parts, int i) {
         return (int) ((long) n * i / parts);

@@ -197,4 +197,21 @@ class ScalarGruKernels implements GruGates {
             }
         }
     }
+
+    @Override
+    public void sigmoidOfSum(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        for (int i = 0; i < n; i++) dst[dOff + i] = Activations.sigmoid(a[aOff + i] + b[bOff + i]);
+    }
+
+    @Override
+    public void tanhOfGated(float[] dst, int dOff, float[] a, int aOff, float[] r, int rOff, float[] g, int gOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dOff + i] = Activations.tanh(a[aOff + i] + (r == null ? g[gOff + i] : r[rOff + i] * g[gOff + i]));
+        }
+    }
+
+    @Override
+    public void update(float[] h, int hOff, float[] z, int zOff, float[] n, int nOff, float[] hPrev, int pOff, int len) {
+        for (int i = 0; i < len; i++) h[hOff + i] = (1f - z[zOff + i]) * n[nOff + i] + z[zOff + i] * hPrev[pOff + i];
+    }
 }

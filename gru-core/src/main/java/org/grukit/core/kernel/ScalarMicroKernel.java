@@ -42,4 +42,21 @@ final class ScalarMicroKernel implements MicroKernel {
         }
         for (int j = 0; j < cols; j++) c[cOff + j] += tile[j];
     }
+
+    @Override
+    public void dots(float[] y, int yOff, float[] w, int wOff, int ldw, int rows, float[] x, int xOff, int k) {
+        for (int r = 0; r < rows; r++) {
+            int wr = wOff + r * ldw;
+            float s = 0f;
+            for (int p = 0; p < k; p++) s += w[wr + p] * x[xOff + p];
+            y[yOff + r] += s;
+        }
+    }
+
+    @Override
+    public long fingerprint(float[] x, int off, int n) {
+        long h = 1125899906842597L;
+        for (int i = 0; i < n; i++) h = 31 * h + Float.floatToRawIntBits(x[off + i]);
+        return h ^ n;
+    }
 }

@@ -137,4 +137,19 @@ final class VectorGruKernels extends ScalarGruKernels {
             }
         }
     }
+
+    @Override
+    public void sigmoidOfSum(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        VectorMath.sigmoidOfSum(dst, dOff, a, aOff, b, bOff, n);
+    }
+
+    @Override
+    public void tanhOfGated(float[] dst, int dOff, float[] a, int aOff, float[] r, int rOff, float[] g, int gOff, int n) {
+        VectorMath.tanhOfGated(dst, dOff, a, aOff, r, rOff, g, gOff, n);
+    }
+
+    @Override
+    public void update(float[] h, int hOff, float[] z, int zOff, float[] n, int nOff, float[] hPrev, int pOff, int len) {
+        VectorMath.update(h, hOff, z, zOff, n, nOff, hPrev, pOff, len);
+    }
 }

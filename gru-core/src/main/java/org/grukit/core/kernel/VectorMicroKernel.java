@@ -1,6 +1,7 @@
 package org.grukit.core.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,6 +13,7 @@ final class VectorMicroKernel implements MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int NR = 2 * L;
+    private static final VectorSpecies<Integer> INT_S = S.withLanes(int.class);
 
     @Override
     public int nr() {
@@ -100,5 +102,87 @@ final class VectorMicroKernel implements MicroKernel {
         x0.intoArray(tile, 0);
         x1.intoArray(tile, L);
         for (int j = 0; j < cols; j++) c[cOff + j] += tile[j];
+    }
+
+    @Override
+    public void dots(float[] y, int yOff, float[] w, int wOff, int ldw, int rows, float[] x, int xOff, int k) {
+        int r = 0;
+        for (; r + 3 < rows; r += 4) dots4(y, yOff + r, w, wOff + r * ldw, ldw, x, xOff, k);
+        for (; r < rows; r++) y[yOff + r] += dot(w, wOff + r * ldw, x, xOff, k);
+    }
+
+    /**
+     * Four rows against one vector. Each row keeps two accumulators (even and odd vector steps), so eight
+     * independent FMA chains hide the FMA latency and the loads stream at the cache's pace.
+     */
+    private static void dots4(float[] y, int yOff, float[] w, int w0, int ldw, float[] x, int xOff, int k) {
+        int w1 = w0 + ldw, w2 = w1 + ldw, w3 = w2 + ldw;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int p = 0;
+        for (int bound2 = k - 2 * L; p <= bound2; p += 2 * L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xOff + p);
+            FloatVector xw = FloatVector.fromArray(S, x, xOff + p + L);
+            a0 = FloatVector.fromArray(S, w, w0 + p).fma(xv, a0);
+            a1 = FloatVector.fromArray(S, w, w1 + p).fma(xv, a1);
+            a2 = FloatVector.fromArray(S, w, w2 + p).fma(xv, a2);
+            a3 = FloatVector.fromArray(S, w, w3 + p).fma(xv, a3);
+            b0 = FloatVector.fromArray(S, w, w0 + p + L).fma(xw, b0);
+            b1 = FloatVector.fromArray(S, w, w1 + p + L).fma(xw, b1);
+            b2 = FloatVector.fromArray(S, w, w2 + p + L).fma(xw, b2);
+            b3 = FloatVector.fromArray(S, w, w3 + p + L).fma(xw, b3);
+        }
+        if (p + L <= k) {
+            FloatVector xv = FloatVector.fromArray(S, x, xOff + p);
+            a0 = FloatVector.fromArray(S, w, w0 + p).fma(xv, a0);
+            a1 = FloatVector.fromArray(S, w, w1 + p).fma(xv, a1);
+            a2 = FloatVector.fromArray(S, w, w2 + p).fma(xv, a2);
+            a3 = FloatVector.fromArray(S, w, w3 + p).fma(xv, a3);
+            p += L;
+        }
+        float s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
+        float s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
+        float s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
+        float s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) {
+            float xv = x[xOff + p];
+            s0 += w[w0 + p] * xv;
+            s1 += w[w1 + p] * xv;
+            s2 += w[w2 + p] * xv;
+            s3 += w[w3 + p] * xv;
+        }
+        y[yOff] += s0;
+        y[yOff + 1] += s1;
+        y[yOff + 2] += s2;
+        y[yOff + 3] += s3;
+    }
+
+    private static float dot(float[] w, int w0, float[] x, int xOff, int k) {
+        FloatVector a0 = FloatVector.zero(S), b0 = a0;
+        int p = 0;
+        for (int bound2 = k - 2 * L; p <= bound2; p += 2 * L) {
+            a0 = FloatVector.fromArray(S, w, w0 + p).fma(FloatVector.fromArray(S, x, xOff + p), a0);
+            b0 = FloatVector.fromArray(S, w, w0 + p + L).fma(FloatVector.fromArray(S, x, xOff + p + L), b0);
+        }
+        if (p + L <= k) {
+            a0 = FloatVector.fromArray(S, w, w0 + p).fma(FloatVector.fromArray(S, x, xOff + p), a0);
+            p += L;
+        }
+        float s = a0.add(b0).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) s += w[w0 + p] * x[xOff + p];
+        return s;
+    }
+
+    @Override
+    public long fingerprint(float[] x, int off, int n) {
+        // Per-lane polynomial hashes (multiplier 0x01000193, odd: every step is a bijection), mixed at the end.
+        jdk.incubator.vector.IntVector acc = jdk.incubator.vector.IntVector.zero(INT_S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            acc = acc.mul(0x01000193).add(FloatVector.fromArray(S, x, off + i).reinterpretAsInts());
+        }
+        long h = n;
+        for (int lane = 0; lane < L; lane++) h = h * 0x9E3779B97F4A7C15L + acc.lane(lane);
+        for (; i < n; i++) h = 31 * h + Float.floatToRawIntBits(x[off + i]);
+        return h ^ (h >>> 29);
     }
 }
