@@ -48,10 +48,20 @@ final class VectorMicroKernel implements MicroKernel {
             c31 = a.fma(b1, c31);
         }
         if (rows == MR && cols == NR) {
-            addInto(c, cOff, c00, c01);
-            addInto(c, cOff + ldc, c10, c11);
-            addInto(c, cOff + 2 * ldc, c20, c21);
-            addInto(c, cOff + 3 * ldc, c30, c31);
+            // Written out rather than a helper taking vectors: such a helper may stop being inlined (see
+            // VectorMath), and its boxed vectors would make every tile slow.
+            int o = cOff;
+            FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+            o += ldc;
+            FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+            o += ldc;
+            FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+            o += ldc;
+            FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
             return;
         }
         c00.intoArray(tile, 0);
@@ -65,11 +75,6 @@ final class VectorMicroKernel implements MicroKernel {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) c[cOff + r * ldc + j] += tile[r * NR + j];
         }
-    }
-
-    private static void addInto(float[] c, int off, FloatVector lo, FloatVector hi) {
-        FloatVector.fromArray(S, c, off).add(lo).intoArray(c, off);
-        FloatVector.fromArray(S, c, off + L).add(hi).intoArray(c, off + L);
     }
 
     @Override
@@ -96,7 +101,8 @@ final class VectorMicroKernel implements MicroKernel {
         x0 = x0.add(y0);
         x1 = x1.add(y1);
         if (cols == NR) {
-            addInto(c, cOff, x0, x1);
+            FloatVector.fromArray(S, c, cOff).add(x0).intoArray(c, cOff);
+            FloatVector.fromArray(S, c, cOff + L).add(x1).intoArray(c, cOff + L);
             return;
         }
         x0.intoArray(tile, 0);
