@@ -76,7 +76,18 @@ final class GemmDriver {
         if (b.nr != nr) throw new IllegalArgumentException("matrix packed for panels of " + b.nr + ", this kernel uses " + nr);
         if (m == 0 || b.n == 0 || b.k == 0) return;
         int threads = Parallel.threads();
-        if (parallel && threads > 1 && b.panels > 1 && (long) m * b.n * b.k >= PARALLEL) {
+        if (parallel && threads > 1 && m >= threads * MC && (transA || m >= 8L * b.n)
+                && (long) m * b.n * b.k >= PARALLEL) {
+            // A transposed (its packing is strided, the costly part) or far taller than B is wide: split the
+            // rows, so each thread packs only its own rows of A while all share the packed B. Otherwise split
+            // B's panels, which makes every thread pack all of A but stream only its part of B.
+            int blocks = (m + MR - 1) / MR;
+            Parallel.forEach(threads, i -> {
+                int r0 = Parallel.start(blocks, threads, i) * MR, r1 = Math.min(m, Parallel.start(blocks, threads, i + 1) * MR);
+                int aRow = transA ? aOff + r0 : aOff + r0 * lda;
+                run(c, cOff + r0 * ldc, ldc, a, aRow, lda, transA, b, r1 - r0, 0, b.panels);
+            });
+        } else if (parallel && threads > 1 && b.panels > 1 && (long) m * b.n * b.k >= PARALLEL) {
             int parts = Math.min(threads, b.panels);
             Parallel.forEach(parts, i -> run(c, cOff, ldc, a, aOff, lda, transA, b, m,
                     Parallel.start(b.panels, parts, i), Parallel.start(b.panels, parts, i + 1)));

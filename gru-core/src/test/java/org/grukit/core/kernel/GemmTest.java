@@ -69,6 +69,23 @@ class GemmTest {
         for (int i = 0; i < serial.length; i++) assertEquals(serial[i], threaded[i], 0f, "element " + i);
     }
 
+    @Test
+    void tallProductsSplitByRowsMatchSerialOnes() {
+        Rng rng = new Rng(6);
+        int m = 1030, n = 70, k = 300; // tall: split by rows, with a remainder block of rows
+        for (boolean transA : new boolean[] {false, true}) {
+            int lda = transA ? m : k;
+            float[] a = random(rng, m * k), b = random(rng, k * n);
+            float[] serial = new float[m * n], threaded = new float[m * n], reference = new float[m * n];
+            Gemm.Packed packed = Gemm.pack(b, 0, n, false, k, n);
+            Gemm.gemmSerial(serial, 0, n, a, 0, lda, transA, packed, m);
+            Gemm.gemm(threaded, 0, n, a, 0, lda, transA, packed, m);
+            Gemm.gemmReference(reference, 0, n, a, 0, lda, transA, b, 0, n, false, m, n, k);
+            for (int i = 0; i < serial.length; i++) assertEquals(serial[i], threaded[i], 0f, "transA=" + transA + " " + i);
+            assertClose("tall transA=" + transA, reference, threaded, k);
+        }
+    }
+
     private static void assertClose(String what, float[] expected, float[] actual, int k) {
         double worst = 0;
         for (int i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
