@@ -5,6 +5,7 @@ import org.grukit.core.GradMode;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
+import org.grukit.core.bench.GruBenchShape;
 import org.grukit.core.nn.Gru;
 import org.grukit.core.nn.GruConfig;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The GRU benchmark shapes (those of ../shared/tools/torch_gru_bench.py): inference with nothing recorded,
+ * The GRU benchmark shapes ({@link GruBenchShape}, those of ../shared/tools/torch_gru_bench.py): inference with nothing recorded,
  * and a training step (forward, then backward of sum(output) into every parameter and the input).
  * Run: {@code java -jar benchmarks/target/benchmarks.jar GruBenchmark}.
  */
@@ -39,19 +40,12 @@ public class GruBenchmark {
 
     @Setup
     public void setup() {
-        // name -> batch, steps, input, hidden, layers, bidirectional
-        int[] s = switch (shape) {
-            case "sentiment" -> new int[] {64, 50, 128, 256, 1, 0};
-            case "sentiment-bi" -> new int[] {64, 50, 128, 256, 1, 1};
-            case "speech" -> new int[] {32, 200, 39, 256, 2, 1};
-            case "large" -> new int[] {64, 100, 512, 512, 1, 0};
-            case "latency" -> new int[] {1, 50, 128, 256, 1, 0};
-            default -> throw new IllegalArgumentException("unknown shape " + shape);
-        };
+        GruBenchShape s = GruBenchShape.of(shape);
         Rng rng = new Rng(0);
-        gru = new Gru(GruConfig.of(s[2], s[3]).withNumLayers(s[4]).withBidirectional(s[5] == 1).withBatchFirst(true), rng);
+        gru = new Gru(GruConfig.of(s.input, s.hidden).withNumLayers(s.layers).withBidirectional(s.bidirectional)
+                .withBatchFirst(true), rng);
         gru.arena();
-        x = Tensor.randn(rng, s[0], s[1], s[2]).requiresGrad(true);
+        x = Tensor.randn(rng, s.batch, s.steps, s.input).requiresGrad(true);
     }
 
     @Benchmark
