@@ -23,12 +23,20 @@ public final class GruBench {
 
     public record GemmResult(int n, double ms, double gflops) {}
 
-    /** Runs {@code body} until {@code warmupSeconds} have passed, then {@code reps} timed runs; the median in ms. */
+    /** Warm-up runs at the least, however long they take: a slow shape needs them for the JIT to settle. */
+    static final int MIN_WARMUP_RUNS = 10;
+
+    /**
+     * Runs {@code body} until {@code warmupSeconds} have passed and at least {@link #MIN_WARMUP_RUNS} times,
+     * then {@code reps} timed runs (more while under {@code minSeconds}); the median in ms.
+     */
     static double medianMs(Runnable body, double warmupSeconds, int reps, double minSeconds) {
         long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        int warm = 0;
         do {
             body.run();
-        } while (System.nanoTime() < end);
+            warm++;
+        } while (System.nanoTime() < end || warm < MIN_WARMUP_RUNS);
         double[] t = new double[reps];
         long budgetEnd = System.nanoTime() + (long) (minSeconds * 1e9);
         int n = 0;
