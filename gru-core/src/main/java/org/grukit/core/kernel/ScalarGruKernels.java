@@ -12,6 +12,35 @@ class ScalarGruKernels implements GruGates {
         return "java";
     }
 
+    /** A row past its sequence's length: the gradient passes to the previous state, the gates get none. */
+    static void passThrough(float[] dgi, int ib, float[] dgh, int gb, float[] dhPrev, int pb, float[] dh, int db,
+                            int hidden) {
+        System.arraycopy(dh, db, dhPrev, pb, hidden);
+        java.util.Arrays.fill(dgi, ib, ib + 3 * hidden, 0f);
+        java.util.Arrays.fill(dgh, gb, gb + 3 * hidden, 0f);
+    }
+
+    /** Reset-after backward for hidden units [from, to) of one row (offsets are the row's). */
+    static void backwardResetAfterUnits(int from, int to, float[] dgi, int ib, float[] dgh, int gb, float[] dhPrev,
+                                        int pb, float[] dh, int db, float[] saved, int sb, float[] hPrev, int hb,
+                                        int hidden) {
+        for (int j = from; j < to; j++) {
+            float r = saved[sb + j], z = saved[sb + hidden + j], n = saved[sb + 2 * hidden + j];
+            float ghn = saved[sb + 3 * hidden + j];
+            float g = dh[db + j];
+            float dnPre = g * (1f - z) * (1f - n * n);
+            float dzPre = g * (hPrev[hb + j] - n) * z * (1f - z);
+            float drPre = dnPre * ghn * r * (1f - r);
+            dgi[ib + j] = drPre;
+            dgi[ib + hidden + j] = dzPre;
+            dgi[ib + 2 * hidden + j] = dnPre;
+            dgh[gb + j] = drPre;
+            dgh[gb + hidden + j] = dzPre;
+            dgh[gb + 2 * hidden + j] = dnPre * r;
+            dhPrev[pb + j] = g * z;
+        }
+    }
+
     /**
      * Reset-after step: h[b] from gi, gh and hPrev; saves r|z|n|gh_n into {@code saved} when non-null.
      */
@@ -112,29 +141,11 @@ class ScalarGruKernels implements GruGates {
         for (int b = 0; b < batch; b++) {
             int db = dhOff + b * hidden, pb = dpOff + b * hidden, ib = dgiOff + b * g3, gb = dghOff + b * g3;
             if (!active(lengths, row0 + b, t)) {
-                System.arraycopy(dh, db, dhPrev, pb, hidden);
-                for (int j = 0; j < g3; j++) {
-                    dgi[ib + j] = 0f;
-                    dgh[gb + j] = 0f;
-                }
+                passThrough(dgi, ib, dgh, gb, dhPrev, pb, dh, db, hidden);
                 continue;
             }
-            int sb = sOff + b * 4 * hidden, hb = hpOff + b * hidden;
-            for (int j = 0; j < hidden; j++) {
-                float r = saved[sb + j], z = saved[sb + hidden + j], n = saved[sb + 2 * hidden + j];
-                float ghn = saved[sb + 3 * hidden + j];
-                float g = dh[db + j];
-                float dnPre = g * (1f - z) * (1f - n * n);
-                float dzPre = g * (hPrev[hb + j] - n) * z * (1f - z);
-                float drPre = dnPre * ghn * r * (1f - r);
-                dgi[ib + j] = drPre;
-                dgi[ib + hidden + j] = dzPre;
-                dgi[ib + 2 * hidden + j] = dnPre;
-                dgh[gb + j] = drPre;
-                dgh[gb + hidden + j] = dzPre;
-                dgh[gb + 2 * hidden + j] = dnPre * r;
-                dhPrev[pb + j] = g * z;
-            }
+            backwardResetAfterUnits(0, hidden, dgi, ib, dgh, gb, dhPrev, pb, dh, db, saved, sOff + b * 4 * hidden, hPrev,
+                    hpOff + b * hidden, hidden);
         }
     }
 
@@ -152,11 +163,7 @@ class ScalarGruKernels implements GruGates {
         for (int b = 0; b < batch; b++) {
             int db = dhOff + b * hidden, pb = dpOff + b * hidden, ib = dgiOff + b * g3, gb = dghOff + b * g3;
             if (!active(lengths, row0 + b, t)) {
-                System.arraycopy(dh, db, dhPrev, pb, hidden);
-                for (int j = 0; j < g3; j++) {
-                    dgi[ib + j] = 0f;
-                    dgh[gb + j] = 0f;
-                }
+                passThrough(dgi, ib, dgh, gb, dhPrev, pb, dh, db, hidden);
                 continue;
             }
             int sb = sOff + b * 4 * hidden, hb = hpOff + b * hidden;

@@ -96,9 +96,7 @@ final class VectorGruKernels extends ScalarGruKernels {
         for (int b = 0; b < batch; b++) {
             int db = dhOff + b * hidden, pb = dpOff + b * hidden, ib = dgiOff + b * g3, gb = dghOff + b * g3;
             if (!active(lengths, row0 + b, t)) {
-                System.arraycopy(dh, db, dhPrev, pb, hidden);
-                java.util.Arrays.fill(dgi, ib, ib + g3, 0f);
-                java.util.Arrays.fill(dgh, gb, gb + g3, 0f);
+                passThrough(dgi, ib, dgh, gb, dhPrev, pb, dh, db, hidden);
                 continue;
             }
             int sb = sOff + b * 4 * hidden, hb = hpOff + b * hidden;
@@ -120,21 +118,7 @@ final class VectorGruKernels extends ScalarGruKernels {
                 dnPre.mul(r).intoArray(dgh, gb + 2 * hidden + j);
                 g.mul(z).intoArray(dhPrev, pb + j);
             }
-            for (; j < hidden; j++) {
-                float r = saved[sb + j], z = saved[sb + hidden + j], n = saved[sb + 2 * hidden + j];
-                float ghn = saved[sb + 3 * hidden + j];
-                float g = dh[db + j];
-                float dnPre = g * (1f - z) * (1f - n * n);
-                float dzPre = g * (hPrev[hb + j] - n) * z * (1f - z);
-                float drPre = dnPre * ghn * r * (1f - r);
-                dgi[ib + j] = drPre;
-                dgi[ib + hidden + j] = dzPre;
-                dgi[ib + 2 * hidden + j] = dnPre;
-                dgh[gb + j] = drPre;
-                dgh[gb + hidden + j] = dzPre;
-                dgh[gb + 2 * hidden + j] = dnPre * r;
-                dhPrev[pb + j] = g * z;
-            }
+            backwardResetAfterUnits(j, hidden, dgi, ib, dgh, gb, dhPrev, pb, dh, db, saved, sb, hPrev, hb, hidden);
         }
     }
 
