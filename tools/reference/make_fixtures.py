@@ -18,7 +18,7 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "gru-
                    "resources", "fixtures")
 
 
-def save(name, tensors, meta=None):
+def save(name, tensors, meta=None, out=OUT):
     """safetensors: u64 LE header length, JSON header, little-endian F32 data."""
     header, blobs, offset = {}, [], 0
     for key, t in tensors.items():
@@ -31,8 +31,8 @@ def save(name, tensors, meta=None):
     header["__metadata__"] = {k: str(v) for k, v in meta.items()}
     h = json.dumps(header, separators=(",", ":")).encode()
     h += b" " * ((8 - len(h) % 8) % 8)
-    os.makedirs(OUT, exist_ok=True)
-    with open(os.path.join(OUT, name + ".safetensors"), "wb") as f:
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, name + ".safetensors"), "wb") as f:
         f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
     print("wrote", name, len(tensors), "tensors")
 

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.grukit.core.io.SafeTensors;
 
-/** Loads the PyTorch fixtures written by tools/reference/make_fixtures.py and compares tensors. */
+/**
+ * Loads the PyTorch fixtures written by the scripts in tools/reference/ (from the test resources of whichever
+ * module's tests run) and compares tensors with the stated tolerances, printing the worst difference.
+ */
 public final class Fixtures {
     private Fixtures() {}
 
@@ -23,7 +26,7 @@ public final class Fixtures {
 
     public static SafeTensors.Contents read(String name) {
         try {
-            var url = Fixtures.class.getResource("/fixtures/" + name + ".safetensors");
+            var url = Thread.currentThread().getContextClassLoader().getResource("fixtures/" + name + ".safetensors");
             if (url == null) throw new IllegalStateException("fixture " + name + " missing: run tools/reference/make_fixtures.py");
             return SafeTensors.read(Path.of(url.toURI()));
         } catch (IOException | URISyntaxException e) {
@@ -33,7 +36,8 @@ public final class Fixtures {
 
     public static Path path(String name) {
         try {
-            return Path.of(Fixtures.class.getResource("/fixtures/" + name + ".safetensors").toURI());
+            return Path.of(Thread.currentThread().getContextClassLoader().getResource("fixtures/" + name + ".safetensors")
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
