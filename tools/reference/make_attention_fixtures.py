@@ -123,6 +123,12 @@ def main():
             w = w.reshape(B, S)
         finish("pooling_%d" % hops, {"key_padding_mask": lengths_mask}, {"pooled": pooled, "weights": w}, p, {"h": h})
 
+    # Conv1d: default, and stride 2 / padding 2 / dilation 2 without bias.
+    for name, kw in [("conv1d_default", dict()), ("conv1d_strided", dict(stride=2, padding=2, dilation=2, bias=False))]:
+        conv = torch.nn.Conv1d(4, 5, 3, **kw)
+        x = torch.randn(2, 4, 11, requires_grad=True)
+        finish(name, {}, {"output": conv(x)}, dict(conv.named_parameters()), {"x": x})
+
 
 if __name__ == "__main__":
     sys.exit(main())
