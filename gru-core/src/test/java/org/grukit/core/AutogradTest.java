@@ -1,5 +1,6 @@
 package org.grukit.core;
 
+import org.grukit.core.nn.RecurrentOutput;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +33,7 @@ class AutogradTest {
         Gru gru = new Gru(GruConfig.of(3, 4), new Rng(1));
         Tensor x = Tensor.randn(new Rng(2), 5, 2, 3).requiresGrad(true);
         try (GradMode g = GradMode.noGrad()) {
-            Gru.Output o = gru.forward(x);
+            RecurrentOutput o = gru.forward(x);
             assertFalse(o.output().hasHistory());
             assertFalse(o.output().requiresGrad());
             assertThrows(IllegalStateException.class, () -> Ops.sum(o.output()).backward());
@@ -74,8 +75,8 @@ class AutogradTest {
     void unbatchedInputMatchesABatchOfOne() {
         Gru gru = new Gru(GruConfig.of(3, 4).withNumLayers(2).withBidirectional(true), new Rng(4));
         Tensor x = Tensor.randn(new Rng(5), 6, 3);
-        Gru.Output single = gru.forward(x);
-        Gru.Output batched = gru.forward(Ops.reshape(x, 6, 1, 3));
+        RecurrentOutput single = gru.forward(x);
+        RecurrentOutput batched = gru.forward(Ops.reshape(x, 6, 1, 3));
         assertArrayEquals(new int[] {6, 8}, single.output().shape());
         assertArrayEquals(new int[] {4, 4}, single.hN().shape());
         assertArrayEquals(batched.output().toArray(), single.output().toArray(), 0f);

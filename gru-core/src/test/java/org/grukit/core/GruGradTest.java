@@ -1,5 +1,6 @@
 package org.grukit.core;
 
+import org.grukit.core.nn.RecurrentOutput;
 import static org.grukit.core.GradCheck.assertPasses;
 import static org.grukit.core.GradCheck.check;
 
@@ -50,7 +51,7 @@ class GruGradTest {
         for (int i = 0; i < gru.parameters().size(); i++) inputs[2 + i] = gru.parameters().get(i);
         int[] lengths = batchFirst ? new int[] {2, 1, 2} : new int[] {3, 2};
         assertPasses("gru module", check(a -> {
-            Gru.Output o = gru.forward(a[0], a[1], lengths);
+            RecurrentOutput o = gru.forward(a[0], a[1], lengths);
             return Ops.concat(0, Ops.reshape(o.output(), -1), Ops.reshape(o.hN(), -1));
         }, inputs));
     }

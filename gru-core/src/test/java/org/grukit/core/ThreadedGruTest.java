@@ -1,5 +1,6 @@
 package org.grukit.core;
 
+import org.grukit.core.nn.RecurrentOutput;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ class ThreadedGruTest {
         Gru gru = new Gru(GruConfig.of(16, 64).withBidirectional(true).withResetAfter(resetAfter), rng);
         Tensor x = Tensor.randn(rng, 20, 9, 16).requiresGrad(true);
         int[] lengths = {20, 3, 17, 20, 1, 9, 20, 11, 5};
-        Gru.Output o = gru.forward(x, null, lengths);
+        RecurrentOutput o = gru.forward(x, null, lengths);
         Ops.add(Ops.sum(Ops.mul(o.output(), o.output())), Ops.sum(o.hN())).backward();
         List<float[]> r = new ArrayList<>();
         r.add(o.output().toArray());
@@ -56,8 +57,8 @@ class ThreadedGruTest {
         Gru gru = new Gru(GruConfig.of(24, 160).withBidirectional(true).withNumLayers(2), rng);
         Tensor x = Tensor.randn(rng, 30, 1, 24);
         for (int[] lengths : new int[][] {null, {17}}) {
-            Gru.Output recorded = gru.forward(x.copy().requiresGrad(true), null, lengths);
-            Gru.Output split;
+            RecurrentOutput recorded = gru.forward(x.copy().requiresGrad(true), null, lengths);
+            RecurrentOutput split;
             try (GradMode g = GradMode.noGrad()) {
                 split = gru.forward(x, null, lengths);
             }

@@ -1,5 +1,6 @@
 package org.grukit.examples.api;
 
+import org.grukit.core.nn.RecurrentOutput;
 import java.nio.file.Path;
 import java.util.Map;
 import org.grukit.core.GradMode;
@@ -34,7 +35,7 @@ public final class LoadPytorchGru {
 
         Tensor x = Tensor.randn(new Rng(1), 3, 7, 4); // [batch, time, features]
         try (GradMode noGrad = GradMode.noGrad()) {
-            Gru.Output out = gru.forward(x, null, new int[] {7, 5, 2}); // per-sequence lengths, any order
+            RecurrentOutput out = gru.forward(x, null, new int[] {7, 5, 2}); // per-sequence lengths, any order
             System.out.println("output " + out.output()); // [3, 7, 12]
             System.out.println("h_n    " + out.hN()); // [4, 3, 6]
         }

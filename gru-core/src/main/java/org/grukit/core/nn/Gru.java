@@ -14,10 +14,7 @@ import org.grukit.core.Tensor;
  * <p>Variable-length batches need no sorting: pass each sequence's length; outputs past it are zero,
  * h_n holds each sequence's state at its last valid step, and the reverse direction starts there.
  */
-public final class Gru extends Module implements org.grukit.core.io.SavableModel {
-    /** output [T, B, D*H] (or [B, T, D*H] when batch-first); hN [L*D, B, H]. */
-    public record Output(Tensor output, Tensor hN) {}
-
+public final class Gru extends Module implements RecurrentLayer, org.grukit.core.io.SavableModel {
     private final GruConfig config;
     private final Tensor[] wIh, wHh, bIh, bHh; // indexed layer * D + direction
     private final Rng dropoutRng;
@@ -61,7 +58,7 @@ public final class Gru extends Module implements org.grukit.core.io.SavableModel
         return config;
     }
 
-    public Output forward(Tensor input) {
+    public RecurrentOutput forward(Tensor input) {
         return forward(input, null, null);
     }
 
@@ -70,7 +67,8 @@ public final class Gru extends Module implements org.grukit.core.io.SavableModel
      * @param h0      [L*D, B, H] (or [L*D, H] unbatched), or null for zeros
      * @param lengths each sequence's length, or null when all are T
      */
-    public Output forward(Tensor input, Tensor h0, int[] lengths) {
+    @Override
+    public RecurrentOutput forward(Tensor input, Tensor h0, int[] lengths) {
         boolean unbatched = input.rank() == 2;
         Tensor x = unbatched ? Ops.reshape(input, input.dim(0), 1, input.dim(1))
                 : config.batchFirst() ? Ops.transpose(input, 0, 1) : input;
@@ -110,7 +108,12 @@ public final class Gru extends Module implements org.grukit.core.io.SavableModel
         } else if (config.batchFirst()) {
             output = Ops.transpose(output, 0, 1);
         }
-        return new Output(output, hStack);
+        return new RecurrentOutput(output, hStack);
+    }
+
+    @Override
+    public int outputSize() {
+        return config.outputSize();
     }
 
     /** weight_ih of a layer and direction (0 forward, 1 reverse). */

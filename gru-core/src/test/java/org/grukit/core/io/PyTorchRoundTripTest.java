@@ -1,5 +1,6 @@
 package org.grukit.core.io;
 
+import org.grukit.core.nn.RecurrentOutput;
 import static org.grukit.core.Fixtures.assertForward;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -29,7 +30,7 @@ class PyTorchRoundTripTest {
         Gru gru = new Gru(GruConfig.of(4, 6).withNumLayers(2).withBidirectional(true).withBatchFirst(true), new Rng(0));
         gru.loadStateDict(weights);
         try (GradMode g = GradMode.noGrad()) {
-            Gru.Output out = gru.forward(io.get("x"));
+            RecurrentOutput out = gru.forward(io.get("x"));
             assertForward("pytorch-trained GRU output", io.get("output"), out.output());
             assertForward("pytorch-trained GRU h_n", io.get("h_n"), out.hN());
         }
