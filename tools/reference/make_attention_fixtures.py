@@ -129,6 +129,57 @@ def main():
         x = torch.randn(2, 4, 11, requires_grad=True)
         finish(name, {}, {"output": conv(x)}, dict(conv.named_parameters()), {"x": x})
 
+    decoder_cases()
+
+
+def decoder_cases():
+    """Teacher forcing through both decoders, written with torch ops from the papers' equations."""
+    torch.manual_seed(7)
+    V, E, H, M, S, B, T = 7, 4, 5, 6, 4, 2, 3
+    mask = torch.tensor([[0., 0., 0., 1.], [0., 0., 0., 0.]])
+    for style in ["bahdanau", "luong"]:
+        emb = torch.nn.Embedding(V, E, padding_idx=0)
+        cell = torch.nn.GRUCell(E + (M if style == "bahdanau" else H), H)
+        p = {"embedding.weight": emb.weight}
+        p.update({"cell." + k: v for k, v in cell.named_parameters()})
+        if style == "bahdanau":
+            p["attention.query_proj.weight"] = (torch.randn(H, H) * 0.5).requires_grad_(True)
+            p["attention.key_proj.weight"] = (torch.randn(H, M) * 0.5).requires_grad_(True)
+            p["attention.key_proj.bias"] = (torch.randn(H) * 0.5).requires_grad_(True)
+            p["attention.v.weight"] = (torch.randn(1, H) * 0.5).requires_grad_(True)
+            out = torch.nn.Linear(H + M + E, V)
+        else:
+            p["attention.w.weight"] = (torch.randn(H, M) * 0.5).requires_grad_(True)  # general: h_t^T W_a h_s
+            p["combine.weight"] = (torch.randn(H, M + H) * 0.5).requires_grad_(True)
+            out = torch.nn.Linear(H, V)
+        p["out.weight"], p["out.bias"] = out.weight, out.bias
+        memory = torch.randn(B, S, M, requires_grad=True)
+        h0 = torch.randn(B, H, requires_grad=True)
+        inputs = torch.tensor([[1, 3, 4], [1, 5, 0]])
+        h, feed, logits, weights = h0, torch.zeros(B, H), [], []
+        for t in range(T):
+            y = emb(inputs[:, t])
+            if style == "bahdanau":
+                e = torch.tanh((h @ p["attention.query_proj.weight"].t()).unsqueeze(1)
+                               + memory @ p["attention.key_proj.weight"].t() + p["attention.key_proj.bias"])
+                sc = (e @ p["attention.v.weight"].t()).squeeze(-1).masked_fill(mask.bool(), float("-inf"))
+                a = torch.softmax(sc, -1)
+                c = (a.unsqueeze(1) @ memory).squeeze(1)
+                h = cell(torch.cat([y, c], 1), h)
+                logits.append(out(torch.cat([h, c, y], 1)))
+            else:
+                h = cell(torch.cat([y, feed], 1), h)
+                keys = memory @ p["attention.w.weight"].t()
+                sc = (keys @ h.unsqueeze(2)).squeeze(2).masked_fill(mask.bool(), float("-inf"))
+                a = torch.softmax(sc, -1)
+                c = (a.unsqueeze(1) @ memory).squeeze(1)
+                feed = torch.tanh(torch.cat([c, h], 1) @ p["combine.weight"].t())
+                logits.append(out(feed))
+            weights.append(a)
+        finish("decoder_" + style, {"key_padding_mask": mask, "inputs": inputs.float()},
+               {"logits": torch.stack(logits, 1), "weights": torch.stack(weights, 1)}, p, {"memory": memory, "h0": h0},
+               {"vocab": V, "embed": E, "hidden": H, "memory_dim": M})
+
 
 if __name__ == "__main__":
     sys.exit(main())

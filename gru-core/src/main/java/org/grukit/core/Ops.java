@@ -412,6 +412,34 @@ public final class Ops {
         return reshape(n, out);
     }
 
+    /**
+     * Rows {@code index} of dimension 0 (repeats allowed), as torch.index_select(a, 0, index): how a beam search
+     * reorders its states. The gradient of a row used twice is the sum of both.
+     */
+    public static Tensor indexSelect(Tensor a, int[] index) {
+        if (a.rank() == 0) throw new IllegalArgumentException("indexSelect needs a tensor of rank >= 1");
+        int n = a.dim(0), row = a.numel() / Math.max(1, n);
+        int[] shape = a.shape();
+        shape[0] = index.length;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= n) {
+                throw new IndexOutOfBoundsException("index " + index[i] + " at position " + i + " is outside [0, " + n + ")");
+            }
+        }
+        Tensor out = Tensor.zeros(shape);
+        for (int i = 0; i < index.length; i++) System.arraycopy(a.data, a.offset + index[i] * row, out.data, i * row, row);
+        if (!Autograd.needsGrad(a)) return out;
+        int[] idx = index.clone();
+        return Autograd.record("index_select", out, () -> {
+            float[] ga = Autograd.grad(a);
+            int gao = Autograd.gradOffset(a);
+            for (int i = 0; i < idx.length; i++) {
+                int dst = gao + idx[i] * row, src = out.gradOffset + i * row;
+                for (int j = 0; j < row; j++) ga[dst + j] += out.grad[src + j];
+            }
+        }, a);
+    }
+
     // ---------------------------------------------------------------- matrix products
 
     /**

@@ -56,6 +56,7 @@ class OpsGradTest {
         assertPasses("stack", check(x -> Ops.stack(1, x[0], x[1]), leaf(2, 3), leaf(2, 3)));
         assertPasses("narrow", check(x -> Ops.narrow(x[0], 1, 1, 2), leaf(2, 4, 3)));
         assertPasses("select", check(x -> Ops.select(x[0], 0, 1), leaf(3, 4)));
+        assertPasses("index_select", check(x -> Ops.indexSelect(x[0], new int[] {2, 0, 2, 1}), leaf(3, 2, 2)));
     }
 
     @Test

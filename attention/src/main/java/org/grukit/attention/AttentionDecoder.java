@@ -1,0 +1,179 @@
+package org.grukit.attention;
+
+import org.grukit.core.Ops;
+import org.grukit.core.Rng;
+import org.grukit.core.Shape;
+import org.grukit.core.Tensor;
+import org.grukit.core.nn.Dropout;
+import org.grukit.core.nn.Embedding;
+import org.grukit.core.nn.GruCell;
+import org.grukit.core.nn.Linear;
+import org.grukit.core.nn.Module;
+
+/**
+ * A GRU decoder with attention over an encoder's outputs (the memory), in the two classic styles.
+ * <ul>
+ *   <li>Bahdanau et al. 2015: attend from the previous state s_{i-1} (additive score), then
+ *       s_i = GRU([y_{i-1}; c_i], s_{i-1}), and logits = W_o [s_i; c_i; y_{i-1}] (as in the usual PyTorch
+ *       rendering of the paper's deep output).</li>
+ *   <li>Luong et al. 2015 (section 3, with input feeding, 3.3): s_t = GRU([y_{t-1}; h~_{t-1}], s_{t-1}), attend
+ *       from s_t (dot, general or concat score), h~_t = tanh(W_c [c_t; s_t]) (eq. 5), logits = W_s h~_t (eq. 6),
+ *       and h~_t is fed to the next step.</li>
+ * </ul>
+ * {@link #forward} runs teacher forcing over a whole target sequence; {@link #step} is one step for
+ * inference, on a {@link State} whose rows can be reordered ({@link State#select}) for beam search.
+ * Parameters: {@code embedding.weight}, {@code cell.*}, {@code attention.*}, {@code combine.weight} (Luong),
+ * {@code out.weight}/{@code .bias}.
+ */
+public final class AttentionDecoder extends Module {
+    /** Which of the two decoders. */
+    public enum Style { BAHDANAU, LUONG }
+
+    /** Hyperparameters, validated. {@code memoryDim} is the width of the encoder outputs attended over. */
+    public record Config(int vocabSize, int embedDim, int hiddenSize, int memoryDim, Style style,
+                         LuongAttention.Score luongScore, int attentionDim, float dropout, int paddingIdx) {
+        public Config {
+            if (vocabSize <= 1) throw new IllegalArgumentException("vocabSize must be > 1, got " + vocabSize);
+            if (embedDim <= 0) throw new IllegalArgumentException("embedDim must be > 0, got " + embedDim);
+            if (hiddenSize <= 0) throw new IllegalArgumentException("hiddenSize must be > 0, got " + hiddenSize);
+            if (memoryDim <= 0) throw new IllegalArgumentException("memoryDim must be > 0, got " + memoryDim);
+            if (style == null) throw new IllegalArgumentException("style must not be null");
+            if (style == Style.LUONG && luongScore == null) throw new IllegalArgumentException("Luong style needs a score");
+            if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+
+        public static Config bahdanau(int vocabSize, int embedDim, int hiddenSize, int memoryDim) {
+            return new Config(vocabSize, embedDim, hiddenSize, memoryDim, Style.BAHDANAU, null, hiddenSize, 0f, 0);
+        }
+
+        public static Config luong(int vocabSize, int embedDim, int hiddenSize, int memoryDim, LuongAttention.Score score) {
+            return new Config(vocabSize, embedDim, hiddenSize, memoryDim, Style.LUONG, score, hiddenSize, 0f, 0);
+        }
+
+        public Config withDropout(float p) {
+            return new Config(vocabSize, embedDim, hiddenSize, memoryDim, style, luongScore, attentionDim, p, paddingIdx);
+        }
+    }
+
+    /**
+     * The decoding state of a batch (or of beams): the GRU state [B, H], the fed-back attentional vector
+     * h~ [B, H] (Luong; null for Bahdanau), the memory [B, S, M] with its projected keys and padding mask.
+     */
+    public record State(Tensor hidden, Tensor feed, Tensor memory, Tensor projectedKeys, Tensor keyPaddingMask) {
+        /** The rows {@code rows} of every part, repeats allowed (expanding to beams, following parents). */
+        public State select(int[] rows) {
+            return new State(Ops.indexSelect(hidden, rows), feed == null ? null : Ops.indexSelect(feed, rows),
+                    Ops.indexSelect(memory, rows), Ops.indexSelect(projectedKeys, rows),
+                    keyPaddingMask == null ? null : Ops.indexSelect(keyPaddingMask, rows));
+        }
+
+        /**
+         * Reorders the recurrent parts (state and fed-back vector) only: for beams that follow parents within
+         * their own sentence, whose memory, keys and mask are the same rows' and need no copy.
+         */
+        public State reorderBeams(int[] rows) {
+            return new State(Ops.indexSelect(hidden, rows), feed == null ? null : Ops.indexSelect(feed, rows), memory,
+                    projectedKeys, keyPaddingMask);
+        }
+
+        public int batch() {
+            return hidden.dim(0);
+        }
+    }
+
+    /** One step's logits [B, V] and attention weights [B, S], and the state after it. */
+    public record Step(Tensor logits, Tensor weights, State state) {}
+
+    /** Teacher forcing over T steps: logits [B, T, V] and attention weights [B, T, S]. */
+    public record Output(Tensor logits, Tensor weights) {}
+
+    private final Config config;
+    private final Embedding embedding;
+    private final GruCell cell;
+    private final AdditiveAttention additive;
+    private final LuongAttention luong;
+    private final Linear combine, out;
+    private final Dropout dropout;
+
+    public AttentionDecoder(Config config, Rng rng) {
+        this.config = config;
+        int e = config.embedDim(), h = config.hiddenSize(), m = config.memoryDim();
+        embedding = registerModule("embedding", new Embedding(config.vocabSize(), e, config.paddingIdx(), rng));
+        boolean bahdanau = config.style() == Style.BAHDANAU;
+        cell = registerModule("cell", new GruCell(e + (bahdanau ? m : h), h, rng));
+        if (bahdanau) {
+            additive = registerModule("attention", new AdditiveAttention(h, m, config.attentionDim(), rng));
+            luong = null;
+            combine = null;
+            out = registerModule("out", new Linear(h + m + e, config.vocabSize(), rng));
+        } else {
+            additive = null;
+            luong = registerModule("attention", new LuongAttention(config.luongScore(), h, m, config.attentionDim(), rng));
+            combine = registerModule("combine", new Linear(m + h, h, false, rng));
+            out = registerModule("out", new Linear(h, config.vocabSize(), rng));
+        }
+        dropout = new Dropout(config.dropout(), rng.split());
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /**
+     * The state before the first step.
+     *
+     * @param memory         encoder outputs [B, S, M]
+     * @param keyPaddingMask [B, S], 1 at padding; or null
+     * @param h0             the initial GRU state [B, H] (e.g. a bridge from the encoder's final state), or null
+     */
+    public State start(Tensor memory, Tensor keyPaddingMask, Tensor h0) {
+        Shape.expect("memory", memory, -1, -1, config.memoryDim());
+        int b = memory.dim(0);
+        Tensor hidden = h0 == null ? Tensor.zeros(b, config.hiddenSize()) : h0;
+        Shape.expect("initial decoder state", hidden, b, config.hiddenSize());
+        Tensor keys = config.style() == Style.BAHDANAU ? additive.projectKeys(memory) : luong.projectKeys(memory);
+        Tensor feed = config.style() == Style.LUONG ? Tensor.zeros(b, config.hiddenSize()) : null;
+        return new State(hidden, feed, memory, keys, keyPaddingMask);
+    }
+
+    /** One step from the previous tokens [B] (the start token at first). */
+    public Step step(State s, int[] tokens) {
+        int b = s.batch();
+        if (tokens.length != b) throw new IllegalArgumentException("expected " + b + " tokens, got " + tokens.length);
+        dropout.train(isTraining());
+        Tensor emb = dropout.forward(embedding.forward(tokens, b)); // [B, E]
+        if (config.style() == Style.BAHDANAU) {
+            Attended a = additive.attendProjected(s.hidden(), s.projectedKeys(), s.memory(), s.keyPaddingMask());
+            Tensor h = cell.forward(Ops.concat(1, emb, a.context()), s.hidden());
+            Tensor logits = out.forward(Ops.concat(1, h, a.context(), emb));
+            return new Step(logits, a.weights(), new State(h, null, s.memory(), s.projectedKeys(), s.keyPaddingMask()));
+        }
+        Tensor h = cell.forward(Ops.concat(1, emb, s.feed()), s.hidden());
+        Attended a = luong.attendProjected(h, s.projectedKeys(), s.memory(), s.keyPaddingMask());
+        Tensor attentional = Ops.tanh(combine.forward(Ops.concat(1, a.context(), h)));
+        Tensor logits = out.forward(dropout.forward(attentional));
+        return new Step(logits, a.weights(), new State(h, attentional, s.memory(), s.projectedKeys(), s.keyPaddingMask()));
+    }
+
+    /**
+     * Teacher forcing: the inputs [B, T] (row-major: the target shifted right, starting with the start token)
+     * are fed one step at a time from {@code start}.
+     */
+    public Output forward(State start, int[] inputs, int steps) {
+        int b = start.batch();
+        if (inputs.length != b * steps) {
+            throw new IllegalArgumentException("expected " + b + " x " + steps + " input tokens, got " + inputs.length);
+        }
+        Tensor[] logits = new Tensor[steps], weights = new Tensor[steps];
+        State s = start;
+        int[] tokens = new int[b];
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < b; i++) tokens[i] = inputs[i * steps + t];
+            Step st = step(s, tokens.clone());
+            logits[t] = st.logits();
+            weights[t] = st.weights();
+            s = st.state();
+        }
+        return new Output(Ops.stack(1, logits), Ops.stack(1, weights));
+    }
+}

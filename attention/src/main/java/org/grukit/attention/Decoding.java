@@ -1,0 +1,248 @@
+package org.grukit.attention;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.grukit.core.GradMode;
+import org.grukit.core.Ops;
+import org.grukit.core.Tensor;
+
+/**
+ * Search over an {@link AttentionDecoder}: greedy, and batched beam search with beam size, maximum and
+ * minimum length, length normalisation, n-best lists with scores, and early stop once a sentence has as
+ * many finished hypotheses as beams. Runs with grad disabled.
+ */
+public final class Decoding {
+    private Decoding() {}
+
+    /** How a finished hypothesis' log-probability is normalised by its length |Y| (tokens incl. the end token). */
+    public sealed interface LengthPenalty {
+        double normalise(double logProb, int length);
+
+        /** Raw log-probability (favours short outputs). */
+        record None() implements LengthPenalty {
+            public double normalise(double logProb, int length) {
+                return logProb;
+            }
+        }
+
+        /** logProb / |Y|. */
+        record Average() implements LengthPenalty {
+            public double normalise(double logProb, int length) {
+                return logProb / Math.max(1, length);
+            }
+        }
+
+        /** GNMT (Wu et al. 2016, eq. 14): logProb / ((5 + |Y|)^alpha / 6^alpha). */
+        record Gnmt(double alpha) implements LengthPenalty {
+            public double normalise(double logProb, int length) {
+                return logProb / Math.pow((5.0 + length) / 6.0, alpha);
+            }
+        }
+    }
+
+    /** Search settings, validated. */
+    public record BeamConfig(int beamSize, int maxLength, int minLength, LengthPenalty lengthPenalty, int nBest,
+                             int bos, int eos) {
+        public BeamConfig {
+            if (beamSize <= 0) throw new IllegalArgumentException("beamSize must be > 0, got " + beamSize);
+            if (maxLength <= 0) throw new IllegalArgumentException("maxLength must be > 0, got " + maxLength);
+            if (minLength < 0 || minLength > maxLength) {
+                throw new IllegalArgumentException("minLength must be in [0, maxLength], got " + minLength);
+            }
+            if (nBest <= 0 || nBest > beamSize) throw new IllegalArgumentException("nBest must be in [1, beamSize], got " + nBest);
+            if (lengthPenalty == null) throw new IllegalArgumentException("lengthPenalty must not be null");
+        }
+
+        public static BeamConfig of(int beamSize, int maxLength, int bos, int eos) {
+            return new BeamConfig(beamSize, maxLength, 0, new LengthPenalty.Average(), 1, bos, eos);
+        }
+
+        public BeamConfig withLengthPenalty(LengthPenalty p) {
+            return new BeamConfig(beamSize, maxLength, minLength, p, nBest, bos, eos);
+        }
+
+        public BeamConfig withNBest(int n) {
+            return new BeamConfig(beamSize, maxLength, minLength, lengthPenalty, n, bos, eos);
+        }
+
+        public BeamConfig withMinLength(int n) {
+            return new BeamConfig(beamSize, maxLength, n, lengthPenalty, nBest, bos, eos);
+        }
+    }
+
+    /**
+     * One output: the tokens (without the start token; ending with the end token when it ended), its total
+     * log-probability, its normalised score, and whether it ended with the end token.
+     */
+    public record Hypothesis(int[] tokens, double logProb, double score, boolean finished) {}
+
+    /** Greedy decoding: the most likely token at each step, until every row has produced {@code eos}. */
+    public static List<int[]> greedy(AttentionDecoder decoder, AttentionDecoder.State start, int bos, int eos, int maxLength) {
+        try (GradMode g = GradMode.noGrad()) {
+            int b = start.batch();
+            int[] tokens = new int[b];
+            Arrays.fill(tokens, bos);
+            List<List<Integer>> out = new ArrayList<>();
+            for (int i = 0; i < b; i++) out.add(new ArrayList<>());
+            boolean[] done = new boolean[b];
+            AttentionDecoder.State s = start;
+            for (int t = 0; t < maxLength; t++) {
+                AttentionDecoder.Step step = decoder.step(s, tokens);
+                float[] logits = step.logits().toArray();
+                int v = step.logits().dim(1);
+                boolean all = true;
+                for (int i = 0; i < b; i++) {
+                    int best = argmax(logits, i * v, v);
+                    tokens[i] = best;
+                    if (!done[i]) {
+                        out.get(i).add(best);
+                        done[i] = best == eos;
+                    }
+                    all &= done[i];
+                }
+                s = step.state();
+                if (all) break;
+            }
+            List<int[]> result = new ArrayList<>();
+            for (List<Integer> l : out) result.add(l.stream().mapToInt(Integer::intValue).toArray());
+            return result;
+        }
+    }
+
+    /** Beam search for every row of {@code start}: for each, up to nBest hypotheses, best first. */
+    public static List<List<Hypothesis>> beamSearch(AttentionDecoder decoder, AttentionDecoder.State start, BeamConfig cfg) {
+        try (GradMode g = GradMode.noGrad()) {
+            int b = start.batch(), k = cfg.beamSize();
+            int[] expand = new int[b * k];
+            for (int i = 0; i < b * k; i++) expand[i] = i / k;
+            AttentionDecoder.State s = start.select(expand);
+            double[] scores = new double[b * k];
+            for (int i = 0; i < b * k; i++) scores[i] = i % k == 0 ? 0 : Double.NEGATIVE_INFINITY;
+            int[][] seqs = new int[b * k][0];
+            int[] tokens = new int[b * k];
+            Arrays.fill(tokens, cfg.bos());
+            List<List<Hypothesis>> finished = new ArrayList<>();
+            for (int i = 0; i < b; i++) finished.add(new ArrayList<>());
+            boolean[] alive = new boolean[b];
+            Arrays.fill(alive, true);
+
+            for (int t = 0; t < cfg.maxLength(); t++) {
+                AttentionDecoder.Step step = decoder.step(s, tokens);
+                int v = step.logits().dim(1);
+                float[] logp = Ops.logSoftmax(step.logits(), -1).toArray();
+                int[] parents = new int[b * k];
+                int[] next = new int[b * k];
+                double[] nextScores = new double[b * k];
+                int[][] nextSeqs = new int[b * k][];
+                boolean any = false;
+                for (int bi = 0; bi < b; bi++) {
+                    int base = bi * k;
+                    if (!alive[bi]) {
+                        for (int j = 0; j < k; j++) {
+                            parents[base + j] = base;
+                            next[base + j] = cfg.eos();
+                            nextScores[base + j] = Double.NEGATIVE_INFINITY;
+                            nextSeqs[base + j] = seqs[base];
+                        }
+                        continue;
+                    }
+                    long[] top = topCandidates(scores, logp, base, k, v, 2 * k);
+                    int filled = 0;
+                    for (int rank = 0; rank < top.length; rank++) {
+                        long c = top[rank];
+                        if (c < 0) break;
+                        int beam = (int) (c / v), tok = (int) (c % v);
+                        double sc = scores[base + beam] + logp[(base + beam) * v + tok];
+                        if (sc == Double.NEGATIVE_INFINITY) break;
+                        if (tok == cfg.eos()) {
+                            // An end is taken only from the top k candidates: the 2k are there to keep k live beams
+                            // when some of the best end, not to finish hypotheses greedy search would never reach.
+                            if (rank < k && t + 1 >= cfg.minLength()) {
+                                int[] seq = Arrays.copyOf(seqs[base + beam], t + 1);
+                                seq[t] = tok;
+                                finished.get(bi).add(new Hypothesis(seq, sc, cfg.lengthPenalty().normalise(sc, t + 1), true));
+                            }
+                            continue;
+                        }
+                        if (filled < k) {
+                            int[] seq = Arrays.copyOf(seqs[base + beam], t + 1);
+                            seq[t] = tok;
+                            parents[base + filled] = base + beam;
+                            next[base + filled] = tok;
+                            nextScores[base + filled] = sc;
+                            nextSeqs[base + filled] = seq;
+                            filled++;
+                        }
+                        if (filled == k && finished.get(bi).size() >= k) break;
+                    }
+                    for (int j = filled; j < k; j++) { // fewer live continuations than beams
+                        parents[base + j] = base;
+                        next[base + j] = cfg.eos();
+                        nextScores[base + j] = Double.NEGATIVE_INFINITY;
+                        nextSeqs[base + j] = seqs[base];
+                    }
+                    // Early stop: as many finished hypotheses as beams, or nothing left alive.
+                    if (finished.get(bi).size() >= k || filled == 0) alive[bi] = false;
+                    any |= alive[bi];
+                }
+                scores = nextScores;
+                seqs = nextSeqs;
+                tokens = next;
+                if (!any) break;
+                s = step.state().reorderBeams(parents); // parents stay within their sentence's beams
+            }
+            List<List<Hypothesis>> result = new ArrayList<>();
+            for (int bi = 0; bi < b; bi++) {
+                List<Hypothesis> hyps = finished.get(bi);
+                if (alive[bi] || hyps.isEmpty()) { // reached maxLength: the live beams count, unfinished
+                    for (int j = 0; j < k; j++) {
+                        double sc = scores[bi * k + j];
+                        if (sc == Double.NEGATIVE_INFINITY) continue;
+                        int[] seq = seqs[bi * k + j];
+                        hyps.add(new Hypothesis(seq, sc, cfg.lengthPenalty().normalise(sc, seq.length), false));
+                    }
+                }
+                hyps.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
+                result.add(new ArrayList<>(hyps.subList(0, Math.min(cfg.nBest(), hyps.size()))));
+            }
+            return result;
+        }
+    }
+
+    /**
+     * The best {@code n} (beam, token) pairs of beams [base, base + k) by score + log p, encoded as
+     * beam * v + token, best first (-1 for missing).
+     */
+    private static long[] topCandidates(double[] scores, float[] logp, int base, int k, int v, int n) {
+        long[] ids = new long[n];
+        double[] vals = new double[n];
+        Arrays.fill(ids, -1);
+        Arrays.fill(vals, Double.NEGATIVE_INFINITY);
+        for (int beam = 0; beam < k; beam++) {
+            double s = scores[base + beam];
+            if (s == Double.NEGATIVE_INFINITY) continue;
+            int off = (base + beam) * v;
+            for (int tok = 0; tok < v; tok++) {
+                double c = s + logp[off + tok];
+                if (c <= vals[n - 1]) continue;
+                int pos = n - 1;
+                while (pos > 0 && vals[pos - 1] < c) {
+                    vals[pos] = vals[pos - 1];
+                    ids[pos] = ids[pos - 1];
+                    pos--;
+                }
+                vals[pos] = c;
+                ids[pos] = (long) beam * v + tok;
+            }
+        }
+        return ids;
+    }
+
+    private static int argmax(float[] x, int off, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) if (x[off + i] > x[off + best]) best = i;
+        return best;
+    }
+}
