@@ -17,6 +17,7 @@ import org.grukit.core.Tensor;
 public abstract class Module {
     private final LinkedHashMap<String, Tensor> params = new LinkedHashMap<>();
     private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Tensor> buffers = new LinkedHashMap<>();
     private boolean training = true;
     private ParameterArena arena;
 
@@ -27,6 +28,19 @@ public abstract class Module {
         value.requiresGrad(true);
         params.put(name, value);
         arena = null;
+        return value;
+    }
+
+    /**
+     * A tensor that is part of the model's state but not trained (batch-norm running statistics): saved and
+     * loaded with the state dict, absent from {@link #parameters()} and the optimiser's arena, as torch's
+     * register_buffer.
+     */
+    protected final Tensor registerBuffer(String name, Tensor value) {
+        if (params.containsKey(name) || children.containsKey(name) || buffers.containsKey(name)) {
+            throw new IllegalArgumentException("name " + name + " is already registered");
+        }
+        buffers.put(name, value);
         return value;
     }
 
@@ -103,18 +117,26 @@ public abstract class Module {
         return training;
     }
 
-    /** The parameters by name: a view of the live tensors, as torch's state_dict. */
+    /** The parameters and buffers by name: a view of the live tensors, as torch's state_dict. */
     public Map<String, Tensor> stateDict() {
-        return namedParameters();
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        collectState("", out);
+        return out;
+    }
+
+    private void collectState(String prefix, Map<String, Tensor> out) {
+        for (Map.Entry<String, Tensor> e : params.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+        for (Map.Entry<String, Tensor> e : buffers.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+        for (Map.Entry<String, Module> e : children.entrySet()) e.getValue().collectState(prefix + e.getKey() + ".", out);
     }
 
     /**
-     * Copies values from {@code state} into this module's parameters. Every name must be present with
+     * Copies values from {@code state} into this module's parameters and buffers. Every name must be present with
      * the same shape, and no extra names may appear; otherwise nothing is changed and the error lists
      * what is missing, unexpected or mis-shaped.
      */
     public void loadStateDict(Map<String, Tensor> state) {
-        Map<String, Tensor> own = namedParameters();
+        Map<String, Tensor> own = stateDict();
         TreeSet<String> missing = new TreeSet<>(own.keySet());
         missing.removeAll(state.keySet());
         TreeSet<String> unexpected = new TreeSet<>(state.keySet());
