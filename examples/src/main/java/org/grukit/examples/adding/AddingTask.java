@@ -1,5 +1,6 @@
 package org.grukit.examples.adding;
 
+import org.grukit.core.data.AddingProblem;
 import java.util.List;
 import java.util.Map;
 import org.grukit.core.Rng;

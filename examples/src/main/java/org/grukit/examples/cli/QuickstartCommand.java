@@ -15,7 +15,7 @@ import org.grukit.core.train.JsonLines;
 import org.grukit.core.train.Trainer;
 import org.grukit.core.train.TrainerConfig;
 import org.grukit.examples.adding.AddingModel;
-import org.grukit.examples.adding.AddingProblem;
+import org.grukit.core.data.AddingProblem;
 import org.grukit.examples.adding.AddingTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

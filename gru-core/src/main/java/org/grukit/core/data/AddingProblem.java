@@ -1,4 +1,4 @@
-package org.grukit.examples.adding;
+package org.grukit.core.data;
 
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
