@@ -3,7 +3,6 @@ package org.grukit.attention;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
-import org.grukit.core.nn.Gru;
 import org.grukit.core.nn.GruConfig;
 import org.grukit.core.nn.Linear;
 import org.grukit.core.nn.Module;
@@ -12,7 +11,8 @@ import org.grukit.core.nn.RecurrentLayer;
 import org.grukit.core.nn.RecurrentOutput;
 
 /**
- * GRU layers stacked with a connection between them (batch-first): none (as a multi-layer torch.nn.GRU),
+ * GRU layers (or a {@link GruVariant}'s) stacked with a connection between them (batch-first): none (as a
+ * multi-layer torch.nn.GRU),
  * residual (y_l = GRU_l(y_{l-1}) + y_{l-1}, as GNMT's stacks) or highway (Srivastava et al. 2015:
  * y_l = g * GRU_l(y_{l-1}) + (1 - g) * y_{l-1} with the transform gate g = sigmoid(W_g y_{l-1} + b_g), its
  * bias started at -1 so layers begin close to carrying their input). Connections start at the second
@@ -23,13 +23,24 @@ public final class StackedGru extends Module implements RecurrentLayer {
     /** How layer l's output combines with its input. */
     public enum Connection { NONE, RESIDUAL, HIGHWAY }
 
-    /** Hyperparameters, validated. */
+    /** Hyperparameters, validated; {@code cell} picks the GRU or a variant for every layer. */
     public record Config(int inputSize, int hiddenSize, int numLayers, boolean bidirectional, float dropout,
-                         Connection connection) {
+                         Connection connection, GruVariant cell, int tauDelay) {
         public Config {
             if (numLayers <= 0) throw new IllegalArgumentException("numLayers must be > 0, got " + numLayers);
             if (connection == null) throw new IllegalArgumentException("connection must not be null");
+            if (cell == null) throw new IllegalArgumentException("cell must not be null");
             GruConfig.of(inputSize, hiddenSize).withDropout(dropout); // validates the rest
+        }
+
+        /** GRU layers. */
+        public Config(int inputSize, int hiddenSize, int numLayers, boolean bidirectional, float dropout,
+                      Connection connection) {
+            this(inputSize, hiddenSize, numLayers, bidirectional, dropout, connection, GruVariant.GRU, 0);
+        }
+
+        public Config withCell(GruVariant c, int delay) {
+            return new Config(inputSize, hiddenSize, numLayers, bidirectional, dropout, connection, c, delay);
         }
 
         public int outputSize() {
@@ -38,22 +49,21 @@ public final class StackedGru extends Module implements RecurrentLayer {
     }
 
     private final Config config;
-    private final Gru[] layers;
+    private final RecurrentLayer[] layers;
     private final Linear[] gates;
     private final Rng dropoutRng;
 
     public StackedGru(Config config, Rng rng) {
         this.config = config;
-        layers = new Gru[config.numLayers()];
+        layers = new RecurrentLayer[config.numLayers()];
         gates = new Linear[config.numLayers()];
         int width = config.outputSize();
         ModuleList layerList = registerModule("layers", new ModuleList());
         ModuleList gateList = config.connection() == Connection.HIGHWAY ? registerModule("highway", new ModuleList()) : null;
         for (int l = 0; l < layers.length; l++) {
             int in = l == 0 ? config.inputSize() : width;
-            layers[l] = new Gru(GruConfig.of(in, config.hiddenSize()).withBidirectional(config.bidirectional())
-                    .withBatchFirst(true), rng);
-            layerList.add(layers[l]);
+            layers[l] = layerList.add(config.cell().layer(in, config.hiddenSize(), config.bidirectional(), config.tauDelay(),
+                    rng));
             if (gateList != null && l > 0) {
                 gates[l] = new Linear(width, width, true, rng);
                 java.util.Arrays.fill(gates[l].bias().array(), gates[l].bias().offset(), gates[l].bias().offset() + width, -1f);
