@@ -95,19 +95,7 @@ public final class Conv1d extends Module {
         final int rows = b * tout, width = cin * k;
         // cols [B * T_out, C_in * k], ordered (c, j) to match weight [C_out, C_in, k].
         final float[] cols = new float[rows * width];
-        float[] xd = x.array();
-        int xo = x.offset();
-        for (int bi = 0; bi < b; bi++) {
-            for (int to = 0; to < tout; to++) {
-                int row = (bi * tout + to) * width;
-                for (int j = 0; j < k; j++) {
-                    int src = to * s - p + j * d;
-                    if (src < 0 || src >= t) continue;
-                    int xs = xo + (bi * t + src) * cin;
-                    for (int c = 0; c < cin; c++) cols[row + c * k + j] = xd[xs + c];
-                }
-            }
-        }
+        columns(x.array(), x.offset(), cols, true, b, t, tout, cin, k, s, p, d);
         Tensor out = Tensor.zeros(b, tout, cout);
         float[] od = out.array();
         if (bias != null) {
@@ -127,22 +115,34 @@ public final class Conv1d extends Module {
                 float[] dcols = new float[rows * width];
                 Gemm.gemm(dcols, 0, width, g, go, cout, false, weight.array(), weight.offset(), width, false, rows, width,
                         cout);
-                float[] gx = Autograd.grad(x);
-                int gxo = Autograd.gradOffset(x);
-                for (int bi = 0; bi < b; bi++) {
-                    for (int to = 0; to < tout; to++) {
-                        int row = (bi * tout + to) * width;
-                        for (int j = 0; j < k; j++) {
-                            int src = to * s - p + j * d;
-                            if (src < 0 || src >= t) continue;
-                            int xs = gxo + (bi * t + src) * cin;
-                            for (int c = 0; c < cin; c++) gx[xs + c] += dcols[row + c * k + j];
-                        }
-                    }
-                }
+                columns(Autograd.grad(x), Autograd.gradOffset(x), dcols, false, b, t, tout, cin, k, s, p, d);
             }
         });
         return out;
+    }
+
+    /**
+     * The im2col index pattern, both ways: with {@code gather}, cols[(b, t_out), (c, j)] = x[b, t_out s - p + j d, c]
+     * (zero where that falls in the padding); otherwise x[...] += cols[...] (col2im, for the input gradient).
+     */
+    private static void columns(float[] x, int xo, float[] cols, boolean gather, int b, int t, int tout, int cin, int k,
+                                int s, int p, int d) {
+        int width = cin * k;
+        for (int bi = 0; bi < b; bi++) {
+            for (int to = 0; to < tout; to++) {
+                int row = (bi * tout + to) * width;
+                for (int j = 0; j < k; j++) {
+                    int src = to * s - p + j * d;
+                    if (src < 0 || src >= t) continue;
+                    int xs = xo + (bi * t + src) * cin;
+                    if (gather) {
+                        for (int c = 0; c < cin; c++) cols[row + c * k + j] = x[xs + c];
+                    } else {
+                        for (int c = 0; c < cin; c++) x[xs + c] += cols[row + c * k + j];
+                    }
+                }
+            }
+        }
     }
 
     /** Output lengths of a ragged batch. */
