@@ -1,0 +1,95 @@
+package org.grukit.speech;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.grukit.core.Fixtures;
+import org.grukit.core.Rng;
+import org.grukit.core.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Kaldi preset against torchaudio.compliance.kaldi (tools/reference/make_speech_fixtures.py): real FSDD and
+ * yesno recordings at 8 kHz, generated signals at 16 and 44.1 kHz; fbank and MFCC under several options,
+ * within 1e-3 absolute.
+ */
+class KaldiFeaturesTest {
+    static final double TOLERANCE = 1e-3;
+
+    private static void compare(String what, Tensor expected, float[][] actual) {
+        assertEquals(expected.dim(0), actual.length, what + ": frames");
+        assertEquals(expected.dim(1), actual[0].length, what + ": coefficients");
+        double worst = 0;
+        for (int f = 0; f < actual.length; f++) {
+            for (int c = 0; c < actual[f].length; c++) worst = Math.max(worst, Math.abs(expected.get(f, c) - actual[f][c]));
+        }
+        System.out.printf("parity %-48s max |diff| %.2e%n", what, worst);
+        assertTrue(worst <= TOLERANCE, what + ": max |diff| " + worst + " > " + TOLERANCE);
+    }
+
+    private static void checkAll(String name, float[] samples, int rate) {
+        Map<String, Tensor> f = Fixtures.load(name);
+        float[] scaled = new float[samples.length];
+        for (int i = 0; i < samples.length; i++) scaled[i] = samples[i] * 32768f;
+        KaldiFeatures.Options d = KaldiFeatures.Options.defaults(rate);
+        compare(name + " fbank", f.get("fbank"), KaldiFeatures.fbank(scaled, d));
+        compare(name + " fbank energy hamming 40", f.get("fbank_energy_hamming_40"),
+                KaldiFeatures.fbank(scaled, d.withUseEnergy(true).withWindow(KaldiFeatures.Window.HAMMING).withNumMelBins(40)));
+        compare(name + " fbank no snip", f.get("fbank_no_snip"), KaldiFeatures.fbank(scaled, d.withSnipEdges(false)));
+        compare(name + " mfcc", f.get("mfcc"), KaldiFeatures.mfcc(scaled, d));
+        compare(name + " mfcc energy", f.get("mfcc_energy"), KaldiFeatures.mfcc(scaled, d.withUseEnergy(true)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fsdd/recordings/0_george_0.wav", "fsdd/recordings/7_jackson_12.wav",
+            "yesno/waves_yesno/0_0_0_1_0_0_0_1.wav"})
+    void realRecordingsMatchTorchaudio(String file) throws IOException {
+        Path p = Path.of(System.getProperty("grukit.shared", "../shared"), "data/speech", file);
+        assumeTrue(Files.exists(p), "shared data not present");
+        Audio a = WavReader.read(p);
+        String base = file.substring(file.lastIndexOf('/') + 1).replace(".wav", "");
+        checkAll("kaldi_" + (file.startsWith("fsdd") ? "fsdd_" : "yesno_") + base, a.samples(), a.sampleRate());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {16000, 44100})
+    void generatedSignalsMatchTorchaudio(int rate) {
+        checkAll("kaldi_chirp_" + rate, Fixtures.load("kaldi_chirp_" + rate).get("samples").toArray(), rate);
+    }
+
+    @Test
+    void fftMatchesADirectDft() {
+        Rng rng = new Rng(3);
+        for (int n : new int[] {2, 8, 256, 512}) {
+            double[] x = new double[n];
+            int len = Math.max(1, n * 3 / 4); // zero padded
+            for (int i = 0; i < len; i++) x[i] = rng.normal();
+            double[] power = new double[n / 2 + 1];
+            new Fft(n).powerSpectrum(power, x, 0, len);
+            for (int k = 0; k <= n / 2; k++) {
+                double re = 0, im = 0;
+                for (int i = 0; i < len; i++) {
+                    re += x[i] * Math.cos(2 * Math.PI * k * i / n);
+                    im -= x[i] * Math.sin(2 * Math.PI * k * i / n);
+                }
+                assertEquals(re * re + im * im, power[k], 1e-8 * Math.max(1, re * re + im * im), "n=" + n + " bin " + k);
+            }
+        }
+    }
+
+    @Test
+    void shortOrEmptySignalsGiveNoFramesAndBadOptionsAreNamed() {
+        KaldiFeatures.Options d = KaldiFeatures.Options.defaults(8000);
+        assertEquals(0, KaldiFeatures.mfcc(new float[100], d).length);
+        assertEquals(0, KaldiFeatures.fbank(new float[0], d).length);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> d.withNumMelBins(2));
+        assertTrue(e.getMessage().contains("numMelBins must be >= 3"), e.getMessage());
+    }
+}

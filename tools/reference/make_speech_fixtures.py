@@ -1,0 +1,57 @@
+#!/usr/bin/python3
+"""Writes the torchaudio reference fixtures for the speech-features tests.
+
+Run with Debian's packages (python3-torch, python3-torchaudio): /usr/bin/python3 tools/reference/make_speech_fixtures.py
+Kaldi preset: torchaudio.compliance.kaldi.fbank / .mfcc on samples at 16-bit scale (x 32768), dither 0,
+with Kaldi's defaults and a few options changed. Inputs: real recordings from ../shared/data/speech (the
+tests read the same files, so only the features are stored) and generated signals at 16 kHz and
+44.1 kHz (stored with their samples).
+"""
+import math
+import os
+import sys
+
+import torch
+import torchaudio
+import torchaudio.compliance.kaldi as kaldi
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_fixtures import save  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "..", "speech-features", "src", "test", "resources", "fixtures")
+SHARED = os.path.join(HERE, "..", "..", "..", "shared", "data", "speech")
+
+
+def kaldi_set(wave, sr):
+    """The features of one signal (samples in [-1, 1]) under several option sets."""
+    x = wave.unsqueeze(0) * 32768
+    return {
+        "fbank": kaldi.fbank(x, sample_frequency=sr, dither=0.0),
+        "fbank_energy_hamming_40": kaldi.fbank(x, sample_frequency=sr, dither=0.0, use_energy=True,
+                                               window_type="hamming", num_mel_bins=40),
+        "fbank_no_snip": kaldi.fbank(x, sample_frequency=sr, dither=0.0, snip_edges=False),
+        "mfcc": kaldi.mfcc(x, sample_frequency=sr, dither=0.0),
+        "mfcc_energy": kaldi.mfcc(x, sample_frequency=sr, dither=0.0, use_energy=True),
+    }
+
+
+def main():
+    real = {"fsdd_0_george_0": os.path.join(SHARED, "fsdd", "recordings", "0_george_0.wav"),
+            "fsdd_7_jackson_12": os.path.join(SHARED, "fsdd", "recordings", "7_jackson_12.wav"),
+            "yesno_0_0_0_1_0_0_0_1": os.path.join(SHARED, "yesno", "waves_yesno", "0_0_0_1_0_0_0_1.wav")}
+    for name, path in real.items():
+        wave, sr = torchaudio.load(path)
+        save("kaldi_" + name, kaldi_set(wave[0], sr), {"file": os.path.relpath(path, SHARED), "sample_rate": sr}, out=OUT)
+    g = torch.Generator().manual_seed(5)
+    for sr, secs in [(16000, 1.0), (44100, 0.5)]:
+        t = torch.arange(int(sr * secs)) / sr
+        chirp = 0.4 * torch.sin(2 * math.pi * (200 + 1500 * t) * t) + 0.05 * torch.randn(t.shape, generator=g)
+        wave = (torch.round(chirp * 32767) / 32768).float()  # representable in 16 bits, as a WAV would hold it
+        feats = kaldi_set(wave, sr)
+        feats["samples"] = wave
+        save("kaldi_chirp_%d" % sr, feats, {"sample_rate": sr}, out=OUT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
