@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code grukit} command line: one entry point with a subcommand per job. */
 @Command(name = "grukit", mixinStandardHelpOptions = true, versionProvider = GrukitCli.VersionProvider.class,
         description = "Gated recurrent networks (GRU), attention and the tasks built on them.",
-        subcommands = {QuickstartCommand.class, BenchCommand.class, GrukitCli.VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, FeaturesCommand.class, BenchCommand.class, GrukitCli.VersionCommand.class, CommandLine.HelpCommand.class})
 public final class GrukitCli implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -17,7 +17,17 @@ public final class GrukitCli implements Callable<Integer> {
 
     /** Runs the command line and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        return new CommandLine(new GrukitCli()).execute(args);
+        return new CommandLine(new GrukitCli()).setExecutionExceptionHandler(GrukitCli::reportError).execute(args);
+    }
+
+    /** Bad input (a file, an option value) is reported in one line, not as a stack trace. */
+    private static int reportError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
+                || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            cmd.getErr().println("grukit: " + e.getMessage());
+            return 1;
+        }
+        throw e;
     }
 
     @Override

@@ -64,4 +64,43 @@ class GrukitCliTest {
         assertTrue(Files.exists(dir.resolve("best").resolve("model.json")));
         assertTrue(Files.exists(dir.resolve("last").resolve("trainer.json")));
     }
+
+    /** A 16-bit mono WAV of a 440 Hz tone. */
+    private Path toneWav(String name, int rate, double seconds) throws Exception {
+        int n = (int) (rate * seconds);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + 2 * n).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16)
+                .putShort((short) 1).putShort((short) 1).putInt(rate).putInt(2 * rate).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes()).putInt(2 * n);
+        for (int i = 0; i < n; i++) b.putShort((short) Math.round(8000 * Math.sin(2 * Math.PI * 440 * i / rate)));
+        Path p = dir.resolve(name);
+        Files.write(p, b.array());
+        return p;
+    }
+
+    @Test
+    void featuresCommandsWriteCsvAndNpy() throws Exception {
+        Path wav = toneWav("tone.wav", 16000, 0.5);
+        String info = capture(() -> assertEquals(0, GrukitCli.run("features", "info", wav.toString())));
+        assertTrue(info.contains("PCM 16-bit, 1 channel, 16000 Hz, 8000 frames"), info);
+        Path csv = dir.resolve("tone.csv"), npy = dir.resolve("tone.npy");
+        PrintStream oldErr = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, GrukitCli.run("features", "mfcc", "--num-ceps", "10", wav.toString(), "-o", csv.toString()));
+            assertEquals(0, GrukitCli.run("features", "fbank", "--num-mel-bins", "30", wav.toString(), "-o", npy.toString()));
+            java.util.List<String> lines = Files.readAllLines(csv);
+            assertEquals(48, lines.size(), "(8000 - 400) / 160 + 1 frames");
+            assertEquals(10, lines.get(0).split(",").length);
+            byte[] bytes = Files.readAllBytes(npy);
+            String header = new String(bytes, 10, 118, StandardCharsets.US_ASCII);
+            assertTrue(header.contains("'shape': (48, 30)") && header.contains("'<f4'"), header);
+            assertEquals(128 + 4 * 48 * 30, bytes.length);
+            Path broken = dir.resolve("broken.wav");
+            Files.write(broken, java.util.Arrays.copyOf(Files.readAllBytes(wav), 60));
+            assertTrue(GrukitCli.run("features", "mfcc", broken.toString(), "-o", dir.resolve("b.csv").toString()) != 0);
+        } finally {
+            System.setErr(oldErr);
+        }
+    }
 }
