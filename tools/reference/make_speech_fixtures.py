@@ -36,19 +36,33 @@ def kaldi_set(wave, sr):
     }
 
 
+def torchaudio_set(wave, sr):
+    """torchaudio.transforms defaults, and a Slaney-scale, Slaney-normalised mel spectrogram."""
+    x = wave.unsqueeze(0)
+    return {
+        "ta_mel": torchaudio.transforms.MelSpectrogram(sample_rate=sr)(x)[0].t(),
+        "ta_mel_slaney_40": torchaudio.transforms.MelSpectrogram(sample_rate=sr, n_mels=40, norm="slaney",
+                                                                 mel_scale="slaney")(x)[0].t(),
+        "ta_mfcc": torchaudio.transforms.MFCC(sample_rate=sr)(x)[0].t(),
+    }
+
+
 def main():
     real = {"fsdd_0_george_0": os.path.join(SHARED, "fsdd", "recordings", "0_george_0.wav"),
             "fsdd_7_jackson_12": os.path.join(SHARED, "fsdd", "recordings", "7_jackson_12.wav"),
             "yesno_0_0_0_1_0_0_0_1": os.path.join(SHARED, "yesno", "waves_yesno", "0_0_0_1_0_0_0_1.wav")}
     for name, path in real.items():
         wave, sr = torchaudio.load(path)
-        save("kaldi_" + name, kaldi_set(wave[0], sr), {"file": os.path.relpath(path, SHARED), "sample_rate": sr}, out=OUT)
+        feats = kaldi_set(wave[0], sr)
+        feats.update(torchaudio_set(wave[0], sr))
+        save("kaldi_" + name, feats, {"file": os.path.relpath(path, SHARED), "sample_rate": sr}, out=OUT)
     g = torch.Generator().manual_seed(5)
     for sr, secs in [(16000, 1.0), (44100, 0.5)]:
         t = torch.arange(int(sr * secs)) / sr
         chirp = 0.4 * torch.sin(2 * math.pi * (200 + 1500 * t) * t) + 0.05 * torch.randn(t.shape, generator=g)
         wave = (torch.round(chirp * 32767) / 32768).float()  # representable in 16 bits, as a WAV would hold it
         feats = kaldi_set(wave, sr)
+        feats.update(torchaudio_set(wave, sr))
         feats["samples"] = wave
         save("kaldi_chirp_%d" % sr, feats, {"sample_rate": sr}, out=OUT)
 

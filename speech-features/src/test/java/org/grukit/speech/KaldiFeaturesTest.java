@@ -16,9 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Kaldi preset against torchaudio.compliance.kaldi (tools/reference/make_speech_fixtures.py): real FSDD and
- * yesno recordings at 8 kHz, generated signals at 16 and 44.1 kHz; fbank and MFCC under several options,
- * within 1e-3 absolute.
+ * Both presets against torchaudio (tools/reference/make_speech_fixtures.py): real FSDD and yesno recordings at
+ * 8 kHz, generated signals at 16 and 44.1 kHz. Kaldi fbank and MFCC (torchaudio.compliance.kaldi) under several
+ * options, and torchaudio.transforms.MFCC within 1e-3 absolute; MelSpectrogram (HTK, and Slaney-scaled and
+ * normalised) within 1e-3 relative.
  */
 class KaldiFeaturesTest {
     static final double TOLERANCE = 1e-3;
@@ -45,6 +46,26 @@ class KaldiFeaturesTest {
         compare(name + " fbank no snip", f.get("fbank_no_snip"), KaldiFeatures.fbank(scaled, d.withSnipEdges(false)));
         compare(name + " mfcc", f.get("mfcc"), KaldiFeatures.mfcc(scaled, d));
         compare(name + " mfcc energy", f.get("mfcc_energy"), KaldiFeatures.mfcc(scaled, d.withUseEnergy(true)));
+        // The torchaudio preset, on samples in [-1, 1].
+        TorchaudioFeatures.Options t = TorchaudioFeatures.Options.defaults(rate);
+        compareRelative(name + " torchaudio mel", f.get("ta_mel"), TorchaudioFeatures.melSpectrogram(samples, t));
+        compareRelative(name + " torchaudio mel slaney 40", f.get("ta_mel_slaney_40"),
+                TorchaudioFeatures.melSpectrogram(samples, t.withMels(40, TorchaudioFeatures.MelScale.SLANEY, true)));
+        compare(name + " torchaudio mfcc", f.get("ta_mfcc"), TorchaudioFeatures.mfcc(samples, t));
+    }
+
+    /** Power values span decades: |a - e| <= 1e-3 * max(|e|, 1e-3), as a relative bound. */
+    private static void compareRelative(String what, Tensor expected, float[][] actual) {
+        assertEquals(expected.dim(0), actual.length, what + ": frames");
+        double worst = 0;
+        for (int f = 0; f < actual.length; f++) {
+            for (int c = 0; c < actual[f].length; c++) {
+                double e = expected.get(f, c);
+                worst = Math.max(worst, Math.abs(e - actual[f][c]) / Math.max(Math.abs(e), 1e-3));
+            }
+        }
+        System.out.printf("parity %-48s max rel   %.2e%n", what, worst);
+        assertTrue(worst <= TOLERANCE, what + ": max relative diff " + worst + " > " + TOLERANCE);
     }
 
     @ParameterizedTest
@@ -67,7 +88,7 @@ class KaldiFeaturesTest {
     @Test
     void fftMatchesADirectDft() {
         Rng rng = new Rng(3);
-        for (int n : new int[] {2, 8, 256, 512}) {
+        for (int n : new int[] {2, 8, 256, 512, 3, 100, 400, 551, 1102}) {
             double[] x = new double[n];
             int len = Math.max(1, n * 3 / 4); // zero padded
             for (int i = 0; i < len; i++) x[i] = rng.normal();

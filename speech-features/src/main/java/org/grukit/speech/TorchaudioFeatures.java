@@ -1,0 +1,145 @@
+package org.grukit.speech;
+
+/**
+ * torchaudio.transforms.MelSpectrogram and MFCC, with their defaults, on samples in [-1, 1]: a centred STFT
+ * (reflect padding of n_fft / 2, periodic Hann window), the power spectrum, triangular mel filters on the HTK
+ * or Slaney scale (optionally Slaney-normalised), and for MFCC the mel power in dB (10 log10, floor 1e-10,
+ * then no more than top_db below the spectrogram's maximum) and an orthonormal DCT-II. Outputs are
+ * [frames][coefficients].
+ */
+public final class TorchaudioFeatures {
+    private TorchaudioFeatures() {}
+
+    /** The mel scale: HTK's 2595 log10(1 + f / 700), or Slaney's (linear to 1 kHz, logarithmic above). */
+    public enum MelScale { HTK, SLANEY }
+
+    /** Options with torchaudio's names and defaults; fMax 0 means the Nyquist frequency; topDb NaN means none. */
+    public record Options(int sampleRate, int nFft, int winLength, int hopLength, float fMin, float fMax, int nMels,
+                          float power, boolean center, MelScale melScale, boolean slaneyNorm, int nMfcc, float topDb) {
+        public Options {
+            if (sampleRate <= 0) throw new IllegalArgumentException("sampleRate must be > 0, got " + sampleRate);
+            if (nFft < 2 || winLength < 1 || winLength > nFft) {
+                throw new IllegalArgumentException("need nFft >= 2 and 1 <= winLength <= nFft, got " + nFft + ", " + winLength);
+            }
+            if (hopLength < 1) throw new IllegalArgumentException("hopLength must be >= 1, got " + hopLength);
+            if (nMels < 1) throw new IllegalArgumentException("nMels must be >= 1, got " + nMels);
+            if (nMfcc < 1 || nMfcc > nMels) throw new IllegalArgumentException("nMfcc must be in [1, nMels], got " + nMfcc);
+            if (melScale == null) throw new IllegalArgumentException("melScale must not be null");
+        }
+
+        /** torchaudio.transforms.MFCC(sample_rate=sr) and MelSpectrogram(sample_rate=sr) defaults. */
+        public static Options defaults(int sampleRate) {
+            return new Options(sampleRate, 400, 400, 200, 0f, 0f, 128, 2f, true, MelScale.HTK, false, 40, 80f);
+        }
+
+        public Options withMels(int nMels, MelScale scale, boolean slaneyNorm) {
+            return new Options(sampleRate, nFft, winLength, hopLength, fMin, fMax, nMels, power, center, scale, slaneyNorm,
+                    Math.min(nMfcc, nMels), topDb);
+        }
+    }
+
+    /** Mel spectrogram [frames][nMels] (power by default). */
+    public static float[][] melSpectrogram(float[] samples, Options o) {
+        double[][] spec = spectrogram(samples, o);
+        double[][] fb = filterbank(o);
+        float[][] out = new float[spec.length][o.nMels()];
+        for (int f = 0; f < spec.length; f++) {
+            for (int m = 0; m < o.nMels(); m++) {
+                double s = 0;
+                for (int k = 0; k < spec[f].length; k++) s += spec[f][k] * fb[k][m];
+                out[f][m] = (float) s;
+            }
+        }
+        return out;
+    }
+
+    /** MFCC [frames][nMfcc]: DCT-II (orthonormal) of the mel power in dB. */
+    public static float[][] mfcc(float[] samples, Options o) {
+        float[][] mel = melSpectrogram(samples, o);
+        double max = Double.NEGATIVE_INFINITY;
+        double[][] db = new double[mel.length][o.nMels()];
+        for (int f = 0; f < mel.length; f++) {
+            for (int m = 0; m < o.nMels(); m++) {
+                db[f][m] = 10 * Math.log10(Math.max(mel[f][m], 1e-10));
+                max = Math.max(max, db[f][m]);
+            }
+        }
+        if (!Float.isNaN(o.topDb())) {
+            double floor = max - o.topDb();
+            for (double[] row : db) for (int m = 0; m < row.length; m++) row[m] = Math.max(row[m], floor);
+        }
+        int n = o.nMels();
+        float[][] out = new float[mel.length][o.nMfcc()];
+        for (int f = 0; f < mel.length; f++) {
+            for (int k = 0; k < o.nMfcc(); k++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) s += db[f][i] * Math.cos(Math.PI / n * (i + 0.5) * k);
+                out[f][k] = (float) (s * Math.sqrt((k == 0 ? 1.0 : 2.0) / n));
+            }
+        }
+        return out;
+    }
+
+    /** |STFT|^power [frames][nFft / 2 + 1], centred frames with reflect padding as torch.stft(center=True). */
+    static double[][] spectrogram(float[] x, Options o) {
+        int nFft = o.nFft(), hop = o.hopLength(), n = x.length;
+        int pad = o.center() ? nFft / 2 : 0;
+        if (o.center() && n <= pad) {
+            throw new IllegalArgumentException("a signal of " + n + " samples is too short for reflect padding of " + pad);
+        }
+        int frames = n + 2 * pad < nFft ? 0 : 1 + (n + 2 * pad - nFft) / hop;
+        double[] window = new double[nFft];
+        int left = (nFft - o.winLength()) / 2; // torch centres a shorter window inside n_fft
+        for (int i = 0; i < o.winLength(); i++) window[left + i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / o.winLength());
+        Fft fft = new Fft(nFft);
+        double[] frame = new double[nFft];
+        double[] power = new double[nFft / 2 + 1];
+        double[][] out = new double[frames][nFft / 2 + 1];
+        for (int f = 0; f < frames; f++) {
+            for (int i = 0; i < nFft; i++) {
+                int src = f * hop + i - pad;
+                if (src < 0) src = -src; // reflect, the edge sample not repeated
+                if (src >= n) src = 2 * (n - 1) - src;
+                frame[i] = x[src] * window[i];
+            }
+            fft.powerSpectrum(power, frame, 0, nFft);
+            for (int k = 0; k < power.length; k++) {
+                out[f][k] = o.power() == 2f ? power[k] : Math.pow(Math.sqrt(power[k]), o.power());
+            }
+        }
+        return out;
+    }
+
+    static double hzToMel(double f, MelScale s) {
+        if (s == MelScale.HTK) return 2595.0 * Math.log10(1.0 + f / 700.0);
+        double fsp = 200.0 / 3, minLogHz = 1000.0, minLogMel = minLogHz / fsp, logstep = Math.log(6.4) / 27.0;
+        return f >= minLogHz ? minLogMel + Math.log(f / minLogHz) / logstep : f / fsp;
+    }
+
+    static double melToHz(double m, MelScale s) {
+        if (s == MelScale.HTK) return 700.0 * (Math.pow(10.0, m / 2595.0) - 1.0);
+        double fsp = 200.0 / 3, minLogHz = 1000.0, minLogMel = minLogHz / fsp, logstep = Math.log(6.4) / 27.0;
+        return m >= minLogMel ? minLogHz * Math.exp(logstep * (m - minLogMel)) : fsp * m;
+    }
+
+    /** torchaudio.functional.melscale_fbanks: [nFft / 2 + 1][nMels]. */
+    static double[][] filterbank(Options o) {
+        int freqs = o.nFft() / 2 + 1, mels = o.nMels();
+        double fMax = o.fMax() > 0 ? o.fMax() : o.sampleRate() / 2; // torchaudio: float(sample_rate // 2)
+        double mMin = hzToMel(o.fMin(), o.melScale()), mMax = hzToMel(fMax, o.melScale());
+        double[] fPts = new double[mels + 2];
+        for (int i = 0; i < mels + 2; i++) fPts[i] = melToHz(mMin + (mMax - mMin) * i / (mels + 1), o.melScale());
+        double[][] fb = new double[freqs][mels];
+        for (int k = 0; k < freqs; k++) {
+            double f = (o.sampleRate() / 2) * (double) k / (freqs - 1); // linspace(0, sample_rate // 2, n_freqs)
+            for (int m = 0; m < mels; m++) {
+                double down = (f - fPts[m]) / (fPts[m + 1] - fPts[m]);
+                double up = (fPts[m + 2] - f) / (fPts[m + 2] - fPts[m + 1]);
+                double w = Math.max(0, Math.min(down, up));
+                if (o.slaneyNorm()) w *= 2.0 / (fPts[m + 2] - fPts[m]);
+                fb[k][m] = w;
+            }
+        }
+        return fb;
+    }
+}
