@@ -64,6 +64,9 @@ def main():
         feats = kaldi_set(wave, sr)
         feats.update(torchaudio_set(wave, sr))
         feats["samples"] = wave
+        feats["deltas"] = torchaudio.functional.compute_deltas(feats["mfcc"].t(), win_length=5).t()
+        for target in [8000, 22050]:
+            feats["resampled_%d" % target] = torchaudio.functional.resample(wave, sr, target)
         save("kaldi_chirp_%d" % sr, feats, {"sample_rate": sr}, out=OUT)
 
 

@@ -58,7 +58,7 @@ final class FeaturesCommand implements Callable<Integer> {
         boolean useEnergy;
         @Option(names = "--dither", description = "Dither (only 0 is supported yet; default: ${DEFAULT-VALUE}).", defaultValue = "0")
         float dither;
-        @Option(names = "--sample-frequency", description = "Expected sample rate; resampling is not supported yet.")
+        @Option(names = "--sample-frequency", description = "Resample to this rate first (windowed sinc, as torchaudio).")
         Integer sampleFrequency;
         @Option(names = {"-o", "--output"}, required = true,
                 description = "Output .csv or .npy for one input; a folder for several (one .csv each, or --format npy).")
@@ -87,8 +87,8 @@ final class FeaturesCommand implements Callable<Integer> {
             for (Path in : inputs) {
                 Audio a = WavReader.read(in);
                 if (sampleFrequency != null && sampleFrequency != a.sampleRate()) {
-                    throw new CommandLine.ParameterException(new CommandLine(this), in + " is at " + a.sampleRate()
-                            + " Hz, not " + sampleFrequency + " Hz, and resampling is not supported yet");
+                    a = new Audio(new org.grukit.speech.Resampler(a.sampleRate(), sampleFrequency).apply(a.samples()),
+                            sampleFrequency, a.source());
                 }
                 KaldiFeatures.Options d = KaldiFeatures.Options.defaults(a.sampleRate());
                 KaldiFeatures.Options o = new KaldiFeatures.Options(a.sampleRate(), frameLength, frameShift, 0f,

@@ -1,0 +1,117 @@
+package org.grukit.speech;
+
+import org.grukit.core.Rng;
+
+/**
+ * Operations on feature matrices [frames][coefficients]: deltas (torchaudio.functional.compute_deltas, Kaldi's
+ * add-deltas), cepstral mean and variance normalisation (per utterance, or with statistics saved with a model),
+ * and SpecAugment masking (seeded) for training.
+ */
+public final class FeatureOps {
+    private FeatureOps() {}
+
+    /**
+     * d_t = sum_{k=1..N} k (c_{t+k} - c_{t-k}) / (2 sum k^2), N = (window - 1) / 2, edges replicated, as
+     * compute_deltas(win_length=window).
+     */
+    public static float[][] deltas(float[][] c, int window) {
+        if (window < 3) throw new IllegalArgumentException("delta window must be >= 3, got " + window);
+        int n = (window - 1) / 2, frames = c.length;
+        double denom = n * (n + 1) * (2.0 * n + 1) / 3.0;
+        float[][] d = new float[frames][];
+        for (int t = 0; t < frames; t++) {
+            d[t] = new float[c[t].length];
+            for (int j = 0; j < c[t].length; j++) {
+                double s = 0;
+                for (int k = -n; k <= n; k++) s += k * c[Math.min(frames - 1, Math.max(0, t + k))][j];
+                d[t][j] = (float) (s / denom);
+            }
+        }
+        return d;
+    }
+
+    /** Features with their deltas and delta-deltas appended: [frames][3 * coefficients]. */
+    public static float[][] withDeltas(float[][] c, int window) {
+        float[][] d1 = deltas(c, window), d2 = deltas(d1, window);
+        float[][] out = new float[c.length][];
+        for (int t = 0; t < c.length; t++) {
+            int w = c[t].length;
+            out[t] = new float[3 * w];
+            System.arraycopy(c[t], 0, out[t], 0, w);
+            System.arraycopy(d1[t], 0, out[t], w, w);
+            System.arraycopy(d2[t], 0, out[t], 2 * w, w);
+        }
+        return out;
+    }
+
+    /** Normalisation statistics: subtract mean, and divide by std when normVars; saved with a model. */
+    public record Cmvn(float[] mean, float[] std, boolean normVars) {
+        /** The statistics of {@code utterances} (all frames pooled). */
+        public static Cmvn fit(Iterable<float[][]> utterances, boolean normVars) {
+            double[] sum = null, sq = null;
+            long count = 0;
+            for (float[][] u : utterances) {
+                for (float[] frame : u) {
+                    if (sum == null) {
+                        sum = new double[frame.length];
+                        sq = new double[frame.length];
+                    }
+                    for (int j = 0; j < frame.length; j++) {
+                        sum[j] += frame[j];
+                        sq[j] += (double) frame[j] * frame[j];
+                    }
+                    count++;
+                }
+            }
+            if (count == 0) throw new IllegalArgumentException("no frames to fit normalisation statistics on");
+            float[] mean = new float[sum.length], std = new float[sum.length];
+            for (int j = 0; j < sum.length; j++) {
+                double m = sum[j] / count;
+                mean[j] = (float) m;
+                std[j] = (float) Math.sqrt(Math.max(sq[j] / count - m * m, 1e-10));
+            }
+            return new Cmvn(mean, std, normVars);
+        }
+
+        public float[][] apply(float[][] c) {
+            float[][] out = new float[c.length][];
+            for (int t = 0; t < c.length; t++) {
+                if (c[t].length != mean.length) {
+                    throw new IllegalArgumentException("expected frames of " + mean.length + " coefficients, got " + c[t].length);
+                }
+                out[t] = new float[c[t].length];
+                for (int j = 0; j < c[t].length; j++) {
+                    float v = c[t][j] - mean[j];
+                    out[t][j] = normVars ? v / std[j] : v;
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Per-utterance CMVN: each coefficient's mean over the utterance removed (and variance scaled to 1). */
+    public static float[][] cmvn(float[][] c, boolean normVars) {
+        if (c.length == 0) return c;
+        return Cmvn.fit(java.util.List.<float[][]>of(c), normVars).apply(c);
+    }
+
+    /**
+     * SpecAugment (Park et al. 2019) masking, seeded: {@code freqMasks} bands of up to {@code maxFreq}
+     * coefficients and {@code timeMasks} spans of up to {@code maxTime} frames set to zero.
+     */
+    public static float[][] specAugment(float[][] c, int freqMasks, int maxFreq, int timeMasks, int maxTime, Rng rng) {
+        float[][] out = new float[c.length][];
+        for (int t = 0; t < c.length; t++) out[t] = c[t].clone();
+        if (c.length == 0) return out;
+        int coeffs = c[0].length;
+        for (int i = 0; i < freqMasks; i++) {
+            int w = rng.nextInt(Math.min(maxFreq, coeffs) + 1), f0 = rng.nextInt(coeffs - w + 1);
+            for (float[] frame : out) java.util.Arrays.fill(frame, f0, f0 + w, 0f);
+        }
+        for (int i = 0; i < timeMasks; i++) {
+            int w = rng.nextInt(Math.min(maxTime, c.length) + 1), t0 = rng.nextInt(c.length - w + 1);
+            for (int t = t0; t < t0 + w; t++) java.util.Arrays.fill(out[t], 0f);
+        }
+        return out;
+    }
+}
