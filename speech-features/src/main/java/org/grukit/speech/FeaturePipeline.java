@@ -1,0 +1,67 @@
+package org.grukit.speech;
+
+/**
+ * A whole feature pipeline as one value, saved in a model's model.json so that inference computes exactly the
+ * features training did: resampling to a rate, a preset (Kaldi fbank or MFCC on samples at 16-bit scale,
+ * torchaudio mel spectrogram or MFCC on samples in [-1, 1]) with its options, optional deltas and
+ * delta-deltas, and optional normalisation (per utterance, or with statistics fitted on training data).
+ */
+public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Options kaldi, TorchaudioFeatures.Options torchaudio,
+                              int deltaWindow, Normalisation normalisation, FeatureOps.Cmvn globalStats) {
+    /** The feature extractor. */
+    public enum Preset { KALDI_FBANK, KALDI_MFCC, TORCHAUDIO_MEL, TORCHAUDIO_MFCC }
+
+    /** How frames are normalised. */
+    public enum Normalisation { NONE, UTTERANCE_MEAN, UTTERANCE_MEAN_VARIANCE, GLOBAL }
+
+    public FeaturePipeline {
+        if (preset == null || normalisation == null) throw new IllegalArgumentException("preset and normalisation are required");
+        if (sampleRate <= 0) throw new IllegalArgumentException("sampleRate must be > 0, got " + sampleRate);
+        boolean kaldiPreset = preset == Preset.KALDI_FBANK || preset == Preset.KALDI_MFCC;
+        if (kaldiPreset && (kaldi == null || kaldi.sampleFrequency() != sampleRate)) {
+            throw new IllegalArgumentException("a Kaldi preset needs Kaldi options at " + sampleRate + " Hz");
+        }
+        if (!kaldiPreset && (torchaudio == null || torchaudio.sampleRate() != sampleRate)) {
+            throw new IllegalArgumentException("a torchaudio preset needs torchaudio options at " + sampleRate + " Hz");
+        }
+        if (deltaWindow != 0 && deltaWindow < 3) throw new IllegalArgumentException("deltaWindow must be 0 or >= 3, got " + deltaWindow);
+        if (normalisation == Normalisation.GLOBAL && globalStats == null) {
+            throw new IllegalArgumentException("global normalisation needs fitted statistics");
+        }
+    }
+
+    /** Kaldi MFCC at the given rate with deltas and delta-deltas and per-utterance mean normalisation. */
+    public static FeaturePipeline kaldiMfcc(int sampleRate) {
+        return new FeaturePipeline(Preset.KALDI_MFCC, sampleRate, KaldiFeatures.Options.defaults(sampleRate), null, 5,
+                Normalisation.UTTERANCE_MEAN, null);
+    }
+
+    public FeaturePipeline withGlobalStats(FeatureOps.Cmvn stats) {
+        return new FeaturePipeline(preset, sampleRate, kaldi, torchaudio, deltaWindow, Normalisation.GLOBAL, stats);
+    }
+
+    /** The features [frames][coefficients] of an audio signal (resampled first if its rate differs). */
+    public float[][] apply(Audio audio) {
+        float[] x = audio.sampleRate() == sampleRate ? audio.samples()
+                : new Resampler(audio.sampleRate(), sampleRate).apply(audio.samples());
+        float[][] f = switch (preset) {
+            case KALDI_FBANK -> KaldiFeatures.fbank(scaled(x), kaldi);
+            case KALDI_MFCC -> KaldiFeatures.mfcc(scaled(x), kaldi);
+            case TORCHAUDIO_MEL -> TorchaudioFeatures.melSpectrogram(x, torchaudio);
+            case TORCHAUDIO_MFCC -> TorchaudioFeatures.mfcc(x, torchaudio);
+        };
+        if (deltaWindow > 0) f = FeatureOps.withDeltas(f, deltaWindow);
+        return switch (normalisation) {
+            case NONE -> f;
+            case UTTERANCE_MEAN -> FeatureOps.cmvn(f, false);
+            case UTTERANCE_MEAN_VARIANCE -> FeatureOps.cmvn(f, true);
+            case GLOBAL -> globalStats.apply(f);
+        };
+    }
+
+    private static float[] scaled(float[] x) {
+        float[] s = new float[x.length];
+        for (int i = 0; i < x.length; i++) s[i] = x[i] * 32768f; // Kaldi's 16-bit integer scale
+        return s;
+    }
+}
