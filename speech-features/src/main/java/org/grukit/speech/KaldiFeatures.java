@@ -89,12 +89,21 @@ public final class KaldiFeatures {
         double[][] spec = spectra(frames, o, logEnergy);
         double[][] banks = melBanks(o);
         int bins = o.numMelBins(), off = o.useEnergy() && !o.htkCompat() ? 1 : 0;
+        int[] from = new int[bins], to = new int[bins]; // each filter's nonzero run of FFT bins
+        for (int m = 0; m < bins; m++) {
+            double[] bank = banks[m];
+            int a = 0, b = bank.length;
+            while (a < b && bank[a] == 0) a++;
+            while (b > a && bank[b - 1] == 0) b--;
+            from[m] = a;
+            to[m] = b;
+        }
         float[][] out = new float[spec.length][bins + (o.useEnergy() ? 1 : 0)];
         for (int f = 0; f < spec.length; f++) {
             for (int m = 0; m < bins; m++) {
                 double e = 0;
                 double[] bank = banks[m];
-                for (int k = 0; k < bank.length; k++) e += spec[f][k] * bank[k];
+                for (int k = from[m]; k < to[m]; k++) e += spec[f][k] * bank[k];
                 out[f][off + m] = (float) Math.log(Math.max(e, EPSILON));
             }
             if (o.useEnergy()) out[f][o.htkCompat() ? bins : 0] = (float) logEnergy[f];

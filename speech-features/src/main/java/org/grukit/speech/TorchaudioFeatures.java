@@ -42,11 +42,22 @@ public final class TorchaudioFeatures {
     public static float[][] melSpectrogram(float[] samples, Options o) {
         double[][] spec = spectrogram(samples, o);
         double[][] fb = filterbank(o);
-        float[][] out = new float[spec.length][o.nMels()];
+        // Each triangular filter covers a short run of bins: find it once, and sum only over it.
+        int mels = o.nMels(), bins = fb.length;
+        int[] from = new int[mels], to = new int[mels];
+        for (int m = 0; m < mels; m++) {
+            int a = 0;
+            while (a < bins && fb[a][m] == 0) a++;
+            int b = bins;
+            while (b > a && fb[b - 1][m] == 0) b--;
+            from[m] = a;
+            to[m] = b;
+        }
+        float[][] out = new float[spec.length][mels];
         for (int f = 0; f < spec.length; f++) {
-            for (int m = 0; m < o.nMels(); m++) {
+            for (int m = 0; m < mels; m++) {
                 double s = 0;
-                for (int k = 0; k < spec[f].length; k++) s += spec[f][k] * fb[k][m];
+                for (int k = from[m]; k < to[m]; k++) s += spec[f][k] * fb[k][m];
                 out[f][m] = (float) s;
             }
         }

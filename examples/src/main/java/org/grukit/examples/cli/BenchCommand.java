@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code grukit bench}: wall-clock timings of the shipped kernels, one JSON line per result. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Time the GRU shapes or GEMM as shipped.",
-        subcommands = {BenchCommand.Gru.class, BenchCommand.GemmSizes.class})
+        subcommands = {BenchCommand.Gru.class, BenchCommand.GemmSizes.class, BenchCommand.Features.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -88,6 +88,41 @@ final class BenchCommand implements Callable<Integer> {
                 m.putAll(context(Parallel.threads()));
                 System.out.println(JsonLines.of(m));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "features", mixinStandardHelpOptions = true,
+            description = "Time Kaldi and torchaudio-preset MFCC of a long generated 16 kHz signal.")
+    static final class Features implements Callable<Integer> {
+        @Option(names = "--seconds", description = "Signal length in seconds (default: ${DEFAULT-VALUE}).", defaultValue = "3600")
+        int seconds;
+
+        @Override
+        public Integer call() {
+            int rate = 16000;
+            org.grukit.core.Rng rng = new org.grukit.core.Rng(1);
+            float[] x = new float[rate * seconds];
+            for (int i = 0; i < x.length; i++) x[i] = (float) (0.1 * rng.normal() + 0.3 * Math.sin(i * 0.05));
+            float[] scaled = new float[x.length];
+            for (int i = 0; i < x.length; i++) scaled[i] = x[i] * 32768f;
+            org.grukit.speech.KaldiFeatures.Options k = org.grukit.speech.KaldiFeatures.Options.defaults(rate);
+            org.grukit.speech.TorchaudioFeatures.Options t = org.grukit.speech.TorchaudioFeatures.Options.defaults(rate);
+            org.grukit.speech.KaldiFeatures.mfcc(java.util.Arrays.copyOf(scaled, rate * 10), k); // warm-up
+            org.grukit.speech.TorchaudioFeatures.mfcc(java.util.Arrays.copyOf(x, rate * 10), t);
+            long t0 = System.nanoTime();
+            int kf = org.grukit.speech.KaldiFeatures.mfcc(scaled, k).length;
+            long t1 = System.nanoTime();
+            int tf = org.grukit.speech.TorchaudioFeatures.mfcc(x, t).length;
+            long t2 = System.nanoTime();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("shape", "mfcc-" + seconds + "s-16k");
+            m.put("kaldi_s", Math.round((t1 - t0) / 1e6) / 1e3);
+            m.put("kaldi_frames", kf);
+            m.put("torchaudio_s", Math.round((t2 - t1) / 1e6) / 1e3);
+            m.put("torchaudio_frames", tf);
+            m.put("java", Runtime.version().toString());
+            System.out.println(JsonLines.of(m));
             return 0;
         }
     }
