@@ -12,9 +12,36 @@ public final class Fft {
     private final int[] rev;
     private final Fft inner; // Bluestein: the power-of-two FFT of the convolution
     private final double[] chirpRe, chirpIm, kernelRe, kernelIm;
+    private final int[] radices; // mixed radix: sizes made of 2, 3, 4 and 5
+    private final double[] rootRe, rootIm, outRe, outIm, tRe, tIm;
 
     public Fft(int size) {
         if (size < 2) throw new IllegalArgumentException("FFT size must be >= 2, got " + size);
+        int[] factors = Integer.bitCount(size) == 1 ? null : smallFactors(size);
+        if (factors != null) {
+            // Cooley-Tukey over small radices (n_fft = 400 = 4 4 5 5): about a quarter of Bluestein's work.
+            n = size;
+            radices = factors;
+            rootRe = new double[size];
+            rootIm = new double[size];
+            for (int j = 0; j < size; j++) {
+                rootRe[j] = Math.cos(-2 * Math.PI * j / size);
+                rootIm[j] = Math.sin(-2 * Math.PI * j / size);
+            }
+            re = new double[size];
+            im = new double[size];
+            outRe = new double[size];
+            outIm = new double[size];
+            tRe = new double[5];
+            tIm = new double[5];
+            inner = null;
+            cos = sin = null;
+            rev = null;
+            chirpRe = chirpIm = kernelRe = kernelIm = null;
+            return;
+        }
+        radices = null;
+        rootRe = rootIm = outRe = outIm = tRe = tIm = null;
         if (Integer.bitCount(size) != 1) {
             // X_k = conj(w_k) sum_j (x_j conj(w_j)) w_{k-j}, w_j = e^{i pi j^2 / size}: a convolution of length m.
             int m = Integer.highestOneBit(2 * size - 1) << 1;
@@ -67,6 +94,14 @@ public final class Fft {
         if (len > n) throw new IllegalArgumentException("frame of " + len + " samples is longer than the FFT size " + n);
         if (inner != null) {
             bluestein(out, x, off, len);
+            return;
+        }
+        if (radices != null) {
+            java.util.Arrays.fill(re, 0.0);
+            java.util.Arrays.fill(im, 0.0);
+            for (int i = 0; i < len; i++) re[i] = x[off + i];
+            mixed(0, 1, n, 0, 0);
+            for (int k = 0; k <= n / 2; k++) out[k] = outRe[k] * outRe[k] + outIm[k] * outIm[k];
             return;
         }
         java.util.Arrays.fill(re, 0.0);
@@ -126,6 +161,52 @@ public final class Fft {
             double cr = ar[k] / m, ci = -ai[k] / m; // conv_k
             double xr = cr * chirpRe[k] + ci * chirpIm[k], xi = ci * chirpRe[k] - cr * chirpIm[k]; // times conj(w_k)
             out[k] = xr * xr + xi * xi;
+        }
+    }
+
+    /** Radices 4, 2, 3, 5 whose product is n (4 first: fewest stages), or null if n has another factor. */
+    private static int[] smallFactors(int n) {
+        java.util.List<Integer> f = new java.util.ArrayList<>();
+        int m = n;
+        for (int p : new int[] {4, 2, 3, 5}) {
+            while (m % p == 0) {
+                f.add(p);
+                m /= p;
+            }
+        }
+        return m == 1 ? f.stream().mapToInt(Integer::intValue).toArray() : null;
+    }
+
+    /**
+     * Decimation in time: the DFT of the length-{@code len} sequence re/im[off], re/im[off + stride], ... into
+     * outRe/outIm[yOff .. yOff + len), as radix-p butterflies over p sub-DFTs of length len / p.
+     */
+    private void mixed(int off, int stride, int len, int yOff, int level) {
+        if (len == 1) {
+            outRe[yOff] = re[off];
+            outIm[yOff] = im[off];
+            return;
+        }
+        int p = radices[level], m = len / p;
+        for (int r = 0; r < p; r++) mixed(off + r * stride, stride * p, m, yOff + r * m, level + 1);
+        int step = n / len; // root index of W_len^1
+        for (int k = 0; k < m; k++) {
+            for (int r = 0; r < p; r++) { // t_r = Y_r[k] W_len^{r k}
+                int w = (r * k * step) % n;
+                double yr = outRe[yOff + r * m + k], yi = outIm[yOff + r * m + k];
+                tRe[r] = yr * rootRe[w] - yi * rootIm[w];
+                tIm[r] = yr * rootIm[w] + yi * rootRe[w];
+            }
+            for (int q = 0; q < p; q++) { // X[k + q m] = sum_r t_r W_p^{r q}
+                double sr = 0, si = 0;
+                for (int r = 0; r < p; r++) {
+                    int w = (r * q % p) * (n / p);
+                    sr += tRe[r] * rootRe[w] - tIm[r] * rootIm[w];
+                    si += tRe[r] * rootIm[w] + tIm[r] * rootRe[w];
+                }
+                outRe[yOff + q * m + k] = sr;
+                outIm[yOff + q * m + k] = si;
+            }
         }
     }
 }

@@ -84,55 +84,42 @@ public final class KaldiFeatures {
 
     /** Log mel filterbank energies [frames][numMelBins] (with log energy first when useEnergy). */
     public static float[][] fbank(float[] samples, Options o) {
-        double[][] frames = frames(samples, o);
-        double[] logEnergy = new double[frames.length];
-        double[][] spec = spectra(frames, o, logEnergy);
-        double[][] banks = melBanks(o);
         int bins = o.numMelBins(), off = o.useEnergy() && !o.htkCompat() ? 1 : 0;
-        int[] from = new int[bins], to = new int[bins]; // each filter's nonzero run of FFT bins
-        for (int m = 0; m < bins; m++) {
-            double[] bank = banks[m];
-            int a = 0, b = bank.length;
-            while (a < b && bank[a] == 0) a++;
-            while (b > a && bank[b - 1] == 0) b--;
-            from[m] = a;
-            to[m] = b;
-        }
-        float[][] out = new float[spec.length][bins + (o.useEnergy() ? 1 : 0)];
-        for (int f = 0; f < spec.length; f++) {
-            for (int m = 0; m < bins; m++) {
-                double e = 0;
-                double[] bank = banks[m];
-                for (int k = from[m]; k < to[m]; k++) e += spec[f][k] * bank[k];
-                out[f][off + m] = (float) Math.log(Math.max(e, EPSILON));
-            }
-            if (o.useEnergy()) out[f][o.htkCompat() ? bins : 0] = (float) logEnergy[f];
+        Frames fr = new Frames(samples, o);
+        float[][] out = new float[fr.count][bins + (o.useEnergy() ? 1 : 0)];
+        double[] logMel = new double[bins];
+        for (int f = 0; f < fr.count; f++) {
+            double energy = fr.next(logMel);
+            for (int m = 0; m < bins; m++) out[f][off + m] = (float) logMel[m];
+            if (o.useEnergy()) out[f][o.htkCompat() ? bins : 0] = (float) energy;
         }
         return out;
     }
 
     /** MFCCs [frames][numCeps]: DCT of the log mel energies, liftered; C0 replaced by log energy when useEnergy. */
     public static float[][] mfcc(float[] samples, Options o) {
-        Options fb = o.withUseEnergy(false);
-        float[][] logMel = fbank(samples, fb);
-        double[] logEnergy = o.useEnergy() ? energies(samples, o) : null;
         int bins = o.numMelBins(), ceps = o.numCeps();
         double[][] dct = new double[ceps][bins];
+        double[] lifter = new double[ceps];
         for (int k = 0; k < ceps; k++) {
             for (int n = 0; n < bins; n++) {
                 // Orthonormal DCT-II; Kaldi weights C0 by sqrt(1/N) (torchaudio's _get_dct_matrix).
                 dct[k][n] = k == 0 ? Math.sqrt(1.0 / bins) : Math.sqrt(2.0 / bins) * Math.cos(Math.PI / bins * (n + 0.5) * k);
             }
+            lifter[k] = o.cepstralLifter() == 0f ? 1 : 1 + 0.5 * o.cepstralLifter() * Math.sin(Math.PI * k / o.cepstralLifter());
         }
-        float[][] out = new float[logMel.length][ceps];
-        for (int f = 0; f < logMel.length; f++) {
+        Frames fr = new Frames(samples, o);
+        float[][] out = new float[fr.count][ceps];
+        double[] logMel = new double[bins];
+        for (int f = 0; f < fr.count; f++) {
+            double energy = fr.next(logMel);
+            for (int n = 0; n < bins; n++) logMel[n] = (float) logMel[n]; // the log-mel values are float32 in torchaudio
             for (int k = 0; k < ceps; k++) {
                 double s = 0;
-                for (int n = 0; n < bins; n++) s += dct[k][n] * logMel[f][n];
-                double lifter = o.cepstralLifter() == 0f ? 1 : 1 + 0.5 * o.cepstralLifter() * Math.sin(Math.PI * k / o.cepstralLifter());
-                out[f][k] = (float) (s * lifter);
+                for (int n = 0; n < bins; n++) s += dct[k][n] * logMel[n];
+                out[f][k] = (float) (s * lifter[k]);
             }
-            if (o.useEnergy()) out[f][0] = (float) logEnergy[f];
+            if (o.useEnergy()) out[f][0] = (float) energy;
             if (o.htkCompat()) { // C0 (or energy) moves last; without energy it loses DCT-II's sqrt(2) scale
                 float c0 = out[f][0] * (o.useEnergy() ? 1f : (float) Math.sqrt(2));
                 System.arraycopy(out[f], 1, out[f], 0, ceps - 1);
@@ -142,65 +129,85 @@ public final class KaldiFeatures {
         return out;
     }
 
-    private static double[] energies(float[] samples, Options o) {
-        double[][] frames = frames(samples, o);
-        double[] logEnergy = new double[frames.length];
-        spectra(frames, o, logEnergy);
-        return logEnergy;
-    }
+    /**
+     * The frames of a signal, processed one at a time into log mel energies, so memory holds one frame, not
+     * the signal's worth of frames and spectra.
+     */
+    private static final class Frames {
+        final int count;
+        private final float[] samples;
+        private final Options o;
+        private final int size, shift, pad;
+        private final double[] window, frame, power;
+        private final double[][] banks;
+        private final int[] from, to;
+        private final Fft fft;
+        private final double floor;
+        private int index;
 
-    /** Framing as Kaldi: snip_edges keeps whole windows; otherwise frames are centred with reflected edges. */
-    static double[][] frames(float[] samples, Options o) {
-        int size = o.windowSize(), shift = o.windowShift(), n = samples.length;
-        if (size <= 0 || shift <= 0) {
-            throw new IllegalArgumentException("frames of " + size + " samples every " + shift + " are impossible at "
-                    + o.sampleFrequency() + " Hz");
-        }
-        boolean snip = o.snipEdges();
-        int count = snip ? (n < size ? 0 : 1 + (n - size) / shift) : (n + shift / 2) / shift;
-        double[][] out = new double[count][size];
-        int pad = size / 2 - shift / 2;
-        for (int f = 0; f < count; f++) {
-            for (int i = 0; i < size; i++) {
-                int src = snip ? f * shift + i : reflect(f * shift + i - pad, n);
-                out[f][i] = samples[src];
+        Frames(float[] samples, Options o) {
+            this.samples = samples;
+            this.o = o;
+            size = o.windowSize();
+            shift = o.windowShift();
+            if (size <= 0 || shift <= 0) {
+                throw new IllegalArgumentException("frames of " + size + " samples every " + shift + " are impossible at "
+                        + o.sampleFrequency() + " Hz");
             }
+            int n = samples.length;
+            count = o.snipEdges() ? (n < size ? 0 : 1 + (n - size) / shift) : (n == 0 ? 0 : (n + shift / 2) / shift);
+            pad = size / 2 - shift / 2;
+            window = window(o.windowType(), size, o.blackmanCoeff());
+            frame = new double[size];
+            power = new double[o.paddedSize() / 2 + 1];
+            fft = new Fft(o.paddedSize());
+            banks = melBanks(o);
+            from = new int[banks.length];
+            to = new int[banks.length];
+            for (int m = 0; m < banks.length; m++) { // each filter's nonzero run of FFT bins
+                int a = 0, b = banks[m].length;
+                while (a < b && banks[m][a] == 0) a++;
+                while (b > a && banks[m][b - 1] == 0) b--;
+                from[m] = a;
+                to[m] = b;
+            }
+            floor = o.energyFloor() > 0 ? Math.log(o.energyFloor()) : Double.NEGATIVE_INFINITY;
         }
-        return out;
+
+        /** The next frame's log mel energies into logMel; returns its log energy. */
+        double next(double[] logMel) {
+            int n = samples.length, f = index++;
+            for (int i = 0; i < size; i++) {
+                frame[i] = samples[o.snipEdges() ? f * shift + i : reflect(f * shift + i - pad, n)];
+            }
+            if (o.removeDcOffset()) {
+                double mean = 0;
+                for (double v : frame) mean += v;
+                mean /= size;
+                for (int i = 0; i < size; i++) frame[i] -= mean;
+            }
+            double energy = o.rawEnergy() ? logEnergy(frame, floor) : 0;
+            float pre = o.preemphasisCoefficient();
+            if (pre != 0f) {
+                for (int i = size - 1; i > 0; i--) frame[i] -= pre * frame[i - 1];
+                frame[0] -= pre * frame[0];
+            }
+            for (int i = 0; i < size; i++) frame[i] *= window[i];
+            if (!o.rawEnergy()) energy = logEnergy(frame, floor);
+            fft.powerSpectrum(power, frame, 0, size);
+            for (int m = 0; m < banks.length; m++) {
+                double e = 0;
+                for (int k = from[m]; k < to[m]; k++) e += power[k] * banks[m][k];
+                logMel[m] = Math.log(Math.max(e, EPSILON));
+            }
+            return energy;
+        }
     }
 
     /** Kaldi's edge handling without snip_edges: indices outside [0, n) mirror back in (x[-1] = x[0]). */
     private static int reflect(int i, int n) {
         while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - 1 - i;
         return i;
-    }
-
-    /** Power spectra [frames][padded/2 + 1] after DC removal, pre-emphasis and windowing; fills log energies. */
-    private static double[][] spectra(double[][] frames, Options o, double[] logEnergy) {
-        int size = o.windowSize(), padded = o.paddedSize();
-        double[] window = window(o.windowType(), size, o.blackmanCoeff());
-        Fft fft = new Fft(padded);
-        double[][] out = new double[frames.length][padded / 2 + 1];
-        double floor = o.energyFloor() > 0 ? Math.log(o.energyFloor()) : Double.NEGATIVE_INFINITY;
-        for (int f = 0; f < frames.length; f++) {
-            double[] x = frames[f];
-            if (o.removeDcOffset()) {
-                double mean = 0;
-                for (double v : x) mean += v;
-                mean /= size;
-                for (int i = 0; i < size; i++) x[i] -= mean;
-            }
-            if (o.rawEnergy()) logEnergy[f] = logEnergy(x, floor);
-            float pre = o.preemphasisCoefficient();
-            if (pre != 0f) {
-                for (int i = size - 1; i > 0; i--) x[i] -= pre * x[i - 1];
-                x[0] -= pre * x[0];
-            }
-            for (int i = 0; i < size; i++) x[i] *= window[i];
-            if (!o.rawEnergy()) logEnergy[f] = logEnergy(x, floor);
-            fft.powerSpectrum(out[f], x, 0, size);
-        }
-        return out;
     }
 
     private static double logEnergy(double[] x, double floor) {

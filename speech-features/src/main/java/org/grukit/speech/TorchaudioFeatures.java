@@ -38,9 +38,8 @@ public final class TorchaudioFeatures {
         }
     }
 
-    /** Mel spectrogram [frames][nMels] (power by default). */
+    /** Mel spectrogram [frames][nMels] (power by default), computed a frame at a time. */
     public static float[][] melSpectrogram(float[] samples, Options o) {
-        double[][] spec = spectrogram(samples, o);
         double[][] fb = filterbank(o);
         // Each triangular filter covers a short run of bins: find it once, and sum only over it.
         int mels = o.nMels(), bins = fb.length;
@@ -53,11 +52,14 @@ public final class TorchaudioFeatures {
             from[m] = a;
             to[m] = b;
         }
-        float[][] out = new float[spec.length][mels];
-        for (int f = 0; f < spec.length; f++) {
+        Stft stft = new Stft(samples, o);
+        float[][] out = new float[stft.frames][mels];
+        double[] spec = new double[bins];
+        for (int f = 0; f < stft.frames; f++) {
+            stft.next(spec);
             for (int m = 0; m < mels; m++) {
                 double s = 0;
-                for (int k = from[m]; k < to[m]; k++) s += spec[f][k] * fb[k][m];
+                for (int k = from[m]; k < to[m]; k++) s += spec[k] * fb[k][m];
                 out[f][m] = (float) s;
             }
         }
@@ -80,45 +82,61 @@ public final class TorchaudioFeatures {
             for (double[] row : db) for (int m = 0; m < row.length; m++) row[m] = Math.max(row[m], floor);
         }
         int n = o.nMels();
+        double[][] dct = new double[o.nMfcc()][n]; // orthonormal DCT-II, as create_dct(norm='ortho')
+        for (int k = 0; k < o.nMfcc(); k++) {
+            for (int i = 0; i < n; i++) dct[k][i] = Math.cos(Math.PI / n * (i + 0.5) * k) * Math.sqrt((k == 0 ? 1.0 : 2.0) / n);
+        }
         float[][] out = new float[mel.length][o.nMfcc()];
         for (int f = 0; f < mel.length; f++) {
             for (int k = 0; k < o.nMfcc(); k++) {
                 double s = 0;
-                for (int i = 0; i < n; i++) s += db[f][i] * Math.cos(Math.PI / n * (i + 0.5) * k);
-                out[f][k] = (float) (s * Math.sqrt((k == 0 ? 1.0 : 2.0) / n));
+                for (int i = 0; i < n; i++) s += db[f][i] * dct[k][i];
+                out[f][k] = (float) s;
             }
         }
         return out;
     }
 
-    /** |STFT|^power [frames][nFft / 2 + 1], centred frames with reflect padding as torch.stft(center=True). */
-    static double[][] spectrogram(float[] x, Options o) {
-        int nFft = o.nFft(), hop = o.hopLength(), n = x.length;
-        int pad = o.center() ? nFft / 2 : 0;
-        if (o.center() && n <= pad) {
-            throw new IllegalArgumentException("a signal of " + n + " samples is too short for reflect padding of " + pad);
+    /** |STFT|^power a frame at a time: centred frames with reflect padding, as torch.stft(center=True). */
+    private static final class Stft {
+        final int frames;
+        private final float[] x;
+        private final Options o;
+        private final int pad;
+        private final double[] window, frame, power;
+        private final Fft fft;
+        private int index;
+
+        Stft(float[] x, Options o) {
+            this.x = x;
+            this.o = o;
+            int nFft = o.nFft(), n = x.length;
+            pad = o.center() ? nFft / 2 : 0;
+            if (o.center() && n <= pad) {
+                throw new IllegalArgumentException("a signal of " + n + " samples is too short for reflect padding of " + pad);
+            }
+            frames = n + 2 * pad < nFft ? 0 : 1 + (n + 2 * pad - nFft) / o.hopLength();
+            window = new double[nFft];
+            int left = (nFft - o.winLength()) / 2; // torch centres a shorter window inside n_fft
+            for (int i = 0; i < o.winLength(); i++) window[left + i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / o.winLength());
+            fft = new Fft(nFft);
+            frame = new double[nFft];
+            power = new double[nFft / 2 + 1];
         }
-        int frames = n + 2 * pad < nFft ? 0 : 1 + (n + 2 * pad - nFft) / hop;
-        double[] window = new double[nFft];
-        int left = (nFft - o.winLength()) / 2; // torch centres a shorter window inside n_fft
-        for (int i = 0; i < o.winLength(); i++) window[left + i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / o.winLength());
-        Fft fft = new Fft(nFft);
-        double[] frame = new double[nFft];
-        double[] power = new double[nFft / 2 + 1];
-        double[][] out = new double[frames][nFft / 2 + 1];
-        for (int f = 0; f < frames; f++) {
+
+        void next(double[] out) {
+            int nFft = o.nFft(), n = x.length, f = index++;
             for (int i = 0; i < nFft; i++) {
-                int src = f * hop + i - pad;
+                int src = f * o.hopLength() + i - pad;
                 if (src < 0) src = -src; // reflect, the edge sample not repeated
                 if (src >= n) src = 2 * (n - 1) - src;
                 frame[i] = x[src] * window[i];
             }
             fft.powerSpectrum(power, frame, 0, nFft);
             for (int k = 0; k < power.length; k++) {
-                out[f][k] = o.power() == 2f ? power[k] : Math.pow(Math.sqrt(power[k]), o.power());
+                out[k] = o.power() == 2f ? power[k] : Math.pow(Math.sqrt(power[k]), o.power());
             }
         }
-        return out;
     }
 
     static double hzToMel(double f, MelScale s) {
