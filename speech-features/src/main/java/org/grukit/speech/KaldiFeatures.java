@@ -12,12 +12,12 @@ public final class KaldiFeatures {
     /** The window applied to each frame. */
     public enum Window { POVEY, HAMMING, HANNING, RECTANGULAR, BLACKMAN }
 
-    /** Options, named as Kaldi's; defaults as torchaudio.compliance.kaldi's (dither 0). */
+    /** Options, named as Kaldi's; defaults as torchaudio.compliance.kaldi's (dither 0; a seed for when it is not). */
     public record Options(float sampleFrequency, float frameLength, float frameShift, float dither,
                           float preemphasisCoefficient, boolean removeDcOffset, Window windowType, float blackmanCoeff,
                           boolean roundToPowerOfTwo, boolean snipEdges, int numMelBins, float lowFreq, float highFreq,
                           boolean useEnergy, boolean rawEnergy, float energyFloor, int numCeps, float cepstralLifter,
-                          boolean htkCompat) {
+                          boolean htkCompat, long ditherSeed) {
         public Options {
             if (!(sampleFrequency > 0)) throw new IllegalArgumentException("sampleFrequency must be > 0, got " + sampleFrequency);
             if (!(frameLength > 0) || !(frameShift > 0)) {
@@ -31,38 +31,45 @@ public final class KaldiFeatures {
                 throw new IllegalArgumentException("need 0 <= lowFreq < highFreq (highFreq <= 0 counts back from Nyquist), got "
                         + lowFreq + " and " + highFreq);
             }
-            if (dither != 0f) throw new IllegalArgumentException("dither is not supported yet; use 0");
+            if (!(dither >= 0f)) throw new IllegalArgumentException("dither must be >= 0, got " + dither);
             if (windowType == null) throw new IllegalArgumentException("windowType must not be null");
         }
 
         /** Kaldi's (and torchaudio's) defaults at the given sample rate. */
         public static Options defaults(float sampleFrequency) {
             return new Options(sampleFrequency, 25f, 10f, 0f, 0.97f, true, Window.POVEY, 0.42f, true, true, 23, 20f, 0f,
-                    false, true, 1f, 13, 22f, false);
+                    false, true, 1f, 13, 22f, false, 0L);
+        }
+
+        /** Gaussian dither of this scale added to each frame's samples (Kaldi's --dither), from a seeded stream. */
+        public Options withDither(float d, long seed) {
+            return new Options(sampleFrequency, frameLength, frameShift, d, preemphasisCoefficient, removeDcOffset,
+                    windowType, blackmanCoeff, roundToPowerOfTwo, snipEdges, numMelBins, lowFreq, highFreq, useEnergy, rawEnergy,
+                    energyFloor, numCeps, cepstralLifter, htkCompat, seed);
         }
 
         public Options withNumMelBins(int n) {
             return new Options(sampleFrequency, frameLength, frameShift, dither, preemphasisCoefficient, removeDcOffset,
                     windowType, blackmanCoeff, roundToPowerOfTwo, snipEdges, n, lowFreq, highFreq, useEnergy, rawEnergy,
-                    energyFloor, numCeps, cepstralLifter, htkCompat);
+                    energyFloor, numCeps, cepstralLifter, htkCompat, ditherSeed);
         }
 
         public Options withUseEnergy(boolean e) {
             return new Options(sampleFrequency, frameLength, frameShift, dither, preemphasisCoefficient, removeDcOffset,
                     windowType, blackmanCoeff, roundToPowerOfTwo, snipEdges, numMelBins, lowFreq, highFreq, e, rawEnergy,
-                    energyFloor, numCeps, cepstralLifter, htkCompat);
+                    energyFloor, numCeps, cepstralLifter, htkCompat, ditherSeed);
         }
 
         public Options withSnipEdges(boolean s) {
             return new Options(sampleFrequency, frameLength, frameShift, dither, preemphasisCoefficient, removeDcOffset,
                     windowType, blackmanCoeff, roundToPowerOfTwo, s, numMelBins, lowFreq, highFreq, useEnergy, rawEnergy,
-                    energyFloor, numCeps, cepstralLifter, htkCompat);
+                    energyFloor, numCeps, cepstralLifter, htkCompat, ditherSeed);
         }
 
         public Options withWindow(Window w) {
             return new Options(sampleFrequency, frameLength, frameShift, dither, preemphasisCoefficient, removeDcOffset,
                     w, blackmanCoeff, roundToPowerOfTwo, snipEdges, numMelBins, lowFreq, highFreq, useEnergy, rawEnergy,
-                    energyFloor, numCeps, cepstralLifter, htkCompat);
+                    energyFloor, numCeps, cepstralLifter, htkCompat, ditherSeed);
         }
 
         // In double precision, as torchaudio computes int(sample_frequency * frame_length * 0.001) in Python floats.
@@ -143,6 +150,7 @@ public final class KaldiFeatures {
         private final int[] from, to;
         private final Fft fft;
         private final double floor;
+        private final org.grukit.core.Rng dither;
         private int index;
 
         Frames(float[] samples, Options o) {
@@ -172,6 +180,7 @@ public final class KaldiFeatures {
                 to[m] = b;
             }
             floor = o.energyFloor() > 0 ? Math.log(o.energyFloor()) : Double.NEGATIVE_INFINITY;
+            dither = o.dither() > 0 ? new org.grukit.core.Rng(o.ditherSeed()) : null;
         }
 
         /** The next frame's log mel energies into logMel; returns its log energy. */
@@ -179,6 +188,9 @@ public final class KaldiFeatures {
             int n = samples.length, f = index++;
             for (int i = 0; i < size; i++) {
                 frame[i] = samples[o.snipEdges() ? f * shift + i : reflect(f * shift + i - pad, n)];
+            }
+            if (dither != null) { // fresh noise for every frame, as Kaldi and torchaudio draw it
+                for (int i = 0; i < size; i++) frame[i] += o.dither() * dither.normal();
             }
             if (o.removeDcOffset()) {
                 double mean = 0;

@@ -33,4 +33,27 @@ class FeaturePipelineTest {
         assertThrows(IllegalArgumentException.class, () -> new FeaturePipeline(FeaturePipeline.Preset.KALDI_MFCC, 16000,
                 KaldiFeatures.Options.defaults(8000), null, 0, FeaturePipeline.Normalisation.NONE, null));
     }
+
+    @Test
+    void ditherIsSeededAndSmall() {
+        Audio a = noise(16000, 0.4, 3);
+        float[] scaled = new float[a.samples().length];
+        for (int i = 0; i < scaled.length; i++) scaled[i] = a.samples()[i] * 32768f;
+        KaldiFeatures.Options d = KaldiFeatures.Options.defaults(16000);
+        float[][] clean = KaldiFeatures.mfcc(scaled, d);
+        float[][] x = KaldiFeatures.mfcc(scaled, d.withDither(1f, 7)), y = KaldiFeatures.mfcc(scaled, d.withDither(1f, 7));
+        float[][] z = KaldiFeatures.mfcc(scaled, d.withDither(1f, 8));
+        double change = 0, seeds = 0;
+        for (int t = 0; t < clean.length; t++) {
+            assertArrayEquals(x[t], y[t], 0f, "the same seed gives the same features");
+            for (int k = 0; k < clean[t].length; k++) {
+                change = Math.max(change, Math.abs(x[t][k] - clean[t][k]));
+                seeds = Math.max(seeds, Math.abs(x[t][k] - z[t][k]));
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(seeds > 0, "another seed gives other noise");
+        org.junit.jupiter.api.Assertions.assertTrue(change > 0 && change < 0.5,
+                "dither of one 16-bit step barely moves loud-signal MFCCs: " + change);
+        assertThrows(IllegalArgumentException.class, () -> d.withDither(-1f, 0));
+    }
 }

@@ -56,8 +56,11 @@ final class FeaturesCommand implements Callable<Integer> {
         float highFreq;
         @Option(names = "--use-energy", description = "Add log energy (C0 replaced for mfcc).")
         boolean useEnergy;
-        @Option(names = "--dither", description = "Dither (only 0 is supported yet; default: ${DEFAULT-VALUE}).", defaultValue = "0")
+        @Option(names = "--dither", description = "Gaussian dither scale, at 16-bit sample scale (default: ${DEFAULT-VALUE}).",
+                defaultValue = "0")
         float dither;
+        @Option(names = "--seed", description = "Seed of the dither noise (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+        long seed;
         @Option(names = "--sample-frequency", description = "Resample to this rate first (windowed sinc, as torchaudio).")
         Integer sampleFrequency;
         @Option(names = {"-o", "--output"}, required = true,
@@ -78,7 +81,6 @@ final class FeaturesCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             if (!preset.equals("kaldi")) throw new CommandLine.ParameterException(new CommandLine(this),
                     "unknown preset '" + preset + "'; available: kaldi");
-            if (dither != 0f) throw new CommandLine.ParameterException(new CommandLine(this), "only --dither 0 is supported yet");
             if (!format.equals("csv") && !format.equals("npy")) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--format must be csv or npy, got " + format);
             }
@@ -91,10 +93,10 @@ final class FeaturesCommand implements Callable<Integer> {
                             sampleFrequency, a.source());
                 }
                 KaldiFeatures.Options d = KaldiFeatures.Options.defaults(a.sampleRate());
-                KaldiFeatures.Options o = new KaldiFeatures.Options(a.sampleRate(), frameLength, frameShift, 0f,
+                KaldiFeatures.Options o = new KaldiFeatures.Options(a.sampleRate(), frameLength, frameShift, dither,
                         d.preemphasisCoefficient(), d.removeDcOffset(), d.windowType(), d.blackmanCoeff(),
                         d.roundToPowerOfTwo(), d.snipEdges(), numMelBins, lowFreq, highFreq, useEnergy, d.rawEnergy(),
-                        d.energyFloor(), Math.min(numCeps(), numMelBins), d.cepstralLifter(), d.htkCompat());
+                        d.energyFloor(), Math.min(numCeps(), numMelBins), d.cepstralLifter(), d.htkCompat(), seed);
                 float[] scaled = a.samples().clone();
                 for (int i = 0; i < scaled.length; i++) scaled[i] *= 32768f; // Kaldi works at 16-bit integer scale
                 float[][] feats = compute(scaled, o);
