@@ -94,6 +94,15 @@ final class QuickstartCommand implements Callable<Integer> {
         result.put("train_loss", List.of(summary.history().stream().map(r -> round(r.trainLoss())).toArray()));
         result.put("seconds", Math.round(summary.seconds() * 10) / 10.0);
         result.put("model", bestDir.toString());
+        Path curve = out.resolve("training.png");
+        org.grukit.core.plot.Charts.lineChart(curve, "GRU on the adding problem (T=" + steps + ")", "epoch", List.of(
+                new org.grukit.core.plot.Charts.Series("train MSE",
+                        summary.history().stream().mapToDouble(r -> r.trainLoss()).toArray()),
+                new org.grukit.core.plot.Charts.Series("dev MSE",
+                        summary.history().stream().mapToDouble(r -> r.metrics().get("dev_mse")).toArray()),
+                new org.grukit.core.plot.Charts.Series("mean predictor",
+                        summary.history().stream().mapToDouble(r -> AddingProblem.MEAN_PREDICTOR_MSE).toArray())), true);
+        result.put("training_curve", curve.toString());
         System.out.println(JsonLines.of(result));
         return 0;
     }
