@@ -1,6 +1,6 @@
 package org.grukit.core.kernel;
 
-/** Element-wise activation functions over float[] ranges, and their scalar forms. */
+/** The scalar activation functions the plain kernels and the vector kernels' tails share. */
 public final class Activations {
     private Activations() {}
 
@@ -10,13 +10,5 @@ public final class Activations {
 
     public static float tanh(float x) {
         return (float) Math.tanh(x);
-    }
-
-    public static void sigmoid(float[] out, int outOff, float[] x, int xOff, int n) {
-        for (int i = 0; i < n; i++) out[outOff + i] = sigmoid(x[xOff + i]);
-    }
-
-    public static void tanh(float[] out, int outOff, float[] x, int xOff, int n) {
-        for (int i = 0; i < n; i++) out[outOff + i] = tanh(x[xOff + i]);
     }
 }

@@ -144,21 +144,4 @@ public final class Gemm {
             }
         }
     }
-
-    /** dst[c, r] = src[r, c] for a rows x cols source. */
-    public static void transpose(float[] dst, int dstOff, int ldDst, float[] src, int srcOff, int ldSrc,
-                                 int rows, int cols) {
-        final int tile = 32;
-        for (int r0 = 0; r0 < rows; r0 += tile) {
-            int rEnd = Math.min(rows, r0 + tile);
-            for (int c0 = 0; c0 < cols; c0 += tile) {
-                int cEnd = Math.min(cols, c0 + tile);
-                for (int r = r0; r < rEnd; r++) {
-                    for (int col = c0; col < cEnd; col++) {
-                        dst[dstOff + col * ldDst + r] = src[srcOff + r * ldSrc + col];
-                    }
-                }
-            }
-        }
-    }
 }
