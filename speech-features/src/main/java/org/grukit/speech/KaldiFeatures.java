@@ -106,31 +106,24 @@ public final class KaldiFeatures {
     /** MFCCs [frames][numCeps]: DCT of the log mel energies, liftered; C0 replaced by log energy when useEnergy. */
     public static float[][] mfcc(float[] samples, Options o) {
         int bins = o.numMelBins(), ceps = o.numCeps();
-        double[][] dct = new double[ceps][bins];
-        double[] lifter = new double[ceps];
+        float[] lifter = new float[ceps];
         for (int k = 0; k < ceps; k++) {
-            for (int n = 0; n < bins; n++) {
-                // Orthonormal DCT-II; Kaldi weights C0 by sqrt(1/N) (torchaudio's _get_dct_matrix).
-                dct[k][n] = k == 0 ? Math.sqrt(1.0 / bins) : Math.sqrt(2.0 / bins) * Math.cos(Math.PI / bins * (n + 0.5) * k);
-            }
-            lifter[k] = o.cepstralLifter() == 0f ? 1 : 1 + 0.5 * o.cepstralLifter() * Math.sin(Math.PI * k / o.cepstralLifter());
+            lifter[k] = (float) (o.cepstralLifter() == 0f ? 1 : 1 + 0.5 * o.cepstralLifter() * Math.sin(Math.PI * k / o.cepstralLifter()));
         }
         Frames fr = new Frames(samples, o);
-        float[][] out = new float[fr.count][ceps];
-        double[] logMel = new double[bins];
-        for (int f = 0; f < fr.count; f++) {
-            double energy = fr.next(logMel);
-            for (int n = 0; n < bins; n++) logMel[n] = (float) logMel[n]; // the log-mel values are float32 in torchaudio
-            for (int k = 0; k < ceps; k++) {
-                double s = 0;
-                for (int n = 0; n < bins; n++) s += dct[k][n] * logMel[n];
-                out[f][k] = (float) (s * lifter[k]);
-            }
-            if (o.useEnergy()) out[f][0] = (float) energy;
+        double[] logMel = new double[bins], energy = new double[fr.count];
+        float[][] out = new Dct(bins, ceps).transform(fr.count, (f, dst, off) -> {
+            energy[f] = fr.next(logMel);
+            for (int n = 0; n < bins; n++) dst[off + n] = (float) logMel[n]; // float32, as torchaudio's log-mel
+        });
+        for (int f = 0; f < out.length; f++) {
+            float[] row = out[f];
+            for (int k = 0; k < ceps; k++) row[k] *= lifter[k];
+            if (o.useEnergy()) row[0] = (float) energy[f];
             if (o.htkCompat()) { // C0 (or energy) moves last; without energy it loses DCT-II's sqrt(2) scale
-                float c0 = out[f][0] * (o.useEnergy() ? 1f : (float) Math.sqrt(2));
-                System.arraycopy(out[f], 1, out[f], 0, ceps - 1);
-                out[f][ceps - 1] = c0;
+                float c0 = row[0] * (o.useEnergy() ? 1f : (float) Math.sqrt(2));
+                System.arraycopy(row, 1, row, 0, ceps - 1);
+                row[ceps - 1] = c0;
             }
         }
         return out;

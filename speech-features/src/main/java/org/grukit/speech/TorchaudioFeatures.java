@@ -41,16 +41,18 @@ public final class TorchaudioFeatures {
     /** Mel spectrogram [frames][nMels] (power by default), computed a frame at a time. */
     public static float[][] melSpectrogram(float[] samples, Options o) {
         double[][] fb = filterbank(o);
-        // Each triangular filter covers a short run of bins: find it once, and sum only over it.
+        // Each triangular filter covers a short run of bins: keep only that run's weights, contiguous.
         int mels = o.nMels(), bins = fb.length;
-        int[] from = new int[mels], to = new int[mels];
+        int[] from = new int[mels];
+        double[][] weights = new double[mels][];
         for (int m = 0; m < mels; m++) {
             int a = 0;
             while (a < bins && fb[a][m] == 0) a++;
             int b = bins;
             while (b > a && fb[b - 1][m] == 0) b--;
             from[m] = a;
-            to[m] = b;
+            weights[m] = new double[b - a];
+            for (int k = a; k < b; k++) weights[m][k - a] = fb[k][m];
         }
         Stft stft = new Stft(samples, o);
         float[][] out = new float[stft.frames][mels];
@@ -58,8 +60,9 @@ public final class TorchaudioFeatures {
         for (int f = 0; f < stft.frames; f++) {
             stft.next(spec);
             for (int m = 0; m < mels; m++) {
+                double[] w = weights[m];
                 double s = 0;
-                for (int k = from[m]; k < to[m]; k++) s += spec[k] * fb[k][m];
+                for (int k = 0, a = from[m]; k < w.length; k++) s += spec[a + k] * w[k];
                 out[f][m] = (float) s;
             }
         }
@@ -69,32 +72,20 @@ public final class TorchaudioFeatures {
     /** MFCC [frames][nMfcc]: DCT-II (orthonormal) of the mel power in dB. */
     public static float[][] mfcc(float[] samples, Options o) {
         float[][] mel = melSpectrogram(samples, o);
-        double max = Double.NEGATIVE_INFINITY;
-        double[][] db = new double[mel.length][o.nMels()];
-        for (int f = 0; f < mel.length; f++) {
-            for (int m = 0; m < o.nMels(); m++) {
-                db[f][m] = 10 * Math.log10(Math.max(mel[f][m], 1e-10));
-                max = Math.max(max, db[f][m]);
+        // dB in place (float holds it to about 1e-5 dB), then clamp to top_db below the maximum of the whole input.
+        float max = Float.NEGATIVE_INFINITY;
+        for (float[] row : mel) {
+            for (int m = 0; m < row.length; m++) {
+                row[m] = (float) (10 * Math.log10(Math.max(row[m], 1e-10)));
+                max = Math.max(max, row[m]);
             }
         }
-        if (!Float.isNaN(o.topDb())) {
-            double floor = max - o.topDb();
-            for (double[] row : db) for (int m = 0; m < row.length; m++) row[m] = Math.max(row[m], floor);
-        }
-        int n = o.nMels();
-        double[][] dct = new double[o.nMfcc()][n]; // orthonormal DCT-II, as create_dct(norm='ortho')
-        for (int k = 0; k < o.nMfcc(); k++) {
-            for (int i = 0; i < n; i++) dct[k][i] = Math.cos(Math.PI / n * (i + 0.5) * k) * Math.sqrt((k == 0 ? 1.0 : 2.0) / n);
-        }
-        float[][] out = new float[mel.length][o.nMfcc()];
-        for (int f = 0; f < mel.length; f++) {
-            for (int k = 0; k < o.nMfcc(); k++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) s += db[f][i] * dct[k][i];
-                out[f][k] = (float) s;
-            }
-        }
-        return out;
+        float floor = Float.isNaN(o.topDb()) ? Float.NEGATIVE_INFINITY : max - o.topDb();
+        int mels = o.nMels();
+        return new Dct(mels, o.nMfcc()).transform(mel.length, (f, dst, off) -> {
+            for (int m = 0; m < mels; m++) dst[off + m] = Math.max(mel[f][m], floor);
+            mel[f] = null; // the mel rows go as the cepstra come, so peak memory is about one copy of the features
+        });
     }
 
     /** |STFT|^power a frame at a time: centred frames with reflect padding, as torch.stft(center=True). */
@@ -126,16 +117,23 @@ public final class TorchaudioFeatures {
 
         void next(double[] out) {
             int nFft = o.nFft(), n = x.length, f = index++;
-            for (int i = 0; i < nFft; i++) {
-                int src = f * o.hopLength() + i - pad;
-                if (src < 0) src = -src; // reflect, the edge sample not repeated
-                if (src >= n) src = 2 * (n - 1) - src;
-                frame[i] = x[src] * window[i];
+            int start = f * o.hopLength() - pad;
+            if (start >= 0 && start + nFft <= n) {
+                for (int i = 0; i < nFft; i++) frame[i] = x[start + i] * window[i];
+            } else {
+                for (int i = 0; i < nFft; i++) {
+                    int src = start + i;
+                    if (src < 0) src = -src; // reflect, the edge sample not repeated
+                    if (src >= n) src = 2 * (n - 1) - src;
+                    frame[i] = x[src] * window[i];
+                }
+            }
+            if (o.power() == 2f) {
+                fft.powerSpectrum(out, frame, 0, nFft);
+                return;
             }
             fft.powerSpectrum(power, frame, 0, nFft);
-            for (int k = 0; k < power.length; k++) {
-                out[k] = o.power() == 2f ? power[k] : Math.pow(Math.sqrt(power[k]), o.power());
-            }
+            for (int k = 0; k < power.length; k++) out[k] = Math.pow(Math.sqrt(power[k]), o.power());
         }
     }
 

@@ -88,7 +88,7 @@ class KaldiFeaturesTest {
     @Test
     void fftMatchesADirectDft() {
         Rng rng = new Rng(3);
-        for (int n : new int[] {2, 8, 256, 512, 3, 100, 400, 551, 1102, 20, 60, 1000}) {
+        for (int n : new int[] {2, 4, 6, 8, 14, 30, 256, 512, 1024, 3, 7, 15, 77, 100, 400, 551, 1102, 20, 60, 1000}) {
             double[] x = new double[n];
             int len = Math.max(1, n * 3 / 4); // zero padded
             for (int i = 0; i < len; i++) x[i] = rng.normal();
@@ -101,6 +101,30 @@ class KaldiFeaturesTest {
                     im -= x[i] * Math.sin(2 * Math.PI * k * i / n);
                 }
                 assertEquals(re * re + im * im, power[k], 1e-8 * Math.max(1, re * re + im * im), "n=" + n + " bin " + k);
+            }
+        }
+    }
+
+    @Test
+    void complexTransformsMatchADirectDftForEveryRadixAndBluestein() {
+        Rng rng = new Rng(5);
+        for (int n : new int[] {1, 2, 3, 4, 5, 8, 12, 45, 60, 64, 200, 7, 11, 49, 221}) {
+            double[] re = new double[n], im = new double[n];
+            for (int i = 0; i < n; i++) {
+                re[i] = rng.normal();
+                im[i] = rng.normal();
+            }
+            double[] yr = re.clone(), yi = im.clone();
+            Fft.Complex.of(n).transform(yr, yi);
+            for (int k = 0; k < n; k++) {
+                double sr = 0, si = 0;
+                for (int j = 0; j < n; j++) {
+                    double c = Math.cos(2 * Math.PI * ((long) j * k % n) / n), s = -Math.sin(2 * Math.PI * ((long) j * k % n) / n);
+                    sr += re[j] * c - im[j] * s;
+                    si += re[j] * s + im[j] * c;
+                }
+                assertEquals(sr, yr[k], 1e-9 * Math.sqrt(n), "n=" + n + " re " + k);
+                assertEquals(si, yi[k], 1e-9 * Math.sqrt(n), "n=" + n + " im " + k);
             }
         }
     }

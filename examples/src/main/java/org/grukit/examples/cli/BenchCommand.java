@@ -108,8 +108,10 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < x.length; i++) scaled[i] = x[i] * 32768f;
             org.grukit.speech.KaldiFeatures.Options k = org.grukit.speech.KaldiFeatures.Options.defaults(rate);
             org.grukit.speech.TorchaudioFeatures.Options t = org.grukit.speech.TorchaudioFeatures.Options.defaults(rate);
-            org.grukit.speech.KaldiFeatures.mfcc(java.util.Arrays.copyOf(scaled, rate * 10), k); // warm-up
-            org.grukit.speech.TorchaudioFeatures.mfcc(java.util.Arrays.copyOf(x, rate * 10), t);
+            for (int i = 0; i < 3; i++) { // warm-up: long enough for the JIT's final tier
+                org.grukit.speech.KaldiFeatures.mfcc(java.util.Arrays.copyOf(scaled, rate * 30), k);
+                org.grukit.speech.TorchaudioFeatures.mfcc(java.util.Arrays.copyOf(x, rate * 30), t);
+            }
             long t0 = System.nanoTime();
             int kf = org.grukit.speech.KaldiFeatures.mfcc(scaled, k).length;
             long t1 = System.nanoTime();
