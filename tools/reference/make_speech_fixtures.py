@@ -65,6 +65,14 @@ def main():
         feats.update(torchaudio_set(wave, sr))
         feats["samples"] = wave
         feats["deltas"] = torchaudio.functional.compute_deltas(feats["mfcc"].t(), win_length=5).t()
+        # Kaldi's apply-cmvn-sliding as torchaudio ports it, in float64 (Kaldi keeps its sums in double); a short
+        # window so the window slides, clamps at both ends and starts with the minimum window.
+        for center in (False, True):
+            for norm_vars in (False, True):
+                feats["sliding_%s_%s" % ("center" if center else "left", "mv" if norm_vars else "m")] = \
+                    torchaudio.functional.sliding_window_cmn(feats["mfcc"].double(), cmn_window=30, min_cmn_window=10,
+                                                             center=center, norm_vars=norm_vars).float()
+        feats["sliding_default"] = torchaudio.functional.sliding_window_cmn(feats["mfcc"].double()).float()
         for target in [8000, 22050]:
             feats["resampled_%d" % target] = torchaudio.functional.resample(wave, sr, target)
         save("kaldi_chirp_%d" % sr, feats, {"sample_rate": sr}, out=OUT)

@@ -4,7 +4,8 @@ import org.grukit.core.Rng;
 
 /**
  * Operations on feature matrices [frames][coefficients]: deltas (torchaudio.functional.compute_deltas, Kaldi's
- * add-deltas), cepstral mean and variance normalisation (per utterance, or with statistics saved with a model),
+ * add-deltas), cepstral mean and variance normalisation (per utterance, over a sliding window, or with statistics
+ * saved with a model),
  * and SpecAugment masking (seeded) for training.
  */
 public final class FeatureOps {
@@ -93,6 +94,59 @@ public final class FeatureOps {
     public static float[][] cmvn(float[][] c, boolean normVars) {
         if (c.length == 0) return c;
         return Cmvn.fit(java.util.List.<float[][]>of(c), normVars).apply(c);
+    }
+
+    /**
+     * Sliding-window CMVN, Kaldi's apply-cmvn-sliding (and torchaudio's sliding_window_cmn): each frame minus the
+     * mean (and divided by the standard deviation when normVars) of a window of {@code window} frames, either
+     * ending at the frame (center false; at the start at least {@code minWindow} frames, reaching ahead) or
+     * centred on it, shifted to stay inside the utterance. Sums are kept in double and updated as the window
+     * slides, as Kaldi does; a window of one frame gives zeros when normVars.
+     */
+    public static float[][] slidingCmvn(float[][] c, int window, int minWindow, boolean center, boolean normVars) {
+        if (window < 1 || minWindow < 1) {
+            throw new IllegalArgumentException("window and minWindow must be >= 1, got " + window + " and " + minWindow);
+        }
+        int frames = c.length, dims = frames == 0 ? 0 : c[0].length;
+        double[] sum = new double[dims], sq = new double[dims];
+        float[][] out = new float[frames][dims];
+        int lastStart = -1, lastEnd = -1;
+        for (int t = 0; t < frames; t++) {
+            if (c[t].length != dims) throw new IllegalArgumentException("frame " + t + " has " + c[t].length + " coefficients, expected " + dims);
+            int start = center ? t - window / 2 : t - window;
+            int end = center ? start + window : t + 1;
+            if (start < 0) {
+                end -= start;
+                start = 0;
+            }
+            if (!center && end > t) end = Math.max(t + 1, minWindow);
+            if (end > frames) {
+                start = Math.max(0, start - (end - frames));
+                end = frames;
+            }
+            if (lastStart < 0) {
+                for (int u = start; u < end; u++) add(sum, sq, c[u], 1);
+            } else { // the window moves by at most one frame at each end
+                if (start > lastStart) add(sum, sq, c[lastStart], -1);
+                if (end > lastEnd) add(sum, sq, c[lastEnd], 1);
+            }
+            lastStart = start;
+            lastEnd = end;
+            int n = end - start;
+            for (int j = 0; j < dims; j++) {
+                double mean = sum[j] / n, v = c[t][j] - mean;
+                if (normVars) v = n == 1 ? 0 : v / Math.sqrt(sq[j] / n - mean * mean);
+                out[t][j] = (float) v;
+            }
+        }
+        return out;
+    }
+
+    private static void add(double[] sum, double[] sq, float[] frame, int sign) {
+        for (int j = 0; j < sum.length; j++) {
+            sum[j] += sign * (double) frame[j];
+            sq[j] += sign * (double) frame[j] * frame[j];
+        }
     }
 
     /**

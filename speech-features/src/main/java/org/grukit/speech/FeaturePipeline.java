@@ -4,15 +4,19 @@ package org.grukit.speech;
  * A whole feature pipeline as one value, saved in a model's model.json so that inference computes exactly the
  * features training did: resampling to a rate, a preset (Kaldi fbank or MFCC on samples at 16-bit scale,
  * torchaudio mel spectrogram or MFCC on samples in [-1, 1]) with its options, optional deltas and
- * delta-deltas, and optional normalisation (per utterance, or with statistics fitted on training data).
+ * delta-deltas, and optional normalisation (per utterance, sliding window, or statistics fitted on training data).
  */
 public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Options kaldi, TorchaudioFeatures.Options torchaudio,
                               int deltaWindow, Normalisation normalisation, FeatureOps.Cmvn globalStats) {
     /** The feature extractor. */
     public enum Preset { KALDI_FBANK, KALDI_MFCC, TORCHAUDIO_MEL, TORCHAUDIO_MFCC }
 
-    /** How frames are normalised. */
-    public enum Normalisation { NONE, UTTERANCE_MEAN, UTTERANCE_MEAN_VARIANCE, GLOBAL }
+    /**
+     * How frames are normalised: not at all, by the utterance's mean (and variance), by the mean of a sliding
+     * window (Kaldi's apply-cmvn-sliding defaults: 600 frames ending at the frame, at least 100 at the start),
+     * or with statistics fitted on training data.
+     */
+    public enum Normalisation { NONE, UTTERANCE_MEAN, UTTERANCE_MEAN_VARIANCE, SLIDING_MEAN, GLOBAL }
 
     public FeaturePipeline {
         if (preset == null || normalisation == null) throw new IllegalArgumentException("preset and normalisation are required");
@@ -55,6 +59,7 @@ public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Optio
             case NONE -> f;
             case UTTERANCE_MEAN -> FeatureOps.cmvn(f, false);
             case UTTERANCE_MEAN_VARIANCE -> FeatureOps.cmvn(f, true);
+            case SLIDING_MEAN -> FeatureOps.slidingCmvn(f, 600, 100, false, false);
             case GLOBAL -> globalStats.apply(f);
         };
     }

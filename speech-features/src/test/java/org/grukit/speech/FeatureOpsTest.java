@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Resampling and deltas against torchaudio; CMVN and SpecAugment by their definitions. */
+/** Resampling, deltas and sliding CMVN against torchaudio; CMVN and SpecAugment by their definitions. */
 class FeatureOpsTest {
 
     @ParameterizedTest
@@ -44,6 +44,40 @@ class FeatureOpsTest {
         float[][] all = FeatureOps.withDeltas(c, 5);
         assertEquals(3 * c[0].length, all[0].length);
         assertArrayEquals(d[7], java.util.Arrays.copyOfRange(all[7], c[0].length, 2 * c[0].length));
+    }
+
+    @Test
+    void slidingCmvnMatchesTorchaudio() {
+        Map<String, Tensor> f = Fixtures.load("kaldi_chirp_16000");
+        float[][] c = rows(f.get("mfcc"));
+        double worst = 0;
+        for (boolean center : new boolean[] {false, true}) {
+            for (boolean normVars : new boolean[] {false, true}) {
+                String name = "sliding_" + (center ? "center" : "left") + "_" + (normVars ? "mv" : "m");
+                worst = Math.max(worst, maxDiff(rows(f.get(name)), FeatureOps.slidingCmvn(c, 30, 10, center, normVars), name));
+            }
+        }
+        worst = Math.max(worst, maxDiff(rows(f.get("sliding_default")), FeatureOps.slidingCmvn(c, 600, 100, false, false), "default"));
+        System.out.printf("parity sliding cmvn max |diff| %.2e%n", worst);
+        assertEquals(0, FeatureOps.slidingCmvn(new float[0][], 600, 100, false, true).length);
+    }
+
+    private static float[][] rows(Tensor t) {
+        float[][] r = new float[t.dim(0)][t.dim(1)];
+        for (int i = 0; i < r.length; i++) for (int j = 0; j < r[i].length; j++) r[i][j] = t.get(i, j);
+        return r;
+    }
+
+    private static double maxDiff(float[][] expected, float[][] actual, String what) {
+        assertEquals(expected.length, actual.length, what + " frames");
+        double worst = 0;
+        for (int t = 0; t < expected.length; t++) {
+            for (int j = 0; j < expected[t].length; j++) {
+                assertEquals(expected[t][j], actual[t][j], 1e-4f * Math.max(1, Math.abs(expected[t][j])), what + " frame " + t + " coefficient " + j);
+                worst = Math.max(worst, Math.abs(expected[t][j] - actual[t][j]));
+            }
+        }
+        return worst;
     }
 
     @Test

@@ -35,6 +35,19 @@ class FeaturePipelineTest {
     }
 
     @Test
+    void slidingNormalisationUsesKaldisDefaults() throws Exception {
+        Audio a = noise(16000, 2.0, 4); // 198 frames: past the 100-frame minimum window
+        FeaturePipeline raw = new FeaturePipeline(FeaturePipeline.Preset.KALDI_MFCC, 16000,
+                KaldiFeatures.Options.defaults(16000), null, 0, FeaturePipeline.Normalisation.NONE, null);
+        FeaturePipeline sliding = new FeaturePipeline(FeaturePipeline.Preset.KALDI_MFCC, 16000,
+                KaldiFeatures.Options.defaults(16000), null, 0, FeaturePipeline.Normalisation.SLIDING_MEAN, null);
+        float[][] expected = FeatureOps.slidingCmvn(raw.apply(a), 600, 100, false, false), actual = sliding.apply(a);
+        for (int t = 0; t < expected.length; t++) assertArrayEquals(expected[t], actual[t], 0f);
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(sliding, json.readValue(json.writeValueAsString(sliding), FeaturePipeline.class));
+    }
+
+    @Test
     void ditherIsSeededAndSmall() {
         Audio a = noise(16000, 0.4, 3);
         float[] scaled = new float[a.samples().length];
