@@ -147,6 +147,7 @@ public final class KaldiFeatures {
         private int index;
 
         Frames(float[] samples, Options o) {
+            Audio.requireFinite(samples);
             this.samples = samples;
             this.o = o;
             size = o.windowSize();

@@ -99,6 +99,7 @@ public final class TorchaudioFeatures {
         private int index;
 
         Stft(float[] x, Options o) {
+            Audio.requireFinite(x);
             this.x = x;
             this.o = o;
             int nFft = o.nFft(), n = x.length;

@@ -136,5 +136,13 @@ class KaldiFeaturesTest {
         assertEquals(0, KaldiFeatures.fbank(new float[0], d).length);
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> d.withNumMelBins(2));
         assertTrue(e.getMessage().contains("numMelBins must be >= 3"), e.getMessage());
+        float[] nan = new float[16000];
+        nan[1234] = Float.NaN;
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> KaldiFeatures.mfcc(nan, d));
+        assertTrue(e.getMessage().contains("sample 1234 is NaN"), e.getMessage());
+        nan[1234] = Float.POSITIVE_INFINITY;
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TorchaudioFeatures.mfcc(nan, TorchaudioFeatures.Options.defaults(16000)));
+        assertTrue(e.getMessage().contains("sample 1234 is Infinity"), e.getMessage());
     }
 }
