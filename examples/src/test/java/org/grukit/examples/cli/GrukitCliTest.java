@@ -96,6 +96,16 @@ class GrukitCliTest {
             String header = new String(bytes, 10, 118, StandardCharsets.US_ASCII);
             assertTrue(header.contains("'shape': (48, 30)") && header.contains("'<f4'"), header);
             assertEquals(128 + 4 * 48 * 30, bytes.length);
+            Path ta = dir.resolve("ta.csv");
+            assertEquals(0, GrukitCli.run("features", "mfcc", "--preset", "torchaudio", wav.toString(), "-o", ta.toString()));
+            java.util.List<String> rows = Files.readAllLines(ta);
+            float[][] expected = org.grukit.speech.TorchaudioFeatures.mfcc(org.grukit.speech.WavReader.read(wav).samples(),
+                    org.grukit.speech.TorchaudioFeatures.Options.defaults(16000));
+            assertEquals(41, rows.size(), "centred frames: 8000 / 200 + 1");
+            assertEquals(40, rows.get(0).split(",").length, "torchaudio's 40 MFCCs");
+            assertEquals(expected[5][3], Float.parseFloat(rows.get(5).split(",")[3]), 1e-6f * Math.max(1, Math.abs(expected[5][3])));
+            assertTrue(GrukitCli.run("features", "mfcc", "--preset", "torchaudio", "--use-energy", wav.toString(), "-o",
+                    ta.toString()) != 0, "--use-energy is Kaldi's");
             Path broken = dir.resolve("broken.wav");
             Files.write(broken, java.util.Arrays.copyOf(Files.readAllBytes(wav), 60));
             assertTrue(GrukitCli.run("features", "mfcc", broken.toString(), "-o", dir.resolve("b.csv").toString()) != 0);
