@@ -1,0 +1,88 @@
+package org.grukit.nlp.text;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import opennlp.tools.tokenize.SimpleTokenizer;
+import opennlp.tools.tokenize.Tokenizer;
+import opennlp.tools.tokenize.TokenizerME;
+import opennlp.tools.tokenize.TokenizerModel;
+import opennlp.tools.tokenize.WhitespaceTokenizer;
+import opennlp.tools.util.Span;
+
+/**
+ * Apache OpenNLP's tokenisers behind {@link Tokeniser}: SimpleTokenizer (runs of letters, digits, and each
+ * other character), WhitespaceTokenizer, and the learnable TokenizerME from a model file, or from the English
+ * model (UD English EWT) that ships as a jar. TokenizerME keeps state between calls and is not thread-safe in
+ * OpenNLP 2.x, so each thread gets its own over the one shared, immutable model.
+ */
+public final class OpenNlpTokeniser implements Tokeniser {
+    static final String ENGLISH_MODEL = "/opennlp-en-ud-ewt-tokens-1.3-2.5.4.bin";
+    private static volatile TokenizerModel english;
+
+    private final String spec;
+    private final ThreadLocal<Tokenizer> tokenizer;
+
+    private OpenNlpTokeniser(String spec, java.util.function.Supplier<Tokenizer> factory) {
+        this.spec = spec;
+        this.tokenizer = ThreadLocal.withInitial(factory);
+    }
+
+    /** SimpleTokenizer: stateless, one instance for all threads. */
+    public static OpenNlpTokeniser simple() {
+        return new OpenNlpTokeniser("simple", () -> SimpleTokenizer.INSTANCE);
+    }
+
+    public static OpenNlpTokeniser whitespace() {
+        return new OpenNlpTokeniser("whitespace", () -> WhitespaceTokenizer.INSTANCE);
+    }
+
+    /** TokenizerME over a model file the user trained or downloaded (OpenNLP's .bin format). */
+    public static OpenNlpTokeniser model(Path path) throws IOException {
+        TokenizerModel m = readModel(path);
+        return new OpenNlpTokeniser("model:" + path, () -> new TokenizerME(m));
+    }
+
+    /** TokenizerME over Apache's English model, read once from the classpath. */
+    public static OpenNlpTokeniser english() throws IOException {
+        TokenizerModel m = english;
+        if (m == null) {
+            synchronized (OpenNlpTokeniser.class) {
+                if (english == null) {
+                    try (InputStream in = OpenNlpTokeniser.class.getResourceAsStream(ENGLISH_MODEL)) {
+                        if (in == null) throw new IOException("the English tokenizer model " + ENGLISH_MODEL + " is not on the classpath");
+                        english = new TokenizerModel(in);
+                    }
+                }
+                m = english;
+            }
+        }
+        TokenizerModel model = m;
+        return new OpenNlpTokeniser("opennlp-en", () -> new TokenizerME(model));
+    }
+
+    static TokenizerModel readModel(Path path) throws IOException {
+        if (!Files.isRegularFile(path)) throw new IOException("no tokenizer model at " + path);
+        try (InputStream in = Files.newInputStream(path)) {
+            return new TokenizerModel(in);
+        } catch (opennlp.tools.util.InvalidFormatException | IllegalArgumentException e) {
+            throw new IOException(path + " is not an OpenNLP tokenizer model: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Token> tokenise(String text) {
+        Span[] spans = tokenizer.get().tokenizePos(text);
+        List<Token> out = new ArrayList<>(spans.length);
+        for (Span s : spans) out.add(new Token(text.substring(s.getStart(), s.getEnd()), s.getStart(), s.getEnd()));
+        return out;
+    }
+
+    @Override
+    public String spec() {
+        return spec;
+    }
+}

@@ -1,0 +1,180 @@
+package org.grukit.nlp.text;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.grukit.core.data.Batching;
+import org.grukit.core.data.PaddedBatch;
+import org.grukit.core.io.AtomicFiles;
+
+/**
+ * The one way text becomes ids in grukit: normalise (lower-case, NFKC), tokenise, map through a vocabulary
+ * (optionally between BOS and EOS, truncated to a maximum length), pad a batch through the core's batching;
+ * and back, ids to detokenised text. The pipeline is saved in a model's folder (its JSON, and the tokeniser's
+ * model file if it has one) so inference reads text exactly as training did. Safe to share between threads.
+ */
+public final class TextPipeline {
+    /** What a pipeline is, as saved: the tokeniser's name (see {@link Tokenisers#of}) and the options. */
+    public record Config(String tokeniser, boolean lowerCase, boolean nfkc, boolean addBos, boolean addEos, int maxLength) {
+        public Config {
+            if (tokeniser == null || tokeniser.isBlank()) throw new IllegalArgumentException("tokeniser must be named; available: " + Tokenisers.NAMES);
+            if (maxLength < 0) throw new IllegalArgumentException("maxLength must be >= 0 (0: no limit), got " + maxLength);
+        }
+
+        public static Config of(String tokeniser) {
+            return new Config(tokeniser, false, false, false, false, 0);
+        }
+
+        public Config withLowerCase(boolean b) {
+            return new Config(tokeniser, b, nfkc, addBos, addEos, maxLength);
+        }
+
+        public Config withNfkc(boolean b) {
+            return new Config(tokeniser, lowerCase, b, addBos, addEos, maxLength);
+        }
+
+        public Config withBosEos(boolean bos, boolean eos) {
+            return new Config(tokeniser, lowerCase, nfkc, bos, eos, maxLength);
+        }
+
+        public Config withMaxLength(int n) {
+            return new Config(tokeniser, lowerCase, nfkc, addBos, addEos, n);
+        }
+    }
+
+    private static final String FILE = "text-pipeline.json";
+    private static final int FORMAT_VERSION = 1;
+
+    private final Config config;
+    private final Tokeniser base, tokeniser;
+    private final Vocabulary vocabulary;
+
+    public TextPipeline(Config config, Tokeniser tokeniser, Vocabulary vocabulary) {
+        if (config == null || tokeniser == null || vocabulary == null) throw new IllegalArgumentException("config, tokeniser and vocabulary are required");
+        this.config = config;
+        this.base = tokeniser;
+        this.tokeniser = new Normaliser(config.lowerCase(), config.nfkc()).wrap(tokeniser);
+        this.vocabulary = vocabulary;
+    }
+
+    /**
+     * A pipeline whose vocabulary is counted on {@code texts} (for a BPE tokeniser, every piece of the model:
+     * nothing is unknown).
+     */
+    public static TextPipeline fit(Config config, Tokeniser tokeniser, Iterable<String> texts, Vocabulary.Builder counts) {
+        if (tokeniser instanceof Bpe bpe) return new TextPipeline(config, tokeniser, Vocabulary.of(bpe));
+        Tokeniser t = new Normaliser(config.lowerCase(), config.nfkc()).wrap(tokeniser);
+        for (String text : texts) counts.add(t.words(text));
+        return new TextPipeline(config, tokeniser, counts.build());
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    /** Tokens with spans into {@code text}. */
+    public List<Token> tokenise(String text) {
+        return tokeniser.tokenise(text);
+    }
+
+    /** Ids of one text: [BOS] tokens [EOS], at most maxLength ids (EOS kept when truncating). */
+    public int[] encode(String text) {
+        int[] ids = vocabulary.encode(tokeniser.words(text), config.addBos(), config.addEos());
+        int max = config.maxLength();
+        if (max > 0 && ids.length > max) {
+            int[] cut = java.util.Arrays.copyOf(ids, max);
+            if (config.addEos()) cut[max - 1] = Vocabulary.EOS_ID;
+            return cut;
+        }
+        return ids;
+    }
+
+    public List<int[]> encodeAll(List<String> texts) {
+        List<int[]> out = new ArrayList<>(texts.size());
+        for (String t : texts) out.add(encode(t));
+        return out;
+    }
+
+    /** A padded batch [B, T] of texts, with lengths and masks (PAD = 0). */
+    public PaddedBatch batch(List<String> texts) {
+        return Batching.padIds(encodeAll(texts), Vocabulary.PAD_ID);
+    }
+
+    /** A padded batch of already encoded sequences picked by {@code indices} (as bucketed batching gives them). */
+    public static PaddedBatch batch(List<int[]> encoded, int[] indices) {
+        List<int[]> picked = new ArrayList<>(indices.length);
+        for (int i : indices) picked.add(encoded.get(i));
+        return Batching.padIds(picked, Vocabulary.PAD_ID);
+    }
+
+    /** Text of ids: up to EOS, without PAD and BOS, detokenised as the tokeniser requires. */
+    public String decode(int[] ids) {
+        List<String> tokens = vocabulary.decode(ids);
+        if (base instanceof Bpe bpe) {
+            StringBuilder sb = new StringBuilder();
+            List<String> run = new ArrayList<>();
+            for (String t : tokens) { // UNK cannot occur with a BPE vocabulary unless ids were made up; keep it visible
+                if (bpe.id(t) >= 0) {
+                    run.add(t);
+                } else {
+                    sb.append(bpe.decodePieces(run)).append(t);
+                    run.clear();
+                }
+            }
+            return sb.append(bpe.decodePieces(run)).toString();
+        }
+        if (base instanceof CharTokeniser) return CharTokeniser.join(tokens);
+        return Detokeniser.join(tokens);
+    }
+
+    /** The JSON form: config, vocabulary, and the tokeniser's model file name in the folder, if any. */
+    public record File(int formatVersion, Config config, Vocabulary.File vocabulary) {}
+
+    /** Writes the pipeline into {@code dir} (created if needed), copying a BPE or OpenNLP model file beside it. */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Config saved = config;
+        if (base instanceof Bpe bpe) {
+            bpe.save(dir.resolve("bpe.json"));
+            saved = new Config("bpe:bpe.json", config.lowerCase(), config.nfkc(), config.addBos(), config.addEos(), config.maxLength());
+        } else if (config.tokeniser().startsWith("model:")) {
+            Path src = Path.of(config.tokeniser().substring(6)), dst = dir.resolve("tokenizer.bin");
+            if (!src.toAbsolutePath().normalize().equals(dst.toAbsolutePath().normalize())) {
+                Path tmp = dir.resolve("tokenizer.bin.tmp");
+                Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            saved = new Config("model:tokenizer.bin", config.lowerCase(), config.nfkc(), config.addBos(), config.addEos(), config.maxLength());
+        }
+        AtomicFiles.writeString(dir.resolve(FILE), new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(new File(FORMAT_VERSION, saved, vocabulary.toFile())));
+    }
+
+    public static TextPipeline load(Path dir) throws IOException {
+        Path p = dir.resolve(FILE);
+        if (!Files.isRegularFile(p)) throw new IOException("no " + FILE + " in " + dir);
+        File f;
+        try {
+            f = new ObjectMapper().readValue(Files.readAllBytes(p), File.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(p + " is not a grukit text pipeline: " + e.getOriginalMessage());
+        }
+        if (f.formatVersion() != FORMAT_VERSION) {
+            throw new IOException(p + ": text pipeline format version " + f.formatVersion() + " is not supported (this grukit reads " + FORMAT_VERSION + ")");
+        }
+        if (f.config() == null || f.vocabulary() == null) throw new IOException(p + ": a text pipeline needs 'config' and 'vocabulary'");
+        try {
+            return new TextPipeline(f.config(), Tokenisers.of(f.config().tokeniser(), dir), Vocabulary.fromFile(f.vocabulary()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(p + ": " + e.getMessage(), e);
+        }
+    }
+}
