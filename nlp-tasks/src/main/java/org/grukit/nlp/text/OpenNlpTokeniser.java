@@ -11,7 +11,14 @@ import opennlp.tools.tokenize.Tokenizer;
 import opennlp.tools.tokenize.TokenizerME;
 import opennlp.tools.tokenize.TokenizerModel;
 import opennlp.tools.tokenize.WhitespaceTokenizer;
+import opennlp.tools.tokenize.TokenSample;
+import opennlp.tools.tokenize.TokenSampleStream;
+import opennlp.tools.tokenize.TokenizerFactory;
+import opennlp.tools.util.MarkableFileInputStreamFactory;
+import opennlp.tools.util.ObjectStream;
+import opennlp.tools.util.PlainTextByLineStream;
 import opennlp.tools.util.Span;
+import opennlp.tools.util.TrainingParameters;
 
 /**
  * Apache OpenNLP's tokenisers behind {@link Tokeniser}: SimpleTokenizer (runs of letters, digits, and each
@@ -64,12 +71,30 @@ public final class OpenNlpTokeniser implements Tokeniser {
         return new OpenNlpTokeniser("opennlp-en", () -> new TokenizerME(model));
     }
 
+    /**
+     * Trains a TokenizerME model on OpenNLP's tokenizer training format (a sentence a line, tokens separated by
+     * white space or by {@code <SPLIT>} where no space separates them) and writes it atomically.
+     */
+    public static void train(Path trainingData, Path model, String language, int iterations, int cutoff) throws IOException {
+        if (iterations < 1 || cutoff < 0) throw new IllegalArgumentException("need iterations >= 1 and cutoff >= 0, got " + iterations + ", " + cutoff);
+        if (!Files.isRegularFile(trainingData)) throw new IOException("no training data at " + trainingData);
+        TrainingParameters params = TrainingParameters.defaultParams();
+        params.put(TrainingParameters.ITERATIONS_PARAM, iterations);
+        params.put(TrainingParameters.CUTOFF_PARAM, cutoff);
+        TokenizerModel trained;
+        try (ObjectStream<TokenSample> samples = new TokenSampleStream(new PlainTextByLineStream(
+                new MarkableFileInputStreamFactory(trainingData.toFile()), java.nio.charset.StandardCharsets.UTF_8))) {
+            trained = TokenizerME.train(samples, new TokenizerFactory(language, null, true, null), params);
+        }
+        org.grukit.core.io.AtomicFiles.write(model, out -> trained.serialize(out));
+    }
+
     static TokenizerModel readModel(Path path) throws IOException {
         if (!Files.isRegularFile(path)) throw new IOException("no tokenizer model at " + path);
         try (InputStream in = Files.newInputStream(path)) {
             return new TokenizerModel(in);
-        } catch (opennlp.tools.util.InvalidFormatException | IllegalArgumentException e) {
-            throw new IOException(path + " is not an OpenNLP tokenizer model: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) { // OpenNLP fails on junk with anything from its own exception to an NPE
+            throw new IOException(path + " is not an OpenNLP tokenizer model: " + e, e);
         }
     }
 

@@ -44,8 +44,8 @@ public final class SentenceSplitter {
         if (!Files.isRegularFile(path)) throw new IOException("no sentence model at " + path);
         try (InputStream in = Files.newInputStream(path)) {
             return new SentenceSplitter(new SentenceModel(in));
-        } catch (opennlp.tools.util.InvalidFormatException | IllegalArgumentException e) {
-            throw new IOException(path + " is not an OpenNLP sentence model: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) { // OpenNLP fails on junk with anything from its own exception to an NPE
+            throw new IOException(path + " is not an OpenNLP sentence model: " + e, e);
         }
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.grukit.core.data.Batching;
@@ -147,11 +146,7 @@ public final class TextPipeline {
             saved = new Config("bpe:bpe.json", config.lowerCase(), config.nfkc(), config.addBos(), config.addEos(), config.maxLength());
         } else if (config.tokeniser().startsWith("model:")) {
             Path src = Path.of(config.tokeniser().substring(6)), dst = dir.resolve("tokenizer.bin");
-            if (!src.toAbsolutePath().normalize().equals(dst.toAbsolutePath().normalize())) {
-                Path tmp = dir.resolve("tokenizer.bin.tmp");
-                Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
+            if (!src.toAbsolutePath().normalize().equals(dst.toAbsolutePath().normalize())) AtomicFiles.write(dst, out -> Files.copy(src, out));
             saved = new Config("model:tokenizer.bin", config.lowerCase(), config.nfkc(), config.addBos(), config.addEos(), config.maxLength());
         }
         AtomicFiles.writeString(dir.resolve(FILE), new ObjectMapper().writerWithDefaultPrettyPrinter()
