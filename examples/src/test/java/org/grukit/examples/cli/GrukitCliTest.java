@@ -113,4 +113,41 @@ class GrukitCliTest {
             System.setErr(oldErr);
         }
     }
+
+    /** Runs a command with {@code input} on standard input and returns its standard output. */
+    private static String pipe(String input, String... args) {
+        java.io.InputStream old = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+        try {
+            return capture(() -> assertEquals(0, GrukitCli.run(args)));
+        } finally {
+            System.setIn(old);
+        }
+    }
+
+    @Test
+    void tokenizeAndBpeCommandsRoundTripAnyLine() throws Exception {
+        String text = "Two dogs, one cat! 😀\n\n  spaced\tout ▁ <0x41>  \nÜber naïve café\n";
+        assertEquals("two dogs , one cat ! 😀\n\nspaced out ▁ < 0 x 41 >\nüber naïve café\n", pipe(text, "tokenize", "--lower"));
+        assertEquals("T w o ▁ d o g s\n", pipe("Two dogs\n", "tokenize", "--tokenizer", "char"));
+        Path corpus = dir.resolve("corpus.txt"), model = dir.resolve("bpe.json");
+        Files.writeString(corpus, "the dog runs\nthe dogs run\na cat sits on the mat\n".repeat(20));
+        String json = pipe("", "bpe", "train", "--vocab-size", "280", "-o", model.toString(), corpus.toString());
+        assertTrue(json.contains("\"vocab_size\":280"), json);
+        String pieces = pipe(text, "bpe", "encode", "--model", model.toString());
+        assertTrue(pieces.startsWith("<0x54> <0x77> o ▁dog s") && pieces.contains(" <0xF0> <0x9F> <0x98> <0x80>"), pieces);
+        assertEquals(text, pipe(pieces, "bpe", "decode", "--model", model.toString()));
+        assertEquals(text, pipe(pipe(text, "bpe", "encode", "--ids", "--model", model.toString()), "bpe", "decode", "--ids", "--model", model.toString()));
+        assertEquals("the dog runs\n", pipe("the dog runs\n", "tokenize", "--tokenizer", "bpe:" + model).replace(" ", "").replace("▁", " "));
+        PrintStream oldErr = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("▁dog nonsense\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(1, GrukitCli.run("bpe", "decode", "--model", model.toString()), "an unknown piece is an error");
+            assertEquals(1, GrukitCli.run("tokenize", "--tokenizer", "spacy"));
+        } finally {
+            System.setErr(oldErr);
+            System.setIn(System.in);
+        }
+    }
 }

@@ -102,7 +102,15 @@ public final class OpenNlpTokeniser implements Tokeniser {
     public List<Token> tokenise(String text) {
         Span[] spans = tokenizer.get().tokenizePos(text);
         List<Token> out = new ArrayList<>(spans.length);
-        for (Span s : spans) out.add(new Token(text.substring(s.getStart(), s.getEnd()), s.getStart(), s.getEnd()));
+        for (Span s : spans) {
+            int start = s.getStart(), end = s.getEnd();
+            // OpenNLP works on UTF-16 chars and can cut an emoji's surrogate pair in two: glue such halves back.
+            if (!out.isEmpty() && start > 0 && start == out.get(out.size() - 1).end()
+                    && Character.isHighSurrogate(text.charAt(start - 1)) && Character.isLowSurrogate(text.charAt(start))) {
+                start = out.remove(out.size() - 1).start();
+            }
+            out.add(new Token(text.substring(start, end), start, end));
+        }
         return out;
     }
 

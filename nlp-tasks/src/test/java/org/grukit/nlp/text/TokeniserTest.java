@@ -52,6 +52,7 @@ class TokeniserTest {
         // Apache's UD model keeps the contraction whole and splits the punctuation off.
         assertEquals(List.of("A", "man", ",", "in", "a", "red", "hat", ",", "isn't", "walking", "."), OpenNlpTokeniser.english().words(s));
         assertEquals(List.of("o", "k", "▁", "😀"), new CharTokeniser().words("ok 😀"));
+        assertEquals(List.of("ok", "😀", "👍", "🏽", "!"), OpenNlpTokeniser.simple().words("ok 😀👍🏽!"), "surrogate pairs stay whole");
         assertEquals("ok 😀", CharTokeniser.join(new CharTokeniser().words("ok 😀")));
     }
 
