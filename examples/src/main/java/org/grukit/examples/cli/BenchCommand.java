@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code grukit bench}: wall-clock timings of the shipped kernels, one JSON line per result. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time the GRU shapes or GEMM as shipped.",
-        subcommands = {BenchCommand.Gru.class, BenchCommand.GemmSizes.class, BenchCommand.Features.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time the GRU shapes, GEMM, speech features or the text pipeline as shipped.",
+        subcommands = {BenchCommand.Gru.class, BenchCommand.GemmSizes.class, BenchCommand.Features.class, BenchCommand.Text.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -126,6 +126,68 @@ final class BenchCommand implements Callable<Integer> {
             m.put("java", Runtime.version().toString());
             System.out.println(JsonLines.of(m));
             return 0;
+        }
+    }
+
+    @Command(name = "text", mixinStandardHelpOptions = true,
+            description = "Tokenise + vocabulary encode throughput of each tokeniser on real sentences, one thread.")
+    static final class Text implements Callable<Integer> {
+        @Option(names = "--data", defaultValue = "../shared/data/sentiment/sst2/train.tsv",
+                description = "A TSV with a header naming --column, or a text a line (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path data;
+        @Option(names = "--column", defaultValue = "sentence", description = "The text column of a TSV (default: ${DEFAULT-VALUE}).")
+        String column;
+        @Option(names = "--repeats", defaultValue = "5", description = "Timed passes; the median is reported (default: ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!java.nio.file.Files.isRegularFile(data)) {
+                throw new java.io.IOException("no data at " + data + "; pass --data FILE (SST-2's train.tsv, or a text a line)");
+            }
+            org.grukit.nlp.data.Table table = org.grukit.nlp.data.Delimited.tsv().read(data);
+            List<String> texts = new java.util.ArrayList<>();
+            if (table.header() != null) {
+                int c = table.column(column);
+                for (org.grukit.nlp.data.Row r : table.rows()) if (r.fields().size() > c) texts.add(r.fields().get(c));
+            } else {
+                texts.addAll(org.grukit.nlp.data.TextFiles.readLines(data));
+            }
+            List<org.grukit.nlp.text.Tokeniser> tokenisers = List.of(org.grukit.nlp.text.OpenNlpTokeniser.whitespace(),
+                    org.grukit.nlp.text.OpenNlpTokeniser.simple(), org.grukit.nlp.text.OpenNlpTokeniser.english(),
+                    new org.grukit.nlp.text.CharTokeniser(), org.grukit.nlp.text.Bpe.train(texts, 8000));
+            for (org.grukit.nlp.text.Tokeniser t : tokenisers) {
+                org.grukit.nlp.text.TextPipeline p = org.grukit.nlp.text.TextPipeline.fit(
+                        org.grukit.nlp.text.TextPipeline.Config.of(t.spec()), t, texts, org.grukit.nlp.text.Vocabulary.builder());
+                long tokens = 0;
+                for (int w = 0; w < 2; w++) tokens = pass(p, texts); // warm-up
+                long[] nanos = new long[repeats];
+                for (int r = 0; r < repeats; r++) {
+                    long t0 = System.nanoTime();
+                    pass(p, texts);
+                    nanos[r] = System.nanoTime() - t0;
+                }
+                java.util.Arrays.sort(nanos);
+                double sec = nanos[repeats / 2] / 1e9;
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("bench", "text");
+                m.put("tokeniser", t.spec());
+                m.put("sentences", texts.size());
+                m.put("tokens", tokens);
+                m.put("seconds", Math.round(sec * 1e4) / 1e4);
+                m.put("tokens_per_s", Math.round(tokens / sec));
+                m.put("sentences_per_s", Math.round(texts.size() / sec));
+                m.put("java", Runtime.version().toString());
+                System.out.println(JsonLines.of(m));
+            }
+            return 0;
+        }
+
+        /** Tokenise and encode every text; returns the number of ids (so the work cannot be optimised away). */
+        private static long pass(org.grukit.nlp.text.TextPipeline p, List<String> texts) {
+            long n = 0;
+            for (String s : texts) n += p.encode(s).length;
+            return n;
         }
     }
 }

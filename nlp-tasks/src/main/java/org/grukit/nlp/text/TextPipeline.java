@@ -114,6 +114,16 @@ public final class TextPipeline {
         return Batching.padIds(picked, Vocabulary.PAD_ID);
     }
 
+    /**
+     * Bucketed batches of indices into {@code encoded} (the core's bucketing: shuffled pools of 50 batches, each
+     * sorted by length), so a batch holds texts of similar length and wastes little on padding.
+     */
+    public static List<int[]> buckets(List<int[]> encoded, int batchSize, org.grukit.core.Rng rng) {
+        int[] lengths = new int[encoded.size()];
+        for (int i = 0; i < lengths.length; i++) lengths[i] = encoded.get(i).length;
+        return Batching.bucketed(lengths, batchSize, 50, rng);
+    }
+
     /** Text of ids: up to EOS, without PAD and BOS, detokenised as the tokeniser requires. */
     public String decode(int[] ids) {
         List<String> tokens = vocabulary.decode(ids);

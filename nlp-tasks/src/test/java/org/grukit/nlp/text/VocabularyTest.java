@@ -59,6 +59,19 @@ class VocabularyTest {
             for (int t = 0; t < b.maxLength(); t++) assertEquals(t < ids.length ? ids[t] : Vocabulary.PAD_ID, b.id(i, t));
         }
         assertEquals("contains no wit, only labored gags", p.decode(p.encode("contains no wit , only labored gags ")));
+        List<int[]> encoded = p.encodeAll(texts);
+        long padded = 0, real = 0;
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int[] idx : TextPipeline.buckets(encoded, 32, new Rng(3))) {
+            PaddedBatch pb = TextPipeline.batch(encoded, idx);
+            padded += (long) pb.batch() * pb.maxLength();
+            for (int i : idx) {
+                real += encoded.get(i).length;
+                assertTrue(seen.add(i), "each text once per epoch");
+            }
+        }
+        assertEquals(texts.size(), seen.size());
+        assertTrue(real > 0.95 * padded, "bucketing keeps padding under 5%: " + real + " of " + padded);
         p.save(dir);
         TextPipeline back = TextPipeline.load(dir);
         assertEquals(p.vocabulary(), back.vocabulary());
