@@ -1,113 +1,105 @@
 package org.grukit.examples.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.grukit.core.GradMode;
-import org.grukit.core.Rng;
-import org.grukit.core.io.ModelBundle;
-import org.grukit.core.optim.Adam;
-import org.grukit.core.optim.FactorSchedule;
-import org.grukit.core.optim.LrScheduler;
+import org.grukit.core.plot.Charts;
 import org.grukit.core.train.JsonLines;
-import org.grukit.core.train.Trainer;
-import org.grukit.core.train.TrainerConfig;
-import org.grukit.examples.adding.AddingModel;
-import org.grukit.core.data.AddingProblem;
-import org.grukit.examples.adding.AddingTask;
+import org.grukit.nlp.data.LabelledText;
+import org.grukit.nlp.sentiment.Evaluation;
+import org.grukit.nlp.sentiment.SentimentClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The quickstart job: trains a GRU on the adding problem, generated on the fly (no download), shows the
- * loss falling and the dev error per epoch, saves the best model, reloads it and scores it on a fresh test
- * set against the mean-predictor baseline. The last line is a JSON summary.
+ * The quickstart job: a BiGRU sentiment classifier with attention pooling, trained on the film-review
+ * sentences grukit ships (made by tools/data/make_reviews.py, no download), evaluated on their test split,
+ * reloaded from disk as a user would, and asked about a few sentences whose meaning hangs on word order, with
+ * each token's attention weight. The last line is a JSON summary.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "Train a GRU on the adding problem (generated data, no download) and evaluate it.")
+        description = "Train a sentiment classifier on grukit's own review sentences (no download), evaluate, predict.")
 final class QuickstartCommand implements Callable<Integer> {
-    @Option(names = "--steps", description = "Sequence length (default: ${DEFAULT-VALUE}).", defaultValue = "50")
-    int steps;
-    @Option(names = "--hidden", description = "GRU hidden size (default: ${DEFAULT-VALUE}).", defaultValue = "48")
-    int hidden;
-    @Option(names = "--train-size", description = "Training sequences (default: ${DEFAULT-VALUE}).", defaultValue = "8000")
-    int trainSize;
-    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).", defaultValue = "8")
+    static final List<String> EXAMPLES = List.of("the plot is not bad .", "the acting was brilliant , but the script is tedious .",
+            "although the opening is dull , the finale is thrilling .", "i did not enjoy the soundtrack .",
+            "never have i seen such a charming comedy .");
+
+    @Option(names = "--epochs", defaultValue = "12", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
-    @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).", defaultValue = "32")
-    int batchSize;
-    @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "0.005")
-    double lr;
-    @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--out", description = "Where checkpoints and the best model go (default: ${DEFAULT-VALUE}).",
-            defaultValue = "runs/quickstart")
+    @Option(names = "--out", defaultValue = "runs/quickstart", description = "Model folder; resumed if present (default: ${DEFAULT-VALUE}).")
     Path out;
-    @Option(names = "--resume", description = "Continue from the last checkpoint in --out, if any.")
-    boolean resume;
+
+    /** One split of the embedded review sentences (sentence, label). */
+    static List<LabelledText> reviews(String split) throws IOException {
+        String name = "/org/grukit/examples/reviews/" + split + ".tsv";
+        List<LabelledText> out = new ArrayList<>();
+        try (InputStream in = QuickstartCommand.class.getResourceAsStream(name)) {
+            if (in == null) throw new IOException("the embedded dataset " + name + " is missing from the jar");
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            r.readLine(); // header
+            int line = 1;
+            for (String s; (s = r.readLine()) != null; ) {
+                line++;
+                int tab = s.indexOf('\t');
+                if (tab < 0) throw new IOException(name + ":" + line + ": expected sentence<TAB>label");
+                out.add(new LabelledText(s.substring(0, tab), s.substring(tab + 1), split + ".tsv:" + line));
+            }
+        }
+        return out;
+    }
 
     @Override
     public Integer call() throws Exception {
-        AddingModel.register();
-        Rng rng = new Rng(seed);
-        AddingProblem.Data train = AddingProblem.generate(trainSize, steps, rng.split());
-        AddingProblem.Data dev = AddingProblem.generate(1000, steps, rng.split());
-        AddingProblem.Data test = AddingProblem.generate(2000, steps, rng.split());
-        AddingModel model = new AddingModel(new AddingModel.Config(hidden, 1, true), rng.split());
-        System.err.printf("adding problem: %d-step sequences, %d train / %d dev / %d test; GRU(2 -> %d) + linear,"
-                + " %d parameters; mean-predictor MSE %.4f%n", steps, train.size(), dev.size(), test.size(), hidden,
-                model.parameterCount(), AddingProblem.MEAN_PREDICTOR_MSE);
+        List<LabelledText> train = reviews("train"), dev = reviews("dev"), test = reviews("test");
+        System.err.printf("grukit reviews: %d train / %d dev / %d test sentences (pos, neg); BiGRU + attention pooling%n",
+                train.size(), dev.size(), test.size());
+        SentimentClassifier.Settings s = SentimentClassifier.Settings.defaultsFor(train.size()).withSize(128, 128).withEpochs(epochs)
+                .withSeed(seed);
+        SentimentClassifier.Trained t = SentimentClassifier.train(train, dev, s, out, true, null);
 
-        Adam optimizer = new Adam(model.arena(), Adam.Config.adam(lr));
-        int stepsPerEpoch = (trainSize + batchSize - 1) / batchSize;
-        LrScheduler schedule = FactorSchedule.cosine(optimizer, (long) epochs * stepsPerEpoch, lr / 20,
-                LrScheduler.Interval.STEP);
-        TrainerConfig tc = TrainerConfig.of(epochs, seed).withClipNorm(1.0).withCheckpoints(out, resume);
-        Trainer.Summary summary = new Trainer(tc)
-                .provenance(ModelBundle.Provenance.of(seed, "adding problem, generated, T=" + steps))
-                .fit(new AddingTask(model, train, dev, batchSize), optimizer, schedule);
-
-        // Score the saved best model, as a user would load it.
-        Path bestDir = out.resolve("best");
-        AddingModel loaded = ModelBundle.load(bestDir, AddingModel.class);
-        double[] scores;
-        float[] preds;
-        AddingProblem.Data sample = AddingProblem.batch(test, new int[] {0, 1, 2, 3, 4});
-        try (GradMode g = GradMode.noGrad()) {
-            scores = AddingTask.score(loaded, test, 256);
-            preds = loaded.forward(sample.inputs()).toArray();
+        SentimentClassifier loaded = SentimentClassifier.load(out); // as a user would
+        Evaluation e = loaded.evaluate(test);
+        System.err.printf("test: accuracy %.3f, macro-F1 %.3f, confusion %s (rows: true %s)%n", e.accuracy(), e.macroF1(),
+                java.util.Arrays.deepToString(e.confusion()), e.labels());
+        List<SentimentClassifier.Explanation> explained = new ArrayList<>();
+        for (String text : EXAMPLES) {
+            SentimentClassifier.Explanation x = loaded.explain(text);
+            explained.add(x);
+            int top = 0;
+            for (int k = 1; k < x.weights().length; k++) if (x.weights()[k] > x.weights()[top]) top = k;
+            System.err.printf("  %-3s %.3f  %s   (most attended: '%s' %.2f)%n", x.prediction().label(), x.prediction().probability(), text,
+                    x.tokens().get(top).text(), x.weights()[top]);
         }
-        System.err.println("test examples (target -> prediction):");
-        for (int i = 0; i < preds.length; i++) {
-            System.err.printf("  %.3f -> %.3f%n", sample.targets()[i], preds[i]);
-        }
+        Path heatmap = out.resolve("attention.png"), curve = out.resolve("training.png");
+        SentimentPictures.heatmap(heatmap, explained);
+        Charts.lineChart(curve, "BiGRU sentiment on grukit reviews", "epoch", List.of(
+                new Charts.Series("train loss", t.summary().history().stream().mapToDouble(r -> r.trainLoss()).toArray()),
+                new Charts.Series("dev accuracy", t.summary().history().stream().mapToDouble(r -> r.metrics().get("dev_accuracy")).toArray())),
+                false);
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("task", "adding");
-        result.put("steps", steps);
-        result.put("test_mse", round(scores[0]));
-        result.put("baseline_mse", round(AddingProblem.MEAN_PREDICTOR_MSE));
-        result.put("test_accuracy", round(scores[1]));
-        result.put("epochs", summary.epochsRun());
-        result.put("best_epoch", summary.bestEpoch());
-        result.put("train_loss", List.of(summary.history().stream().map(r -> round(r.trainLoss())).toArray()));
-        result.put("seconds", Math.round(summary.seconds() * 10) / 10.0);
-        result.put("model", bestDir.toString());
-        Path curve = out.resolve("training.png");
-        org.grukit.core.plot.Charts.lineChart(curve, "GRU on the adding problem (T=" + steps + ")", "epoch", List.of(
-                new org.grukit.core.plot.Charts.Series("train MSE",
-                        summary.history().stream().mapToDouble(r -> r.trainLoss()).toArray()),
-                new org.grukit.core.plot.Charts.Series("dev MSE",
-                        summary.history().stream().mapToDouble(r -> r.metrics().get("dev_mse")).toArray()),
-                new org.grukit.core.plot.Charts.Series("mean predictor",
-                        summary.history().stream().mapToDouble(r -> AddingProblem.MEAN_PREDICTOR_MSE).toArray())), true);
+        result.put("task", "sentiment");
+        result.put("data", "grukit reviews");
+        result.put("test_accuracy", Math.round(e.accuracy() * 1e4) / 1e4);
+        result.put("test_macro_f1", Math.round(e.macroF1() * 1e4) / 1e4);
+        result.put("dev_accuracy", Math.round(t.dev().accuracy() * 1e4) / 1e4);
+        result.put("epochs", t.summary().epochsRun());
+        result.put("best_epoch", t.summary().bestEpoch());
+        result.put("seconds", Math.round(t.summary().seconds() * 10) / 10.0);
+        result.put("predictions", explained.stream().map(x -> x.prediction().label()).toList());
+        result.put("model", out.toString());
+        result.put("attention_png", heatmap.toString());
         result.put("training_curve", curve.toString());
         System.out.println(JsonLines.of(result));
         return 0;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1e5) / 1e5;
     }
 }

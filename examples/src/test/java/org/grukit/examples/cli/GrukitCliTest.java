@@ -50,8 +50,8 @@ class GrukitCliTest {
     }
 
     @Test
-    void quickstartTrainsSavesAndPrintsAJsonResult() throws Exception {
-        String out = capture(() -> assertEquals(0, GrukitCli.run("quickstart", "--steps", "10", "--hidden", "16",
+    void addingTrainsSavesAndPrintsAJsonResult() throws Exception {
+        String out = capture(() -> assertEquals(0, GrukitCli.run("adding", "--steps", "10", "--hidden", "16",
                 "--train-size", "4000", "--epochs", "4", "--lr", "0.01", "--out", dir.toString())));
         String[] lines = out.strip().split("\n");
         JsonNode result = JsonLines.mapper().readTree(lines[lines.length - 1]);
@@ -63,6 +63,37 @@ class GrukitCliTest {
                 "the model should beat the mean predictor clearly: " + result);
         assertTrue(Files.exists(dir.resolve("best").resolve("model.json")));
         assertTrue(Files.exists(dir.resolve("last").resolve("trainer.json")));
+    }
+
+    @Test
+    void quickstartTrainsSentimentAndTheSentimentCommandsUseItsModel() throws Exception {
+        Path model = dir.resolve("qs");
+        String out = capture(() -> assertEquals(0, GrukitCli.run("quickstart", "--epochs", "8", "--out", model.toString())));
+        String[] lines = out.strip().split("\n");
+        JsonNode result = JsonLines.mapper().readTree(lines[lines.length - 1]);
+        assertEquals("sentiment", result.get("task").asText());
+        assertTrue(result.get("test_accuracy").asDouble() > 0.85, "the review classifier learns: " + result);
+        for (String f : new String[] {"model.json", "weights.safetensors", "text-pipeline.json", "attention.png", "training.png"}) {
+            assertTrue(Files.exists(model.resolve(f)), f);
+        }
+        Path data = dir.resolve("test.tsv");
+        StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
+        for (var x : QuickstartCommand.reviews("test")) tsv.append(x.text()).append('\t').append(x.label()).append('\n');
+        Files.writeString(data, tsv);
+        JsonNode eval = JsonLines.mapper().readTree(capture(() -> assertEquals(0, GrukitCli.run("sentiment", "eval", "--model",
+                model.toString(), "--data", data.toString()))).strip());
+        assertEquals(result.get("test_accuracy").asDouble(), eval.get("accuracy").asDouble(), 1e-9);
+        assertEquals(300, eval.get("count").asInt());
+        assertEquals(2, eval.get("confusion").size());
+        String predicted = capture(() -> assertEquals(0, GrukitCli.run("sentiment", "predict", "--model", model.toString(), "--explain",
+                "--explain-png", dir.resolve("p.png").toString(), "the plot is superb .", "the cast was dull .")));
+        String[] rows = predicted.strip().split("\n");
+        assertEquals(2, rows.length);
+        assertTrue(rows[0].matches("pos\t0\\.\\d{4}\tthe:\\d\\.\\d{3} plot:.* \\.:\\d\\.\\d{3}"), rows[0]);
+        assertTrue(rows[1].startsWith("neg\t"), rows[1]);
+        assertTrue(Files.size(dir.resolve("p.png")) > 1000);
+        String piped = pipe("i loved the film .\n", "sentiment", "predict", "--model", model.toString());
+        assertTrue(piped.startsWith("pos\t"), piped);
     }
 
     /** A 16-bit mono WAV of a 440 Hz tone. */

@@ -1,0 +1,205 @@
+package org.grukit.examples.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grukit.attention.GruVariant;
+import org.grukit.core.kernel.Parallel;
+import org.grukit.core.train.JsonLines;
+import org.grukit.nlp.data.BadRows;
+import org.grukit.nlp.data.LabelledText;
+import org.grukit.nlp.data.Read;
+import org.grukit.nlp.sentiment.Evaluation;
+import org.grukit.nlp.sentiment.SentimentClassifier;
+import org.grukit.nlp.sentiment.SentimentData;
+import org.grukit.nlp.sentiment.SentimentModel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code grukit sentiment train|eval|predict}: text classification with a (Bi)GRU. */
+@Command(name = "sentiment", mixinStandardHelpOptions = true, description = "Sentiment analysis: train, evaluate, predict.",
+        subcommands = {SentimentCommand.Train.class, SentimentCommand.Eval.class, SentimentCommand.Predict.class})
+final class SentimentCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    static Read<LabelledText> read(Path p, boolean skipBad) throws IOException {
+        Read<LabelledText> r = SentimentData.read(p, skipBad ? BadRows.SKIP : BadRows.FAIL);
+        if (r.skipped() > 0) System.err.println(p + ": skipped " + r.skipped() + " malformed rows, first: " + r.problems().get(0));
+        if (r.items().isEmpty()) throw new IOException(p + " holds no labelled texts");
+        return r;
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train on labelled texts (TSV/CSV with sentence|text and label columns, JSON lines, or MR's folder).")
+    static final class Train implements Callable<Integer> {
+        private static final SentimentClassifier.Settings D = SentimentClassifier.Settings.defaults();
+        @Option(names = "--train", required = true, description = "Training data.")
+        Path train;
+        @Option(names = "--dev", description = "Dev data for model selection; without it, --holdout of the training data.")
+        Path dev;
+        @Option(names = "--holdout", defaultValue = "0.1", description = "Share held out as dev when there is no --dev (default: ${DEFAULT-VALUE}).")
+        double holdout;
+        @Option(names = "--model", required = true, description = "Folder for the model (best epoch) and checkpoints; resumed if present.")
+        Path model;
+        @Option(names = "--epochs", description = "Epochs (default: 8; 12 below 20,000 training texts).")
+        Integer epochs;
+        @Option(names = "--batch-size", description = "Batch size (default: 64; 32 below 20,000 training texts).")
+        Integer batchSize;
+        @Option(names = "--lr", description = "Adam learning rate, cosine-decayed (default: 1e-3; 2e-3 below 20,000 training texts).")
+        Double lr;
+        @Option(names = "--weight-decay", defaultValue = "0", description = "Adam L2 weight decay (default: ${DEFAULT-VALUE}).")
+        double weightDecay;
+        @Option(names = "--embed-dim", defaultValue = "300", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+        int embedDim;
+        @Option(names = "--hidden", defaultValue = "256", description = "GRU hidden units per direction (default: ${DEFAULT-VALUE}).")
+        int hidden;
+        @Option(names = "--layers", defaultValue = "1", description = "GRU layers (default: ${DEFAULT-VALUE}).")
+        int layers;
+        @Option(names = "--unidirectional", description = "One direction instead of a BiGRU.")
+        boolean unidirectional;
+        @Option(names = "--cell", defaultValue = "gru", description = "gru, gru-reset-before, min-gru, tau-gru, light-gru or rnn (default: ${DEFAULT-VALUE}).")
+        String cell;
+        @Option(names = "--pooling", defaultValue = "attention", description = "attention, last, max or mean (default: ${DEFAULT-VALUE}).")
+        String pooling;
+        @Option(names = "--dropout", defaultValue = "0.5", description = "Dropout on embeddings and before the classifier (default: ${DEFAULT-VALUE}).")
+        float dropout;
+        @Option(names = "--word-dropout", defaultValue = "0", description = "Share of training tokens replaced by UNK (default: ${DEFAULT-VALUE}).")
+        float wordDropout;
+        @Option(names = "--tokenizer", defaultValue = "simple", description = "simple, whitespace, opennlp-en, model:FILE, bpe:FILE (default: ${DEFAULT-VALUE}).")
+        String tokenizer;
+        @Option(names = "--cased", description = "Keep case (texts are lower-cased by default).")
+        boolean cased;
+        @Option(names = "--min-freq", defaultValue = "1", description = "Words seen fewer times are UNK (default: ${DEFAULT-VALUE}).")
+        int minFreq;
+        @Option(names = "--vectors", description = "Pre-trained word vectors (GloVe or word2vec text) for the embedding.")
+        Path vectors;
+        @Option(names = "--patience", defaultValue = "3", description = "Stop after this many epochs without a better dev accuracy (default: ${DEFAULT-VALUE}).")
+        int patience;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--threads", description = "Kernel threads (default: the available processors).")
+        Integer threads;
+        @Option(names = "--skip-bad-rows", description = "Skip and count malformed rows instead of stopping.")
+        boolean skipBad;
+        @Option(names = "--no-progress", description = "No progress bar.")
+        boolean noProgress;
+
+        @Override
+        public Integer call() throws IOException {
+            if (threads != null) Parallel.setThreads(threads);
+            List<LabelledText> trainData = read(train, skipBad).items(), devData;
+            if (dev != null) {
+                devData = read(dev, skipBad).items();
+            } else {
+                List<List<LabelledText>> parts = SentimentData.split(trainData, holdout, seed);
+                trainData = parts.get(0);
+                devData = parts.get(1);
+            }
+            SentimentClassifier.Settings d = SentimentClassifier.Settings.defaultsFor(trainData.size());
+            SentimentClassifier.Settings s = new SentimentClassifier.Settings(tokenizer, !cased, minFreq, D.maxVocab(), D.maxLength(),
+                    embedDim, hidden, layers, !unidirectional, GruVariant.of(cell),
+                    SentimentModel.Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT)), D.attentionDim(), dropout, wordDropout,
+                    epochs != null ? epochs : d.epochs(), batchSize != null ? batchSize : d.batchSize(), lr != null ? lr : d.lr(),
+                    weightDecay, D.clipNorm(), patience, seed, vectors);
+            SentimentClassifier.Trained t = SentimentClassifier.train(trainData, devData, s, model, !noProgress, null);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", model.toString());
+            m.put("train", trainData.size());
+            m.put("dev_accuracy", Math.round(t.dev().accuracy() * 1e4) / 1e4);
+            m.put("dev_macro_f1", Math.round(t.dev().macroF1() * 1e4) / 1e4);
+            m.put("best_epoch", t.summary().bestEpoch());
+            m.put("epochs_run", t.summary().epochsRun());
+            m.put("seconds", Math.round(t.summary().seconds() * 10) / 10.0);
+            m.put("train_sentences_per_s", Math.round(t.trainSentencesPerSecond()));
+            m.put("epochs", s.epochs());
+            m.put("batch_size", s.batchSize());
+            m.put("lr", s.lr());
+            m.put("threads", Parallel.threads());
+            System.out.println(JsonLines.of(m));
+            return 0;
+        }
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true, description = "Accuracy, macro-F1 and the confusion matrix as a JSON line.")
+    static final class Eval implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "A model folder from 'grukit sentiment train'.")
+        Path model;
+        @Option(names = "--data", required = true, description = "Labelled data, as for training.")
+        Path data;
+        @Option(names = "--skip-bad-rows", description = "Skip and count malformed rows instead of stopping.")
+        boolean skipBad;
+
+        @Override
+        public Integer call() throws IOException {
+            SentimentClassifier c = SentimentClassifier.load(model);
+            List<LabelledText> items = read(data, skipBad).items();
+            long t0 = System.nanoTime();
+            Evaluation e = c.evaluate(items);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> m = e.toMap();
+            m.put("seconds", Math.round(seconds * 100) / 100.0);
+            m.put("sentences_per_s", Math.round(items.size() / seconds)); // batched prediction, including tokenisation
+            m.put("threads", Parallel.threads());
+            System.out.println(JsonLines.of(m));
+            return 0;
+        }
+    }
+
+    @Command(name = "predict", mixinStandardHelpOptions = true,
+            description = "Label and probability of each text (arguments, else a line of standard input each), tab-separated.")
+    static final class Predict implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "A model folder from 'grukit sentiment train'.")
+        Path model;
+        @Option(names = "--explain", description = "Add each token's attention weight (token:weight).")
+        boolean explain;
+        @Option(names = "--explain-png", description = "Draw the texts' attention weights as a heatmap.")
+        Path png;
+        @Parameters(arity = "0..*", description = "Texts; standard input when none.")
+        List<String> texts;
+
+        @Override
+        public Integer call() throws IOException {
+            SentimentClassifier c = SentimentClassifier.load(model);
+            List<String> in = texts;
+            if (in == null || in.isEmpty()) {
+                in = new ArrayList<>();
+                BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                for (String line; (line = r.readLine()) != null; ) in.add(line);
+            }
+            java.io.PrintStream out = new java.io.PrintStream((java.io.OutputStream) System.out, false, StandardCharsets.UTF_8);
+            List<SentimentClassifier.Prediction> p = c.predict(in);
+            List<SentimentClassifier.Explanation> explanations = new ArrayList<>();
+            for (int i = 0; i < in.size(); i++) {
+                StringBuilder sb = new StringBuilder(p.get(i).label()).append('\t').append(String.format("%.4f", p.get(i).probability()));
+                if (explain || png != null) {
+                    SentimentClassifier.Explanation e = c.explain(in.get(i));
+                    explanations.add(e);
+                    if (explain) {
+                        sb.append('\t');
+                        for (int k = 0; k < e.tokens().size(); k++) {
+                            if (k > 0) sb.append(' ');
+                            sb.append(e.tokens().get(k).text()).append(':').append(String.format("%.3f", e.weights()[k]));
+                        }
+                    }
+                }
+                out.print(sb.append('\n'));
+            }
+            out.flush();
+            if (png != null) SentimentPictures.heatmap(png, explanations);
+            return 0;
+        }
+    }
+}

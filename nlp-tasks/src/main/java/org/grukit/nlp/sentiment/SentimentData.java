@@ -1,0 +1,73 @@
+package org.grukit.nlp.sentiment;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.grukit.core.Rng;
+import org.grukit.nlp.data.BadRows;
+import org.grukit.nlp.data.Delimited;
+import org.grukit.nlp.data.JsonLines;
+import org.grukit.nlp.data.LabelledText;
+import org.grukit.nlp.data.Read;
+import org.grukit.nlp.data.Table;
+import org.grukit.nlp.data.TextFiles;
+
+/**
+ * Labelled text for the sentiment task from whatever a user has: a TSV or CSV with a header (text column
+ * "sentence" or "text", label column "label", else the first and last columns), JSON lines with "text" and
+ * "label", or a folder in MR's layout (rt-polarity.pos / .neg, windows-1252).
+ */
+public final class SentimentData {
+    private SentimentData() {}
+
+    public static Read<LabelledText> read(Path path, BadRows bad) throws IOException {
+        if (Files.isDirectory(path)) {
+            Path pos = path.resolve("rt-polarity.pos"), neg = path.resolve("rt-polarity.neg");
+            if (!Files.isRegularFile(pos) || !Files.isRegularFile(neg)) {
+                throw new IOException(path + " is a folder without rt-polarity.pos and rt-polarity.neg (MR's layout)");
+            }
+            Charset cp1252 = Charset.forName("windows-1252");
+            List<LabelledText> all = new ArrayList<>(TextFiles.labelledLines(neg, cp1252, "neg"));
+            all.addAll(TextFiles.labelledLines(pos, cp1252, "pos"));
+            return new Read<>(all, 0, List.of());
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".jsonl") || name.endsWith(".json")) return JsonLines.read(path, bad, "text", "label").labelled("text", "label", bad);
+        Table t = (name.endsWith(".csv") ? Delimited.csv() : Delimited.tsv()).read(path);
+        if (t.header() == null) {
+            int last = t.rows().isEmpty() ? 1 : t.rows().get(0).fields().size() - 1;
+            return t.labelled("0", Integer.toString(Math.max(1, last)), bad);
+        }
+        String text = has(t, "sentence") ? "sentence" : has(t, "text") ? "text" : "0";
+        String label = has(t, "label") ? "label" : Integer.toString(t.header().size() - 1);
+        return t.labelled(text, label, bad);
+    }
+
+    private static boolean has(Table t, String column) {
+        for (String h : t.header()) if (h.trim().equalsIgnoreCase(column)) return true;
+        return false;
+    }
+
+    /** The labels in a stable order: numerically if all are integers, else alphabetically. */
+    public static List<String> labels(List<LabelledText> data) {
+        java.util.TreeSet<String> set = new java.util.TreeSet<>();
+        for (LabelledText x : data) set.add(x.label());
+        List<String> out = new ArrayList<>(set);
+        if (out.stream().allMatch(s -> s.matches("-?\\d+"))) out.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));
+        return out;
+    }
+
+    /** A seeded split: the first list holds 1 - heldOut of the data, shuffled. */
+    public static List<List<LabelledText>> split(List<LabelledText> data, double heldOut, long seed) {
+        if (!(heldOut > 0 && heldOut < 1)) throw new IllegalArgumentException("heldOut must be in (0, 1), got " + heldOut);
+        List<LabelledText> shuffled = new ArrayList<>(data);
+        Rng rng = new Rng(seed);
+        for (int i = shuffled.size() - 1; i > 0; i--) java.util.Collections.swap(shuffled, i, rng.nextInt(i + 1));
+        int cut = (int) Math.round(shuffled.size() * (1 - heldOut));
+        return List.of(shuffled.subList(0, cut), shuffled.subList(cut, shuffled.size()));
+    }
+}
