@@ -16,7 +16,7 @@ import org.grukit.core.data.AddingProblem;
 
 /**
  * The training loop written out by hand, as one would in PyTorch: a model, an optimiser, and
- * zero_grad / forward / loss / backward / step. ({@code grukit quickstart} does the same through
+ * zero_grad / forward / loss / backward / step. ({@code grukit adding} does the same through
  * {@link org.grukit.core.train.Trainer}, which adds checkpoints, early stopping and progress.)
  */
 public final class TrainAddingProblem {
