@@ -138,6 +138,14 @@ public final class AttentionDecoder extends Module {
 
     /** One step from the previous tokens [B] (the start token at first). */
     public Step step(State s, int[] tokens) {
+        Advance a = advance(s, tokens);
+        return new Step(out.forward(a.features()), a.weights(), a.state());
+    }
+
+    /** A step up to the output layer: what the output layer reads [B, F], the attention weights, the next state. */
+    private record Advance(Tensor features, Tensor weights, State state) {}
+
+    private Advance advance(State s, int[] tokens) {
         int b = s.batch();
         if (tokens.length != b) throw new IllegalArgumentException("expected " + b + " tokens, got " + tokens.length);
         dropout.train(isTraining());
@@ -145,14 +153,14 @@ public final class AttentionDecoder extends Module {
         if (config.style() == Style.BAHDANAU) {
             Attended a = additive.attendProjected(s.hidden(), s.projectedKeys(), s.memory(), s.keyPaddingMask());
             Tensor h = cell.forward(Ops.concat(1, emb, a.context()), s.hidden());
-            Tensor logits = out.forward(Ops.concat(1, h, a.context(), emb));
-            return new Step(logits, a.weights(), new State(h, null, s.memory(), s.projectedKeys(), s.keyPaddingMask()));
+            return new Advance(Ops.concat(1, h, a.context(), emb), a.weights(),
+                    new State(h, null, s.memory(), s.projectedKeys(), s.keyPaddingMask()));
         }
         Tensor h = cell.forward(Ops.concat(1, emb, s.feed()), s.hidden());
         Attended a = luong.attendProjected(h, s.projectedKeys(), s.memory(), s.keyPaddingMask());
         Tensor attentional = Ops.tanh(combine.forward(Ops.concat(1, a.context(), h)));
-        Tensor logits = out.forward(dropout.forward(attentional));
-        return new Step(logits, a.weights(), new State(h, attentional, s.memory(), s.projectedKeys(), s.keyPaddingMask()));
+        return new Advance(dropout.forward(attentional), a.weights(),
+                new State(h, attentional, s.memory(), s.projectedKeys(), s.keyPaddingMask()));
     }
 
     /**
@@ -164,16 +172,18 @@ public final class AttentionDecoder extends Module {
         if (inputs.length != b * steps) {
             throw new IllegalArgumentException("expected " + b + " x " + steps + " input tokens, got " + inputs.length);
         }
-        Tensor[] logits = new Tensor[steps], weights = new Tensor[steps];
+        Tensor[] features = new Tensor[steps], weights = new Tensor[steps];
         State s = start;
         int[] tokens = new int[b];
         for (int t = 0; t < steps; t++) {
             for (int i = 0; i < b; i++) tokens[i] = inputs[i * steps + t];
-            Step st = step(s, tokens.clone());
-            logits[t] = st.logits();
-            weights[t] = st.weights();
-            s = st.state();
+            Advance a = advance(s, tokens.clone());
+            features[t] = a.features();
+            weights[t] = a.weights();
+            s = a.state();
         }
-        return new Output(Ops.stack(1, logits), Ops.stack(1, weights));
+        // The output layer (vocabulary-sized, most of the work) runs once over all steps: one large GEMM with the
+        // weights packed once, instead of a small one per step.
+        return new Output(out.forward(Ops.stack(1, features)), Ops.stack(1, weights));
     }
 }
