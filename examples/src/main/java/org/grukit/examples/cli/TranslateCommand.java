@@ -32,10 +32,10 @@ final class TranslateCommand implements Callable<Integer> {
     @Command(name = "train", mixinStandardHelpOptions = true, description = "Train on parallel files (a sentence a line); dev BLEU picks the epoch.")
     static final class Train implements Callable<Integer> {
         private static final Translator.Settings D = Translator.Settings.defaults();
-        @Option(names = "--train-src", required = true) Path trainSrc;
-        @Option(names = "--train-tgt", required = true) Path trainTgt;
-        @Option(names = "--dev-src", required = true) Path devSrc;
-        @Option(names = "--dev-tgt", required = true) Path devTgt;
+        @Option(names = "--train-src", required = true, description = "Training sources, a sentence a line.") Path trainSrc;
+        @Option(names = "--train-tgt", required = true, description = "Their translations, line by line.") Path trainTgt;
+        @Option(names = "--dev-src", required = true, description = "Dev sources (dev BLEU picks the epoch).") Path devSrc;
+        @Option(names = "--dev-tgt", required = true, description = "Dev references.") Path devTgt;
         @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; resumed if present.") Path model;
         @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
         @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).") int batchSize;
@@ -77,9 +77,9 @@ final class TranslateCommand implements Callable<Integer> {
 
     @Command(name = "eval", mixinStandardHelpOptions = true, description = "BLEU (sacreBLEU's default) and chrF of a test set, as a JSON line.")
     static final class Eval implements Callable<Integer> {
-        @Option(names = "--model", required = true) Path model;
-        @Option(names = "--src", required = true) Path src;
-        @Option(names = "--ref", required = true) Path ref;
+        @Option(names = "--model", required = true, description = "A model folder from 'grukit translate train'.") Path model;
+        @Option(names = "--src", required = true, description = "Sources, a sentence a line.") Path src;
+        @Option(names = "--ref", required = true, description = "References, line by line (detokenised, as sacreBLEU expects).") Path ref;
         @Option(names = "--beam", defaultValue = "5", description = "Beam size; 1 is greedy (default: ${DEFAULT-VALUE}).") int beam;
 
         @Override
@@ -106,7 +106,7 @@ final class TranslateCommand implements Callable<Integer> {
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Translate standard input, a sentence a line.")
     static final class Run implements Callable<Integer> {
-        @Option(names = "--model", required = true) Path model;
+        @Option(names = "--model", required = true, description = "A model folder from 'grukit translate train'.") Path model;
         @Option(names = "--beam", defaultValue = "5", description = "Beam size; 1 is greedy (default: ${DEFAULT-VALUE}).") int beam;
 
         @Override
