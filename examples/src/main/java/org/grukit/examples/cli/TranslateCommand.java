@@ -37,12 +37,12 @@ final class TranslateCommand implements Callable<Integer> {
         @Option(names = "--dev-src", required = true, description = "Dev sources (dev BLEU picks the epoch).") Path devSrc;
         @Option(names = "--dev-tgt", required = true, description = "Dev references.") Path devTgt;
         @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; resumed if present.") Path model;
-        @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
+        @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
         @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).") int batchSize;
         @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).") double lr;
-        @Option(names = "--embed-dim", defaultValue = "256", description = "Embedding size (default: ${DEFAULT-VALUE}).") int embed;
-        @Option(names = "--encoder-hidden", defaultValue = "256", description = "Encoder units per direction (default: ${DEFAULT-VALUE}).") int encoder;
-        @Option(names = "--decoder-hidden", defaultValue = "512", description = "Decoder units (default: ${DEFAULT-VALUE}).") int decoder;
+        @Option(names = "--embed-dim", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).") int embed;
+        @Option(names = "--encoder-hidden", defaultValue = "128", description = "Encoder units per direction (default: ${DEFAULT-VALUE}).") int encoder;
+        @Option(names = "--decoder-hidden", defaultValue = "256", description = "Decoder units (default: ${DEFAULT-VALUE}).") int decoder;
         @Option(names = "--attention", defaultValue = "bahdanau", description = "bahdanau (default: ${DEFAULT-VALUE}).") String attention;
         @Option(names = "--dropout", defaultValue = "0.3", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout;
         @Option(names = "--label-smoothing", defaultValue = "0.1", description = "Label smoothing (default: ${DEFAULT-VALUE}).") float smoothing;
