@@ -1,9 +1,6 @@
 package org.grukit.examples.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -174,12 +171,8 @@ final class SentimentCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             SentimentClassifier c = SentimentClassifier.load(model);
             List<String> in = texts;
-            if (in == null || in.isEmpty()) {
-                in = new ArrayList<>();
-                BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                for (String line; (line = r.readLine()) != null; ) in.add(line);
-            }
-            java.io.PrintStream out = new java.io.PrintStream((java.io.OutputStream) System.out, false, StandardCharsets.UTF_8);
+            if (in == null || in.isEmpty()) in = StdIo.lines();
+            java.io.PrintStream out = StdIo.out();
             List<SentimentClassifier.Prediction> p = c.predict(in);
             List<SentimentClassifier.Explanation> explanations = new ArrayList<>();
             for (int i = 0; i < in.size(); i++) {

@@ -2,7 +2,6 @@ package org.grukit.examples.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +32,8 @@ final class TextCommands {
 
     /** Applies {@code f} to each line of standard input, writing each result as a line of standard output. */
     static void eachLine(LineFunction f) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
-        // UTF-8 bytes through System.out's byte path, whatever the platform's default charset is.
-        PrintStream out = new PrintStream((java.io.OutputStream) System.out, false, StandardCharsets.UTF_8);
+        BufferedReader in = StdIo.in();
+        PrintStream out = StdIo.out();
         for (String line; (line = in.readLine()) != null; ) {
             out.print(f.apply(line));
             out.print('\n');

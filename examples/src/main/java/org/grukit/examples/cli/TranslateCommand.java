@@ -1,9 +1,6 @@
 package org.grukit.examples.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,10 +109,8 @@ final class TranslateCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             Translator t = Translator.load(model);
-            List<String> in = new ArrayList<>();
-            BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null; ) in.add(line);
-            java.io.PrintStream out = new java.io.PrintStream((java.io.OutputStream) System.out, false, StandardCharsets.UTF_8);
+            List<String> in = StdIo.lines();
+            java.io.PrintStream out = StdIo.out();
             for (String s : t.translate(in, beam)) out.print(s + "\n");
             out.flush();
             return 0;
