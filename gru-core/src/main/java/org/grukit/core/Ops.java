@@ -2,6 +2,7 @@ package org.grukit.core;
 
 import java.util.Arrays;
 import org.grukit.core.kernel.Gemm;
+import org.grukit.core.kernel.GruKernels;
 import org.grukit.core.kernel.Reductions;
 import org.grukit.core.kernel.Softmax;
 
@@ -19,109 +20,172 @@ public final class Ops {
         float apply(float a, float b);
     }
 
-    /** Index maps from an output position to the positions of two broadcast operands. */
+    /**
+     * Two operands broadcast to one output shape, walked as {@code outer} runs of {@code inner} output elements.
+     * The run is the longest suffix of dimensions over which each operand is either contiguous (stride 1) or
+     * one repeated element (stride 0), so the element loops are plain array loops with no per-element index
+     * arithmetic; {@link #aBase}/{@link #bBase} give each run's starting position in the operands.
+     */
     private static final class Broadcast {
         final int[] shape;
-        final int[] aIndex, bIndex; // null when that operand has the output's shape
+        final int outer, inner, aStride, bStride;
+        private final int[] aBases, bBases; // null when run o starts at o * inner (the operand has the output's shape)
 
-        Broadcast(Tensor a, Tensor b) {
-            int[] as = a.shape(), bs = b.shape();
+        Broadcast(int[] as, int[] bs) {
             int rank = Math.max(as.length, bs.length);
             shape = new int[rank];
+            int[] pa = new int[rank], pb = new int[rank];
             for (int i = 0; i < rank; i++) {
-                int da = i - (rank - as.length) >= 0 ? as[i - (rank - as.length)] : 1;
-                int db = i - (rank - bs.length) >= 0 ? bs[i - (rank - bs.length)] : 1;
-                if (da != db && da != 1 && db != 1) {
+                pa[i] = i - (rank - as.length) >= 0 ? as[i - (rank - as.length)] : 1;
+                pb[i] = i - (rank - bs.length) >= 0 ? bs[i - (rank - bs.length)] : 1;
+                if (pa[i] != pb[i] && pa[i] != 1 && pb[i] != 1) {
                     throw new IllegalArgumentException("shapes " + Shape.str(as) + " and " + Shape.str(bs)
-                            + " cannot be broadcast together (dimension " + i + ": " + da + " vs " + db + ")");
+                            + " cannot be broadcast together (dimension " + i + ": " + pa[i] + " vs " + pb[i] + ")");
                 }
-                shape[i] = Math.max(da, db);
+                shape[i] = Math.max(pa[i], pb[i]);
             }
-            aIndex = Arrays.equals(as, shape) ? null : indexMap(as, shape);
-            bIndex = Arrays.equals(bs, shape) ? null : indexMap(bs, shape);
+            // The run: trailing dimensions where each operand keeps one status (full or broadcast). Output
+            // dimensions of size 1 fit either status.
+            int split = rank, aFull = -1, bFull = -1; // -1: not decided yet
+            while (split > 0) {
+                int d = split - 1;
+                if (shape[d] != 1) {
+                    int fa = pa[d] == 1 ? 0 : 1, fb = pb[d] == 1 ? 0 : 1;
+                    if ((aFull >= 0 && fa != aFull) || (bFull >= 0 && fb != bFull)) break;
+                    aFull = fa;
+                    bFull = fb;
+                }
+                split--;
+            }
+            inner = Shape.prod(shape, split, rank);
+            outer = Shape.prod(shape, 0, split);
+            aStride = aFull == 0 ? 0 : 1;
+            bStride = bFull == 0 ? 0 : 1;
+            aBases = Arrays.equals(pa, shape) ? null : bases(pa, split, aStride == 1 ? inner : 1);
+            bBases = Arrays.equals(pb, shape) ? null : bases(pb, split, bStride == 1 ? inner : 1);
         }
 
-        static int[] indexMap(int[] src, int[] out) {
-            int n = Shape.numel(out);
-            int[] map = new int[n];
-            int rank = out.length, off = rank - src.length;
-            int[] srcStride = new int[rank];
-            int stride = 1;
-            for (int i = rank - 1; i >= 0; i--) {
-                int d = i - off >= 0 ? src[i - off] : 1;
-                srcStride[i] = d == 1 ? 0 : stride;
-                stride *= d;
+        /** The start of each run in an operand of (padded) shape {@code src}, whose run covers {@code runSize}. */
+        private int[] bases(int[] src, int split, int runSize) {
+            int[] base = new int[outer];
+            int[] stride = new int[split];
+            int st = runSize;
+            for (int i = split - 1; i >= 0; i--) {
+                stride[i] = src[i] == 1 ? 0 : st;
+                st *= src[i];
             }
-            int[] idx = new int[rank];
+            int[] idx = new int[split];
             int pos = 0;
-            for (int k = 0; k < n; k++) {
-                map[k] = pos;
-                for (int i = rank - 1; i >= 0; i--) {
+            for (int o = 0; o < outer; o++) {
+                base[o] = pos;
+                for (int i = split - 1; i >= 0; i--) {
                     idx[i]++;
-                    pos += srcStride[i];
-                    if (idx[i] < out[i]) break;
-                    pos -= srcStride[i] * idx[i];
+                    pos += stride[i];
+                    if (idx[i] < shape[i]) break;
+                    pos -= stride[i] * idx[i];
                     idx[i] = 0;
                 }
             }
-            return map;
+            return base;
         }
 
-        int a(int k) {
-            return aIndex == null ? k : aIndex[k];
+        int aBase(int o) {
+            return aBases == null ? o * inner : aBases[o];
         }
 
-        int b(int k) {
-            return bIndex == null ? k : bIndex[k];
+        int bBase(int o) {
+            return bBases == null ? o * inner : bBases[o];
         }
     }
 
-    private static Tensor binary(String name, Tensor a, Tensor b, Binary f, Binary dfa, Binary dfb) {
-        Broadcast bc = new Broadcast(a, b);
+    /** The element-wise operations with their own loops; OTHER goes through the lambdas. */
+    private enum Kind { ADD, SUB, MUL, OTHER }
+
+    /** x[off .. off + n) when stride is 1, else x[off] repeated n times into {@code scratch}; returns the array to read. */
+    private static float[] run(float[] x, int off, int stride, int n, float[] scratch) {
+        if (stride == 1) return x;
+        Arrays.fill(scratch, 0, n, x[off]);
+        return scratch;
+    }
+
+    private static Tensor binary(String name, Kind kind, Tensor a, Tensor b, Binary f, Binary dfa, Binary dfb) {
+        Broadcast bc = new Broadcast(a.shape(), b.shape());
         Tensor out = Tensor.zeros(bc.shape);
-        int n = out.numel();
+        int inner = bc.inner;
         float[] ad = a.data, bd = b.data, od = out.data;
-        int ao = a.offset, bo = b.offset;
-        for (int k = 0; k < n; k++) od[k] = f.apply(ad[ao + bc.a(k)], bd[bo + bc.b(k)]);
+        float[] sa = bc.aStride == 0 ? new float[inner] : null, sb = bc.bStride == 0 ? new float[inner] : null;
+        for (int o = 0; o < bc.outer; o++) {
+            int ab = a.offset + bc.aBase(o), bb = b.offset + bc.bBase(o), ob = o * inner;
+            float[] x = run(ad, ab, bc.aStride, inner, sa), y = run(bd, bb, bc.bStride, inner, sb);
+            int xo = bc.aStride == 1 ? ab : 0, yo = bc.bStride == 1 ? bb : 0;
+            switch (kind) {
+                case ADD -> { for (int i = 0; i < inner; i++) od[ob + i] = x[xo + i] + y[yo + i]; }
+                case SUB -> { for (int i = 0; i < inner; i++) od[ob + i] = x[xo + i] - y[yo + i]; }
+                case MUL -> { for (int i = 0; i < inner; i++) od[ob + i] = x[xo + i] * y[yo + i]; }
+                default -> { for (int i = 0; i < inner; i++) od[ob + i] = f.apply(x[xo + i], y[yo + i]); }
+            }
+        }
         if (!Autograd.needsGrad(a, b)) return out;
         return Autograd.record(name, out, () -> {
             float[] g = out.grad;
-            int go = out.gradOffset;
-            if (Autograd.wants(a)) {
-                float[] ga = Autograd.grad(a);
-                int gao = Autograd.gradOffset(a);
-                for (int k = 0; k < n; k++) {
-                    ga[gao + bc.a(k)] += g[go + k] * dfa.apply(ad[ao + bc.a(k)], bd[bo + bc.b(k)]);
+            boolean wa = Autograd.wants(a), wb = Autograd.wants(b);
+            float[] ga = wa ? Autograd.grad(a) : null, gb = wb ? Autograd.grad(b) : null;
+            int gao = wa ? Autograd.gradOffset(a) : 0, gbo = wb ? Autograd.gradOffset(b) : 0;
+            float[] t = new float[inner];
+            for (int o = 0; o < bc.outer; o++) {
+                int ab = a.offset + bc.aBase(o), bb = b.offset + bc.bBase(o), go = out.gradOffset + o * inner;
+                float[] x = run(ad, ab, bc.aStride, inner, sa), y = run(bd, bb, bc.bStride, inner, sb);
+                int xo = bc.aStride == 1 ? ab : 0, yo = bc.bStride == 1 ? bb : 0;
+                if (wa) {
+                    switch (kind) { // t = g * d(out)/da
+                        case ADD, SUB -> System.arraycopy(g, go, t, 0, inner);
+                        case MUL -> { for (int i = 0; i < inner; i++) t[i] = g[go + i] * y[yo + i]; }
+                        default -> { for (int i = 0; i < inner; i++) t[i] = g[go + i] * dfa.apply(x[xo + i], y[yo + i]); }
+                    }
+                    accumulate(ga, gao + bc.aBase(o), bc.aStride, t, inner);
                 }
-            }
-            if (Autograd.wants(b)) {
-                float[] gb = Autograd.grad(b);
-                int gbo = Autograd.gradOffset(b);
-                for (int k = 0; k < n; k++) {
-                    gb[gbo + bc.b(k)] += g[go + k] * dfb.apply(ad[ao + bc.a(k)], bd[bo + bc.b(k)]);
+                if (wb) {
+                    switch (kind) {
+                        case ADD -> System.arraycopy(g, go, t, 0, inner);
+                        case SUB -> { for (int i = 0; i < inner; i++) t[i] = -g[go + i]; }
+                        case MUL -> { for (int i = 0; i < inner; i++) t[i] = g[go + i] * x[xo + i]; }
+                        default -> { for (int i = 0; i < inner; i++) t[i] = g[go + i] * dfb.apply(x[xo + i], y[yo + i]); }
+                    }
+                    accumulate(gb, gbo + bc.bBase(o), bc.bStride, t, inner);
                 }
             }
         }, a, b);
     }
 
+    /** grad[at .. at + n) += t when stride is 1; grad[at] += sum(t) when the operand was broadcast along the run. */
+    private static void accumulate(float[] grad, int at, int stride, float[] t, int n) {
+        if (stride == 1) {
+            for (int i = 0; i < n; i++) grad[at + i] += t[i];
+        } else {
+            float s = 0f;
+            for (int i = 0; i < n; i++) s += t[i];
+            grad[at] += s;
+        }
+    }
+
     public static Tensor add(Tensor a, Tensor b) {
-        return binary("add", a, b, (x, y) -> x + y, (x, y) -> 1f, (x, y) -> 1f);
+        return binary("add", Kind.ADD, a, b, (x, y) -> x + y, (x, y) -> 1f, (x, y) -> 1f);
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
-        return binary("sub", a, b, (x, y) -> x - y, (x, y) -> 1f, (x, y) -> -1f);
+        return binary("sub", Kind.SUB, a, b, (x, y) -> x - y, (x, y) -> 1f, (x, y) -> -1f);
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
-        return binary("mul", a, b, (x, y) -> x * y, (x, y) -> y, (x, y) -> x);
+        return binary("mul", Kind.MUL, a, b, (x, y) -> x * y, (x, y) -> y, (x, y) -> x);
     }
 
     public static Tensor div(Tensor a, Tensor b) {
-        return binary("div", a, b, (x, y) -> x / y, (x, y) -> 1f / y, (x, y) -> -x / (y * y));
+        return binary("div", Kind.OTHER, a, b, (x, y) -> x / y, (x, y) -> 1f / y, (x, y) -> -x / (y * y));
     }
 
     public static Tensor maximum(Tensor a, Tensor b) {
-        return binary("maximum", a, b, Math::max, (x, y) -> x >= y ? 1f : 0f, (x, y) -> x >= y ? 0f : 1f);
+        return binary("maximum", Kind.OTHER, a, b, Math::max, (x, y) -> x >= y ? 1f : 0f, (x, y) -> x >= y ? 0f : 1f);
     }
 
     // ---------------------------------------------------------------- element-wise, unary
@@ -181,12 +245,32 @@ public final class Ops {
         return unary("abs", a, Math::abs, (x, y) -> Math.signum(x));
     }
 
+    /** tanh through the gate kernels (vectorised, about 1 ulp), as the GRU layers compute it. */
     public static Tensor tanh(Tensor a) {
-        return unary("tanh", a, x -> (float) Math.tanh(x), (x, y) -> 1f - y * y);
+        Tensor out = Tensor.zeros(a.shape());
+        GruKernels.GATES.tanhOfGated(out.data, 0, a.data, a.offset, null, 0, null, 0, out.numel());
+        return activationGrad("tanh", a, out, true);
     }
 
     public static Tensor sigmoid(Tensor a) {
-        return unary("sigmoid", a, org.grukit.core.kernel.Activations::sigmoid, (x, y) -> y * (1f - y));
+        Tensor out = Tensor.zeros(a.shape());
+        GruKernels.GATES.sigmoidOfSum(out.data, 0, a.data, a.offset, null, 0, out.numel());
+        return activationGrad("sigmoid", a, out, false);
+    }
+
+    /** The backward of tanh (1 - y^2) or sigmoid (y (1 - y)), from the output y alone. */
+    private static Tensor activationGrad(String name, Tensor a, Tensor out, boolean tanh) {
+        if (!Autograd.needsGrad(a)) return out;
+        int n = out.numel();
+        return Autograd.record(name, out, () -> {
+            float[] ga = Autograd.grad(a), g = out.grad, y = out.data;
+            int gao = Autograd.gradOffset(a), go = out.gradOffset;
+            if (tanh) {
+                for (int k = 0; k < n; k++) ga[gao + k] += g[go + k] * (1f - y[k] * y[k]);
+            } else {
+                for (int k = 0; k < n; k++) ga[gao + k] += g[go + k] * (y[k] * (1f - y[k]));
+            }
+        }, a);
     }
 
     public static Tensor relu(Tensor a) {
@@ -457,7 +541,7 @@ public final class Ops {
             if (k == 0) m = Shape.prod(a.shape(), 0, a.rank() - 1);
             int[] shape = a.shape();
             shape[shape.length - 1] = n;
-            return mm("matmul", a, b, m, n, k, false, shape);
+            return mm("matmul", a, b, null, m, n, k, false, shape);
         }
         if (a.rank() == 3 && b.rank() == 3) return bmm(a, b, false);
         throw new IllegalArgumentException("matmul supports [.., M, K] x [K, N] and [B, M, K] x [B, K, N], got "
@@ -474,15 +558,27 @@ public final class Ops {
         int m = Shape.prod(a.shape(), 0, a.rank() - 1);
         int[] shape = a.shape();
         shape[shape.length - 1] = n;
-        return mm("matmul_t", a, b, m, n, k, true, shape);
+        return mm("matmul_t", a, b, null, m, n, k, true, shape);
     }
 
-    private static Tensor mm(String name, Tensor a, Tensor b, int m, int n, int k, boolean transB, int[] shape) {
+    /** C = A op(B) (+ bias [n] on every row, when not null). */
+    private static Tensor mm(String name, Tensor a, Tensor b, Tensor bias, int m, int n, int k, boolean transB, int[] shape) {
         Tensor out = Tensor.zeros(shape);
+        if (bias != null) { // the GEMM accumulates onto the bias rows
+            for (int i = 0; i < m; i++) System.arraycopy(bias.data, bias.offset, out.data, i * n, n);
+        }
         int ldb = transB ? k : n;
         Gemm.gemm(out.data, 0, n, a.data, a.offset, k, false, b.data, b.offset, ldb, transB, m, n, k);
-        if (!Autograd.needsGrad(a, b)) return out;
+        if (!Autograd.needsGrad(a, b, bias)) return out;
         return Autograd.record(name, out, () -> {
+            if (Autograd.wants(bias)) { // dbias[j] += sum_i dC[i, j]
+                float[] gb = Autograd.grad(bias);
+                int gbo = Autograd.gradOffset(bias);
+                for (int i = 0; i < m; i++) {
+                    int row = out.gradOffset + i * n;
+                    for (int j = 0; j < n; j++) gb[gbo + j] += out.grad[row + j];
+                }
+            }
             if (Autograd.wants(a)) { // dA[m,k] += dC[m,n] op(B)^T
                 Gemm.gemm(Autograd.grad(a), Autograd.gradOffset(a), k, out.grad, out.gradOffset, n, false,
                         b.data, b.offset, ldb, !transB, m, k, n);
@@ -496,7 +592,7 @@ public final class Ops {
                             out.grad, out.gradOffset, n, false, k, n, m);
                 }
             }
-        }, a, b);
+        }, a, b, bias);
     }
 
     /** Batched product [B, M, K] x [B, K, N] (or x [B, N, K]^T when transB), as torch.bmm. */
@@ -541,8 +637,16 @@ public final class Ops {
 
     /** x [..., in] W^T + b, with W [out, in] and b [out] or null: torch.nn.functional.linear. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        Tensor y = matmulTransposed(x, weight);
-        return bias == null ? y : add(y, bias);
+        if (bias == null) return matmulTransposed(x, weight);
+        int k = x.dim(-1);
+        if (weight.rank() != 2 || weight.dim(1) != k) {
+            throw new IllegalArgumentException("expected weight of shape [*, " + k + "], got " + Shape.str(weight.shape()));
+        }
+        int n = weight.dim(0);
+        Shape.expect("bias", bias, n);
+        int[] shape = x.shape();
+        shape[shape.length - 1] = n;
+        return mm("linear", x, weight, bias, Shape.prod(x.shape(), 0, x.rank() - 1), n, k, true, shape);
     }
 
     // ---------------------------------------------------------------- reductions
@@ -678,22 +782,26 @@ public final class Ops {
      * Masked positions get no gradient. With value = -inf before a softmax, masked positions get exactly 0.
      */
     public static Tensor maskedFill(Tensor a, Tensor mask, float value) {
-        Broadcast bc = new Broadcast(a, mask);
+        Broadcast bc = new Broadcast(a.shape(), mask.shape());
         if (!Arrays.equals(bc.shape, a.shape())) {
             throw new IllegalArgumentException("mask of shape " + Shape.str(mask.shape()) + " must broadcast to "
                     + Shape.str(a.shape()));
         }
-        int n = a.numel();
+        int inner = bc.inner, ms = bc.bStride;
         Tensor out = Tensor.zeros(a.shape());
-        for (int k = 0; k < n; k++) {
-            out.data[k] = mask.data[mask.offset + bc.b(k)] != 0f ? value : a.data[a.offset + k];
+        for (int o = 0; o < bc.outer; o++) {
+            int ab = a.offset + o * inner, mb = mask.offset + bc.bBase(o), ob = o * inner;
+            for (int i = 0; i < inner; i++) out.data[ob + i] = mask.data[mb + i * ms] != 0f ? value : a.data[ab + i];
         }
         if (!Autograd.needsGrad(a)) return out;
         return Autograd.record("masked_fill", out, () -> {
             float[] ga = Autograd.grad(a);
             int gao = Autograd.gradOffset(a);
-            for (int k = 0; k < n; k++) {
-                if (mask.data[mask.offset + bc.b(k)] == 0f) ga[gao + k] += out.grad[out.gradOffset + k];
+            for (int o = 0; o < bc.outer; o++) {
+                int mb = mask.offset + bc.bBase(o), go = out.gradOffset + o * inner, gb = gao + o * inner;
+                for (int i = 0; i < inner; i++) {
+                    if (mask.data[mb + i * ms] == 0f) ga[gb + i] += out.grad[go + i];
+                }
             }
         }, a);
     }

@@ -27,6 +27,69 @@ class OpsGradTest {
         assertPasses("maximum", check(x -> Ops.maximum(x[0], x[1]), leaf(3, 4), leaf(3, 4)));
     }
 
+    /** Shape pairs that exercise each way a broadcast run can form: middle, leading, trailing, both sides, rank. */
+    private static final int[][][] BROADCAST_PAIRS = {
+        {{2, 1, 3, 4}, {2, 5, 1, 4}}, {{3, 1}, {1, 4}}, {{4}, {2, 3, 4}}, {{1}, {2, 3}}, {{2, 3, 1}, {2, 3, 5}},
+        {{5, 7}, {7}}, {{2, 1, 1, 6}, {2, 1, 4, 6}}, {{1, 3, 1}, {2, 1, 2}}, {{2, 3}, {2, 3}}, {{3, 1, 1}, {1, 1, 1}},
+    };
+
+    @Test
+    void broadcastingMatchesElementByElementIndexing() {
+        for (int[][] pair : BROADCAST_PAIRS) {
+            Tensor a = Tensor.randn(rng, pair[0]), b = Tensor.randn(rng, pair[1]);
+            Tensor sum = Ops.add(a, b), diff = Ops.sub(a, b), prod = Ops.mul(a, b), max = Ops.maximum(a, b);
+            int[] shape = sum.shape();
+            int[] idx = new int[shape.length];
+            for (int k = 0; k < sum.numel(); k++) {
+                float x = a.array()[a.offset() + broadcastIndex(pair[0], shape, idx)];
+                float y = b.array()[b.offset() + broadcastIndex(pair[1], shape, idx)];
+                String where = Shape.str(pair[0]) + " and " + Shape.str(pair[1]) + " at " + java.util.Arrays.toString(idx);
+                org.junit.jupiter.api.Assertions.assertEquals(x + y, sum.toArray()[k], 0f, "add " + where);
+                org.junit.jupiter.api.Assertions.assertEquals(x - y, diff.toArray()[k], 0f, "sub " + where);
+                org.junit.jupiter.api.Assertions.assertEquals(x * y, prod.toArray()[k], 0f, "mul " + where);
+                org.junit.jupiter.api.Assertions.assertEquals(Math.max(x, y), max.toArray()[k], 0f, "maximum " + where);
+                for (int i = shape.length - 1; i >= 0 && ++idx[i] == shape[i]; i--) idx[i] = 0;
+            }
+        }
+    }
+
+    /** The row-major position in an operand of shape {@code src} of output index {@code idx} (right-aligned). */
+    private static int broadcastIndex(int[] src, int[] out, int[] idx) {
+        int pos = 0, off = out.length - src.length;
+        for (int i = 0; i < src.length; i++) pos = pos * src[i] + (src[i] == 1 ? 0 : idx[i + off]);
+        return pos;
+    }
+
+    @Test
+    void broadcastingGradients() {
+        for (int[][] pair : BROADCAST_PAIRS) {
+            String shapes = Shape.str(pair[0]) + " and " + Shape.str(pair[1]);
+            assertPasses("add " + shapes, check(x -> Ops.add(x[0], x[1]), leaf(pair[0]), leaf(pair[1])));
+            assertPasses("sub " + shapes, check(x -> Ops.sub(x[0], x[1]), leaf(pair[0]), leaf(pair[1])));
+            assertPasses("mul " + shapes, check(x -> Ops.mul(x[0], x[1]), leaf(pair[0]), leaf(pair[1])));
+            assertPasses("div " + shapes, check(x -> Ops.div(x[0], x[1]), leaf(pair[0]), positive(pair[1])));
+        }
+        Tensor same = leaf(2, 3);
+        assertPasses("mul of a tensor by itself", check(x -> Ops.mul(x[0], x[0]), same));
+    }
+
+    @Test
+    void linearWithBiasAndMaskedFill() {
+        assertPasses("linear", check(x -> Ops.linear(x[0], x[1], x[2]), leaf(2, 3, 4), leaf(5, 4), leaf(5)));
+        assertPasses("linear without bias", check(x -> Ops.linear(x[0], x[1], null), leaf(3, 4), leaf(5, 4)));
+        Tensor mask = Tensor.of(new float[] {0, 1, 0, 0, 0, 1}, 2, 1, 3);
+        assertPasses("masked_fill", check(x -> Ops.maskedFill(x[0], mask, 0f), leaf(2, 4, 3)));
+        Tensor filled = Ops.maskedFill(Tensor.zeros(2, 4, 3), mask, -1f);
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < 4; t++) {
+                for (int s = 0; s < 3; s++) {
+                    org.junit.jupiter.api.Assertions.assertEquals(mask.toArray()[b * 3 + s] != 0 ? -1f : 0f,
+                            filled.toArray()[(b * 4 + t) * 3 + s], "masked_fill at " + b + "," + t + "," + s);
+                }
+            }
+        }
+    }
+
     @Test
     void elementwiseUnary() {
         assertPasses("neg", check(x -> Ops.neg(x[0]), leaf(3, 4)));

@@ -48,10 +48,10 @@ public interface GruGates {
                                   float[] drh, int drhOff, float[] saved, int sOff, float[] hPrev, int hpOff,
                                   int[] lengths, int row0, int t, int batch, int hidden);
 
-    /** dst[i] = sigmoid(a[i] + b[i]) for i in [0, n). */
+    /** dst[i] = sigmoid(a[i] + b[i]) for i in [0, n); b null means 0 (the sigmoid of a). */
     void sigmoidOfSum(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n);
 
-    /** dst[i] = tanh(a[i] + r[i] * g[i]) for i in [0, n); r null means 1. */
+    /** dst[i] = tanh(a[i] + r[i] * g[i]) for i in [0, n); r null means 1, g null means 0 (the tanh of a). */
     void tanhOfGated(float[] dst, int dOff, float[] a, int aOff, float[] r, int rOff, float[] g, int gOff, int n);
 
     /** h[i] = (1 - z[i]) * n[i] + z[i] * hPrev[i] for i in [0, len). */

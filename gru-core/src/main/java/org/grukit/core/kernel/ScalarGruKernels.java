@@ -207,13 +207,13 @@ class ScalarGruKernels implements GruGates {
 
     @Override
     public void sigmoidOfSum(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n) {
-        for (int i = 0; i < n; i++) dst[dOff + i] = Activations.sigmoid(a[aOff + i] + b[bOff + i]);
+        for (int i = 0; i < n; i++) dst[dOff + i] = Activations.sigmoid(b == null ? a[aOff + i] : a[aOff + i] + b[bOff + i]);
     }
 
     @Override
     public void tanhOfGated(float[] dst, int dOff, float[] a, int aOff, float[] r, int rOff, float[] g, int gOff, int n) {
         for (int i = 0; i < n; i++) {
-            dst[dOff + i] = Activations.tanh(a[aOff + i] + (r == null ? g[gOff + i] : r[rOff + i] * g[gOff + i]));
+            dst[dOff + i] = Activations.tanh(g == null ? a[aOff + i] : a[aOff + i] + (r == null ? g[gOff + i] : r[rOff + i] * g[gOff + i]));
         }
     }
 

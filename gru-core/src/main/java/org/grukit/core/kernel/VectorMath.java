@@ -30,12 +30,15 @@ final class VectorMath {
     private static final float MAX_X = 88.3762626647949f;
     private static final float MIN_X = -87.3365447504019f;
 
-    /** dst[i] = sigmoid(a[i] + b[i]) for i in [0, n). */
+    /** dst[i] = sigmoid(a[i] + b[i]) for i in [0, n); b may be null (then dst = sigmoid(a)). */
     static void sigmoidOfSum(float[] dst, int dOff, float[] a, int aOff, float[] b, int bOff, int n) {
         activate(false, dst, dOff, a, aOff, null, 0, b, bOff, n);
     }
 
-    /** dst[i] = tanh(a[i] + r[i] * g[i]) for i in [0, n); r may be null (then dst = tanh(a + g)). */
+    /**
+     * dst[i] = tanh(a[i] + r[i] * g[i]) for i in [0, n); r may be null (then dst = tanh(a + g)), and g too (then
+     * dst = tanh(a)).
+     */
     static void tanhOfGated(float[] dst, int dOff, float[] a, int aOff, float[] r, int rOff, float[] g, int gOff, int n) {
         activate(true, dst, dOff, a, aOff, r, rOff, g, gOff, n);
     }
@@ -49,9 +52,12 @@ final class VectorMath {
         FloatVector one = FloatVector.broadcast(S, 1f);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
-            if (r != null) gv = gv.mul(FloatVector.fromArray(S, r, rOff + i));
-            FloatVector y = FloatVector.fromArray(S, a, aOff + i).add(gv);
+            FloatVector y = FloatVector.fromArray(S, a, aOff + i);
+            if (g != null) {
+                FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+                if (r != null) gv = gv.mul(FloatVector.fromArray(S, r, rOff + i));
+                y = y.add(gv);
+            }
             FloatVector x = tanh ? y.abs().mul(-2f) : y.neg();
             // exp(x)
             x = x.max(MIN_X).min(MAX_X);
@@ -79,7 +85,7 @@ final class VectorMath {
             out.intoArray(dst, dOff + i);
         }
         for (; i < n; i++) {
-            float y = a[aOff + i] + (r == null ? g[gOff + i] : r[rOff + i] * g[gOff + i]);
+            float y = g == null ? a[aOff + i] : a[aOff + i] + (r == null ? g[gOff + i] : r[rOff + i] * g[gOff + i]);
             dst[dOff + i] = tanh ? Activations.tanh(y) : Activations.sigmoid(y);
         }
     }

@@ -3,6 +3,7 @@ package org.grukit.core.nn;
 import org.grukit.core.Autograd;
 import org.grukit.core.Shape;
 import org.grukit.core.Tensor;
+import org.grukit.core.kernel.Parallel;
 import org.grukit.core.kernel.Softmax;
 
 /**
@@ -77,23 +78,31 @@ public final class Losses {
         }
         final float eps = opt.labelSmoothing();
         final float[] logp = new float[n * c];
-        Softmax.logSoftmax(logp, 0, logits.array(), logits.offset(), n, c);
+        final int parts = rowParts(n, c);
+        Parallel.forEach(parts, part -> {
+            int r0 = Parallel.start(n, parts, part), r1 = Parallel.start(n, parts, part + 1);
+            Softmax.logSoftmax(logp, r0 * c, logits.array(), logits.offset() + r0 * c, r1 - r0, c);
+        });
         double wSum = 0;
         if (w != null) for (float v : w) wSum += v;
         else wSum = c;
         final float[] perSample = new float[n];
+        Parallel.forEach(parts, part -> {
+            for (int i = Parallel.start(n, parts, part), end = Parallel.start(n, parts, part + 1); i < end; i++) {
+                int y = targets[i];
+                if (y == opt.ignoreIndex()) continue;
+                float wy = w == null ? 1f : w[y];
+                double nll = -wy * logp[i * c + y];
+                double smooth = 0;
+                if (eps > 0f) {
+                    for (int k = 0; k < c; k++) smooth -= (w == null ? 1f : w[k]) * logp[i * c + k];
+                }
+                perSample[i] = (float) ((1 - eps) * nll + eps / c * smooth);
+            }
+        });
         double denom = 0;
         for (int i = 0; i < n; i++) {
-            int y = targets[i];
-            if (y == opt.ignoreIndex()) continue;
-            float wy = w == null ? 1f : w[y];
-            double nll = -wy * logp[i * c + y];
-            double smooth = 0;
-            if (eps > 0f) {
-                for (int k = 0; k < c; k++) smooth -= (w == null ? 1f : w[k]) * logp[i * c + k];
-            }
-            perSample[i] = (float) ((1 - eps) * nll + eps / c * smooth);
-            denom += wy;
+            if (targets[i] != opt.ignoreIndex()) denom += w == null ? 1f : w[targets[i]];
         }
         Tensor out;
         final double scale;
@@ -114,19 +123,31 @@ public final class Losses {
             int go = Autograd.gradOffset(logits);
             float[] gout = Autograd.grad(result);
             int goo = Autograd.gradOffset(result);
-            for (int i = 0; i < n; i++) {
-                int y = targets[i];
-                if (y == opt.ignoreIndex()) continue;
-                double gi = (opt.reduction() == Reduction.NONE ? gout[goo + i] : gout[goo]) * scale;
-                float wy = w == null ? 1f : w[y];
-                for (int k = 0; k < c; k++) {
-                    double p = Math.exp(logp[i * c + k]);
-                    double d = (1 - eps) * wy * (p - (k == y ? 1 : 0));
-                    if (eps > 0f) d += eps / c * (p * weightTotal - (w == null ? 1f : w[k]));
-                    g[go + i * c + k] += (float) (gi * d);
+            // d/dlogit_k = gi ((1 - eps) wy (p_k - [k = y]) + eps / C (p_k W - w_k)), W the total class weight:
+            // per row, a coefficient of p_k and a weight term, then a correction at the target.
+            Parallel.forEach(parts, part -> {
+                for (int i = Parallel.start(n, parts, part), end = Parallel.start(n, parts, part + 1); i < end; i++) {
+                    int y = targets[i];
+                    if (y == opt.ignoreIndex()) continue;
+                    double gi = (opt.reduction() == Reduction.NONE ? gout[goo + i] : gout[goo]) * scale;
+                    float wy = w == null ? 1f : w[y];
+                    float pCoef = (float) (gi * ((1 - eps) * wy + eps / c * weightTotal));
+                    float wCoef = (float) (gi * eps / c);
+                    int row = i * c, gRow = go + i * c;
+                    if (w == null) {
+                        for (int k = 0; k < c; k++) g[gRow + k] += pCoef * (float) Math.exp(logp[row + k]) - wCoef;
+                    } else {
+                        for (int k = 0; k < c; k++) g[gRow + k] += pCoef * (float) Math.exp(logp[row + k]) - wCoef * w[k];
+                    }
+                    g[gRow + y] -= (float) (gi * (1 - eps) * wy);
                 }
-            }
+            });
         }, logits);
+    }
+
+    /** Row blocks for the loss over [n, c] logits: one per thread once the work is worth a fork. */
+    private static int rowParts(int n, int c) {
+        return (long) n * c < (1L << 15) ? 1 : Math.min(Parallel.threads(), n);
     }
 
     /**
