@@ -168,6 +168,17 @@ public final class AttentionDecoder extends Module {
      * are fed one step at a time from {@code start}.
      */
     public Output forward(State start, int[] inputs, int steps) {
+        Output f = features(start, inputs, steps);
+        // The output layer (vocabulary-sized, most of the work) runs once over all steps: one large GEMM with the
+        // weights packed once, instead of a small one per step.
+        return new Output(project(f.logits()), f.weights());
+    }
+
+    /**
+     * Teacher forcing up to the output layer: what {@link #project} reads, [B, T, F] (in the {@code logits}
+     * slot), and the attention weights [B, T, S]. A trainer can project only the rows it scores (not padding).
+     */
+    public Output features(State start, int[] inputs, int steps) {
         int b = start.batch();
         if (inputs.length != b * steps) {
             throw new IllegalArgumentException("expected " + b + " x " + steps + " input tokens, got " + inputs.length);
@@ -182,8 +193,11 @@ public final class AttentionDecoder extends Module {
             weights[t] = a.weights();
             s = a.state();
         }
-        // The output layer (vocabulary-sized, most of the work) runs once over all steps: one large GEMM with the
-        // weights packed once, instead of a small one per step.
-        return new Output(out.forward(Ops.stack(1, features)), Ops.stack(1, weights));
+        return new Output(Ops.stack(1, features), Ops.stack(1, weights));
+    }
+
+    /** The output layer: logits [..., V] from features [..., F] of {@link #features}. */
+    public Tensor project(Tensor features) {
+        return out.forward(features);
     }
 }

@@ -12,6 +12,7 @@ import org.grukit.core.io.ModelTypes;
 import org.grukit.core.io.SavableModel;
 import org.grukit.core.nn.Embedding;
 import org.grukit.core.nn.Linear;
+import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
 
 /**
@@ -84,10 +85,37 @@ public final class TranslationModel extends Module implements SavableModel {
 
     /** Teacher forcing: logits [B, T - 1, V] for targets [B, T] that start with BOS. */
     public AttentionDecoder.Output forward(PaddedBatch source, PaddedBatch target) {
+        return decoder.forward(encode(source), decoderInputs(target), target.maxLength() - 1);
+    }
+
+    /**
+     * The training loss: label-smoothed cross-entropy of each real (non-padding) next token, averaged. Only the
+     * rows that are scored go through the vocabulary-sized output layer, so padding costs nothing there.
+     */
+    public Tensor loss(PaddedBatch source, PaddedBatch target, float labelSmoothing, int padId) {
+        int b = target.batch(), t = target.maxLength(), steps = t - 1;
+        Tensor features = decoder.features(encode(source), decoderInputs(target), steps).logits(); // [B, T - 1, F]
+        int real = 0;
+        for (int i = 0; i < b; i++) for (int j = 1; j < t; j++) if (target.ids()[i * t + j] != padId) real++;
+        int[] rows = new int[real], next = new int[real];
+        for (int i = 0, r = 0; i < b; i++) {
+            for (int j = 1; j < t; j++) {
+                int y = target.ids()[i * t + j];
+                if (y == padId) continue;
+                rows[r] = i * steps + j - 1;
+                next[r++] = y;
+            }
+        }
+        Tensor scored = Ops.indexSelect(Ops.reshape(features, b * steps, -1), rows);
+        return Losses.crossEntropy(decoder.project(scored), next, Losses.CrossEntropyOptions.defaults().withLabelSmoothing(labelSmoothing));
+    }
+
+    /** The target shifted right (without its last position): [B, T - 1], row-major. */
+    private static int[] decoderInputs(PaddedBatch target) {
         int b = target.batch(), t = target.maxLength();
         int[] inputs = new int[b * (t - 1)];
         for (int i = 0; i < b; i++) System.arraycopy(target.ids(), i * t, inputs, i * (t - 1), t - 1);
-        return decoder.forward(encode(source), inputs, t - 1);
+        return inputs;
     }
 
     @Override

@@ -162,13 +162,7 @@ public final class Translator {
 
         @Override
         public Tensor loss(int[] batch) {
-            PaddedBatch x = TextPipeline.batch(src, batch), y = TextPipeline.batch(tgt, batch);
-            Tensor logits = t.model.forward(x, y).logits(); // [B, T - 1, V]
-            int b = y.batch(), steps = y.maxLength() - 1;
-            int[] next = new int[b * steps];
-            for (int i = 0; i < b; i++) System.arraycopy(y.ids(), i * y.maxLength() + 1, next, i * steps, steps);
-            return Losses.crossEntropy(Ops.reshape(logits, b * steps, -1), next, Losses.CrossEntropyOptions.defaults()
-                    .withIgnoreIndex(Vocabulary.PAD_ID).withLabelSmoothing(s.labelSmoothing()));
+            return t.model.loss(TextPipeline.batch(src, batch), TextPipeline.batch(tgt, batch), s.labelSmoothing(), Vocabulary.PAD_ID);
         }
 
         @Override
