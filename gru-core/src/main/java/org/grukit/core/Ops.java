@@ -568,7 +568,9 @@ public final class Ops {
             for (int i = 0; i < m; i++) System.arraycopy(bias.data, bias.offset, out.data, i * n, n);
         }
         int ldb = transB ? k : n;
-        Gemm.gemm(out.data, 0, n, a.data, a.offset, k, false, b.data, b.offset, ldb, transB, m, n, k);
+        boolean cached = PackedWeights.worthCaching(b, m);
+        if (cached) Gemm.gemm(out.data, 0, n, a.data, a.offset, k, false, PackedWeights.of(b, transB, k, n), m);
+        else Gemm.gemm(out.data, 0, n, a.data, a.offset, k, false, b.data, b.offset, ldb, transB, m, n, k);
         if (!Autograd.needsGrad(a, b, bias)) return out;
         return Autograd.record(name, out, () -> {
             if (Autograd.wants(bias)) { // dbias[j] += sum_i dC[i, j]
@@ -580,8 +582,13 @@ public final class Ops {
                 }
             }
             if (Autograd.wants(a)) { // dA[m,k] += dC[m,n] op(B)^T
-                Gemm.gemm(Autograd.grad(a), Autograd.gradOffset(a), k, out.grad, out.gradOffset, n, false,
-                        b.data, b.offset, ldb, !transB, m, k, n);
+                if (cached) {
+                    Gemm.gemm(Autograd.grad(a), Autograd.gradOffset(a), k, out.grad, out.gradOffset, n, false,
+                            PackedWeights.of(b, !transB, n, k), m);
+                } else {
+                    Gemm.gemm(Autograd.grad(a), Autograd.gradOffset(a), k, out.grad, out.gradOffset, n, false,
+                            b.data, b.offset, ldb, !transB, m, k, n);
+                }
             }
             if (Autograd.wants(b)) {
                 if (transB) { // dB[n,k] += dC^T A

@@ -69,14 +69,19 @@ public final class RecurrentOps {
         // gi [T*B, 3H] = x W_ih^T + b_ih for all steps in one (threaded) GEMM.
         final float[] gi = new float[steps * batch * g3];
         if (bIh != null) fillRows(gi, bIh, steps * batch, g3);
-        Gemm.gemm(gi, 0, g3, x.data, x.offset, in, false, wIh.data, wIh.offset, in, true, steps * batch, g3, in);
+        // A decoder's cell runs one step at a time: its weights come packed from the cache instead of every call.
+        final boolean cache = resetAfter && PackedWeights.worthCaching(wIh, steps * batch)
+                && PackedWeights.worthCaching(wHh, steps * batch);
+        if (cache) Gemm.gemm(gi, 0, g3, x.data, x.offset, in, false, PackedWeights.of(wIh, true, in, g3), steps * batch);
+        else Gemm.gemm(gi, 0, g3, x.data, x.offset, in, false, wIh.data, wIh.offset, in, true, steps * batch, g3, in);
 
         // Sequences are independent: each block of rows runs all its steps on one thread, no barrier per step.
         final int parts = parts(batch, (long) steps * batch * g3 * hidden);
         // W_hh^T packed once for every step (the r|z and n blocks apart for the reset-before form). Blocks
         // of fewer than MR rows use dot products on W_hh as stored instead, where packing would not pay.
         final boolean pack = (batch + parts - 1) / parts >= Gemm.MR;
-        final Gemm.Packed whhT = !pack ? null : resetAfter ? Gemm.pack(wHh.data, wHh.offset, hidden, true, hidden, g3)
+        final Gemm.Packed whhT = !pack ? null : cache ? PackedWeights.of(wHh, true, hidden, g3)
+                : resetAfter ? Gemm.pack(wHh.data, wHh.offset, hidden, true, hidden, g3)
                 : Gemm.pack(wHh.data, wHh.offset, hidden, true, hidden, 2 * hidden);
         final Gemm.Packed whnT = !pack || resetAfter ? null
                 : Gemm.pack(wHh.data, wHh.offset + 2 * hidden * hidden, hidden, true, hidden, hidden);
@@ -135,7 +140,8 @@ public final class RecurrentOps {
                     float[] dgh = new float[steps * batch * g3]; // by step s, like hs
                     float[] dh0 = Autograd.wants(h0) ? new float[bh] : null;
                     // W_hh packed untransposed: dh_prev += dgh W_hh (r|z rows and n rows apart for reset-before).
-                    Gemm.Packed whh = resetAfter ? Gemm.pack(wHh.data, wHh.offset, hidden, false, g3, hidden)
+                    Gemm.Packed whh = cache ? PackedWeights.of(wHh, false, g3, hidden)
+                            : resetAfter ? Gemm.pack(wHh.data, wHh.offset, hidden, false, g3, hidden)
                             : Gemm.pack(wHh.data, wHh.offset, hidden, false, 2 * hidden, hidden);
                     Gemm.Packed whn = resetAfter ? null
                             : Gemm.pack(wHh.data, wHh.offset + 2 * hidden * hidden, hidden, false, hidden, hidden);
@@ -183,8 +189,13 @@ public final class RecurrentOps {
                         for (int i = 0; i < bh; i++) g[go + i] += dh0[i];
                     }
                     if (Autograd.wants(x)) {
-                        Gemm.gemm(Autograd.grad(x), Autograd.gradOffset(x), in, dgi, 0, g3, false,
-                                wIh.data, wIh.offset, in, false, rows, in, g3);
+                        if (cache) {
+                            Gemm.gemm(Autograd.grad(x), Autograd.gradOffset(x), in, dgi, 0, g3, false,
+                                    PackedWeights.of(wIh, false, g3, in), rows);
+                        } else {
+                            Gemm.gemm(Autograd.grad(x), Autograd.gradOffset(x), in, dgi, 0, g3, false,
+                                    wIh.data, wIh.offset, in, false, rows, in, g3);
+                        }
                     }
                     if (Autograd.wants(wIh)) {
                         Gemm.gemm(Autograd.grad(wIh), Autograd.gradOffset(wIh), in, dgi, 0, g3, true,

@@ -26,6 +26,8 @@ public final class Tensor {
      * fingerprint of the values it was made from, so it is checked, never trusted, on use.
      */
     volatile Object kernelCache;
+    /** Packed copies of this tensor as a matrix operand ({@link PackedWeights}), fingerprint-checked on use. */
+    volatile Object packCache;
 
     Tensor(float[] data, int offset, int[] shape) {
         this.shape = shape.clone();

@@ -81,6 +81,16 @@ public final class Gemm {
             gemmSmall(c, cOff, ldc, a, aOff, lda, transA, b, bOff, ldb, transB, m, n, k);
             return;
         }
+        if (n == 1 && ldc == 1 && !transA && (transB || ldb == 1)) {
+            // A matrix times a vector (an attention score vector, a one-output layer): dot products, no packing.
+            DEFAULT.kernel.dots(c, cOff, a, aOff, lda, m, b, bOff, k);
+            return;
+        }
+        if (k == 1 || (m == 1 && !transB)) {
+            // An outer product, or one row times a row-major matrix: axpy loops over contiguous rows of B.
+            gemmSmall(c, cOff, ldc, a, aOff, lda, transA, b, bOff, ldb, transB, m, n, k);
+            return;
+        }
         if (m < GemmDriver.MR && transB && !transA) {
             // A row or three times a stored weight: dot products on the weight as it is, no packing.
             for (int i = 0; i < m; i++) DEFAULT.kernel.dots(c, cOff + i * ldc, b, bOff, ldb, n, a, aOff + i * lda, k);

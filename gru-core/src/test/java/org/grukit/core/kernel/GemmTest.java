@@ -56,6 +56,27 @@ class GemmTest {
         }
     }
 
+    /** The entry point's shortcuts (matrix-vector, outer product, row times matrix) against the reference. */
+    @ParameterizedTest
+    @CsvSource({"1024,1,256", "300,1,17", "1024,256,1", "40,33,1", "1,256,1024", "1,70,300", "1,1,5000"})
+    void entryPointShortcutsMatchTheReference(int m, int n, int k) {
+        Rng rng = new Rng(m * 7L + n * 3L + k);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                for (boolean tight : new boolean[] {false, true}) { // tight: a column C with ldc 1, a B row with ldb 1
+                    int lda = (ta ? m : k) + 3, ldb = tight ? (tb ? k : n) : (tb ? k : n) + 2, ldc = tight ? n : n + 5;
+                    float[] a = random(rng, (ta ? k : m) * lda + 4);
+                    float[] b = random(rng, (tb ? n : k) * ldb + 4);
+                    float[] c1 = random(rng, m * ldc + 6);
+                    float[] c2 = c1.clone();
+                    Gemm.gemm(c1, 6, ldc, a, 4, lda, ta, b, 4, ldb, tb, m, n, k);
+                    Gemm.gemmReference(c2, 6, ldc, a, 4, lda, ta, b, 4, ldb, tb, m, n, k);
+                    assertClose("m=" + m + " n=" + n + " k=" + k + " transA=" + ta + " transB=" + tb + " ldc=" + ldc, c2, c1, k);
+                }
+            }
+        }
+    }
+
     @Test
     void threadedProductsMatchSerialOnes() {
         Rng rng = new Rng(5);
