@@ -69,9 +69,11 @@ public final class RecurrentOps {
         // gi [T*B, 3H] = x W_ih^T + b_ih for all steps in one (threaded) GEMM.
         final float[] gi = new float[steps * batch * g3];
         if (bIh != null) fillRows(gi, bIh, steps * batch, g3);
-        // A decoder's cell runs one step at a time: its weights come packed from the cache instead of every call.
-        final boolean cache = resetAfter && PackedWeights.worthCaching(wIh, steps * batch)
-                && PackedWeights.worthCaching(wHh, steps * batch);
+        // A decoder's cell runs one step at a time: its weights come packed from the cache instead of at every
+        // call. W_hh serves every step of every call, so its packed copy is always kept (a fingerprint costs a
+        // tenth of a packing); W_ih only when the call has few rows.
+        final boolean cache = resetAfter && PackedWeights.worthCaching(wIh, steps * batch);
+        final boolean cacheHh = resetAfter && PackedWeights.worthCaching(wHh, 0);
         if (cache) Gemm.gemm(gi, 0, g3, x.data, x.offset, in, false, PackedWeights.of(wIh, true, in, g3), steps * batch);
         else Gemm.gemm(gi, 0, g3, x.data, x.offset, in, false, wIh.data, wIh.offset, in, true, steps * batch, g3, in);
 
@@ -80,7 +82,7 @@ public final class RecurrentOps {
         // W_hh^T packed once for every step (the r|z and n blocks apart for the reset-before form). Blocks
         // of fewer than MR rows use dot products on W_hh as stored instead, where packing would not pay.
         final boolean pack = (batch + parts - 1) / parts >= Gemm.MR;
-        final Gemm.Packed whhT = !pack ? null : cache ? PackedWeights.of(wHh, true, hidden, g3)
+        final Gemm.Packed whhT = !pack ? null : cacheHh ? PackedWeights.of(wHh, true, hidden, g3)
                 : resetAfter ? Gemm.pack(wHh.data, wHh.offset, hidden, true, hidden, g3)
                 : Gemm.pack(wHh.data, wHh.offset, hidden, true, hidden, 2 * hidden);
         final Gemm.Packed whnT = !pack || resetAfter ? null
@@ -140,7 +142,7 @@ public final class RecurrentOps {
                     float[] dgh = new float[steps * batch * g3]; // by step s, like hs
                     float[] dh0 = Autograd.wants(h0) ? new float[bh] : null;
                     // W_hh packed untransposed: dh_prev += dgh W_hh (r|z rows and n rows apart for reset-before).
-                    Gemm.Packed whh = cache ? PackedWeights.of(wHh, false, g3, hidden)
+                    Gemm.Packed whh = cacheHh ? PackedWeights.of(wHh, false, g3, hidden)
                             : resetAfter ? Gemm.pack(wHh.data, wHh.offset, hidden, false, g3, hidden)
                             : Gemm.pack(wHh.data, wHh.offset, hidden, false, 2 * hidden, hidden);
                     Gemm.Packed whn = resetAfter ? null
