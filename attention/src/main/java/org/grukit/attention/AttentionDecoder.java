@@ -23,7 +23,8 @@ import org.grukit.core.nn.Module;
  * {@link #forward} runs teacher forcing over a whole target sequence; {@link #step} is one step for
  * inference, on a {@link State} whose rows can be reordered ({@link State#select}) for beam search.
  * Parameters: {@code embedding.weight}, {@code cell.*}, {@code attention.*}, {@code combine.weight} (Luong),
- * {@code out.weight}/{@code .bias}.
+ * {@code out.weight}/{@code .bias}; with tied embeddings {@code out_proj.weight} ([E, F]) and {@code out_bias} ([V])
+ * instead of {@code out.*}, the logits being {@code embedding.weight} (out_proj f) + out_bias.
  */
 public final class AttentionDecoder extends Module {
     /** Which of the two decoders. */
@@ -31,7 +32,7 @@ public final class AttentionDecoder extends Module {
 
     /** Hyperparameters, validated. {@code memoryDim} is the width of the encoder outputs attended over. */
     public record Config(int vocabSize, int embedDim, int hiddenSize, int memoryDim, Style style,
-                         LuongAttention.Score luongScore, int attentionDim, float dropout, int paddingIdx) {
+                         LuongAttention.Score luongScore, int attentionDim, float dropout, int paddingIdx, boolean tiedEmbeddings) {
         public Config {
             if (vocabSize <= 1) throw new IllegalArgumentException("vocabSize must be > 1, got " + vocabSize);
             if (embedDim <= 0) throw new IllegalArgumentException("embedDim must be > 0, got " + embedDim);
@@ -43,15 +44,24 @@ public final class AttentionDecoder extends Module {
         }
 
         public static Config bahdanau(int vocabSize, int embedDim, int hiddenSize, int memoryDim) {
-            return new Config(vocabSize, embedDim, hiddenSize, memoryDim, Style.BAHDANAU, null, hiddenSize, 0f, 0);
+            return new Config(vocabSize, embedDim, hiddenSize, memoryDim, Style.BAHDANAU, null, hiddenSize, 0f, 0, false);
         }
 
         public static Config luong(int vocabSize, int embedDim, int hiddenSize, int memoryDim, LuongAttention.Score score) {
-            return new Config(vocabSize, embedDim, hiddenSize, memoryDim, Style.LUONG, score, hiddenSize, 0f, 0);
+            return new Config(vocabSize, embedDim, hiddenSize, memoryDim, Style.LUONG, score, hiddenSize, 0f, 0, false);
         }
 
         public Config withDropout(float p) {
-            return new Config(vocabSize, embedDim, hiddenSize, memoryDim, style, luongScore, attentionDim, p, paddingIdx);
+            return new Config(vocabSize, embedDim, hiddenSize, memoryDim, style, luongScore, attentionDim, p, paddingIdx, tiedEmbeddings);
+        }
+
+        /**
+         * Output weights tied to the input embedding (Press and Wolf 2017; Inan et al. 2017): the output layer's
+         * features are projected to the embedding size and scored against the embedding matrix, which saves a
+         * [V, F] matrix and the product with it.
+         */
+        public Config withTiedEmbeddings(boolean tied) {
+            return new Config(vocabSize, embedDim, hiddenSize, memoryDim, style, luongScore, attentionDim, dropout, paddingIdx, tied);
         }
     }
 
@@ -92,7 +102,8 @@ public final class AttentionDecoder extends Module {
     private final GruCell cell;
     private final AdditiveAttention additive;
     private final LuongAttention luong;
-    private final Linear combine, out;
+    private final Linear combine, out, outProj;
+    private final Tensor outBias;
     private final Dropout dropout;
 
     public AttentionDecoder(Config config, Rng rng) {
@@ -101,16 +112,26 @@ public final class AttentionDecoder extends Module {
         embedding = registerModule("embedding", new Embedding(config.vocabSize(), e, config.paddingIdx(), rng));
         boolean bahdanau = config.style() == Style.BAHDANAU;
         cell = registerModule("cell", new GruCell(e + (bahdanau ? m : h), h, rng));
+        int features;
         if (bahdanau) {
             additive = registerModule("attention", new AdditiveAttention(h, m, config.attentionDim(), rng));
             luong = null;
             combine = null;
-            out = registerModule("out", new Linear(h + m + e, config.vocabSize(), rng));
+            features = h + m + e;
         } else {
             additive = null;
             luong = registerModule("attention", new LuongAttention(config.luongScore(), h, m, config.attentionDim(), rng));
             combine = registerModule("combine", new Linear(m + h, h, false, rng));
-            out = registerModule("out", new Linear(h, config.vocabSize(), rng));
+            features = h;
+        }
+        if (config.tiedEmbeddings()) {
+            out = null;
+            outProj = registerModule("out_proj", new Linear(features, e, false, rng));
+            outBias = registerParameter("out_bias", Tensor.zeros(config.vocabSize()));
+        } else {
+            out = registerModule("out", new Linear(features, config.vocabSize(), rng));
+            outProj = null;
+            outBias = null;
         }
         dropout = new Dropout(config.dropout(), rng.split());
     }
@@ -139,7 +160,7 @@ public final class AttentionDecoder extends Module {
     /** One step from the previous tokens [B] (the start token at first). */
     public Step step(State s, int[] tokens) {
         Advance a = advance(s, tokens);
-        return new Step(out.forward(a.features()), a.weights(), a.state());
+        return new Step(project(a.features()), a.weights(), a.state());
     }
 
     /** A step up to the output layer: what the output layer reads [B, F], the attention weights, the next state. */
@@ -198,6 +219,7 @@ public final class AttentionDecoder extends Module {
 
     /** The output layer: logits [..., V] from features [..., F] of {@link #features}. */
     public Tensor project(Tensor features) {
-        return out.forward(features);
+        if (out != null) return out.forward(features);
+        return Ops.linear(outProj.forward(features), embedding.weight(), outBias);
     }
 }

@@ -74,30 +74,42 @@ public final class Decoding {
 
     /**
      * One output: the tokens (without the start token; ending with the end token when it ended), its total
-     * log-probability, its normalised score, and whether it ended with the end token.
+     * log-probability, its normalised score, whether it ended with the end token, and for each token the source
+     * position the decoder attended to most when producing it (for replacing unknown words, Luong et al. 2015b).
      */
-    public record Hypothesis(int[] tokens, double logProb, double score, boolean finished) {}
+    public record Hypothesis(int[] tokens, double logProb, double score, boolean finished, int[] alignment) {}
 
     /** Greedy decoding: the most likely token at each step, until every row has produced {@code eos}. */
     public static List<int[]> greedy(AttentionDecoder decoder, AttentionDecoder.State start, int bos, int eos, int maxLength) {
+        List<int[]> out = new ArrayList<>();
+        for (Hypothesis h : greedySearch(decoder, start, bos, eos, maxLength, new LengthPenalty.None())) out.add(h.tokens());
+        return out;
+    }
+
+    /** Greedy decoding as hypotheses: tokens with their log-probability, score and attention alignment. */
+    public static List<Hypothesis> greedySearch(AttentionDecoder decoder, AttentionDecoder.State start, int bos, int eos,
+                                                int maxLength, LengthPenalty penalty) {
         try (GradMode g = GradMode.noGrad()) {
             int b = start.batch();
             int[] tokens = new int[b];
             Arrays.fill(tokens, bos);
-            List<List<Integer>> out = new ArrayList<>();
-            for (int i = 0; i < b; i++) out.add(new ArrayList<>());
+            int[][] out = new int[b][maxLength], align = new int[b][maxLength];
+            int[] len = new int[b];
+            double[] logProb = new double[b];
             boolean[] done = new boolean[b];
             AttentionDecoder.State s = start;
             for (int t = 0; t < maxLength; t++) {
                 AttentionDecoder.Step step = decoder.step(s, tokens);
-                float[] logits = step.logits().toArray();
-                int v = step.logits().dim(1);
+                float[] logits = step.logits().toArray(), w = step.weights().toArray();
+                int v = step.logits().dim(1), src = step.weights().dim(1);
                 boolean all = true;
                 for (int i = 0; i < b; i++) {
                     int best = argmax(logits, i * v, v);
                     tokens[i] = best;
                     if (!done[i]) {
-                        out.get(i).add(best);
+                        logProb[i] += logits[i * v + best] - logSumExp(logits, i * v, v);
+                        out[i][len[i]] = best;
+                        align[i][len[i]++] = argmax(w, i * src, src);
                         done[i] = best == eos;
                     }
                     all &= done[i];
@@ -105,10 +117,21 @@ public final class Decoding {
                 s = step.state();
                 if (all) break;
             }
-            List<int[]> result = new ArrayList<>();
-            for (List<Integer> l : out) result.add(l.stream().mapToInt(Integer::intValue).toArray());
+            List<Hypothesis> result = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+                result.add(new Hypothesis(Arrays.copyOf(out[i], len[i]), logProb[i], penalty.normalise(logProb[i], len[i]), done[i],
+                        Arrays.copyOf(align[i], len[i])));
+            }
             return result;
         }
+    }
+
+    private static double logSumExp(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += Math.exp(x[off + i] - max);
+        return max + Math.log(sum);
     }
 
     /** Beam search for every row of {@code start}: for each, up to nBest hypotheses, best first. */
@@ -120,7 +143,7 @@ public final class Decoding {
             AttentionDecoder.State s = start.select(expand);
             double[] scores = new double[b * k];
             for (int i = 0; i < b * k; i++) scores[i] = i % k == 0 ? 0 : Double.NEGATIVE_INFINITY;
-            int[][] seqs = new int[b * k][0];
+            int[][] seqs = new int[b * k][0], aligns = new int[b * k][0];
             int[] tokens = new int[b * k];
             Arrays.fill(tokens, cfg.bos());
             List<List<Hypothesis>> finished = new ArrayList<>();
@@ -131,11 +154,12 @@ public final class Decoding {
             for (int t = 0; t < cfg.maxLength(); t++) {
                 AttentionDecoder.Step step = decoder.step(s, tokens);
                 int v = step.logits().dim(1);
-                float[] logp = Ops.logSoftmax(step.logits(), -1).toArray();
+                float[] logp = Ops.logSoftmax(step.logits(), -1).toArray(), w = step.weights().toArray();
+                int src = step.weights().dim(1);
                 int[] parents = new int[b * k];
                 int[] next = new int[b * k];
                 double[] nextScores = new double[b * k];
-                int[][] nextSeqs = new int[b * k][];
+                int[][] nextSeqs = new int[b * k][], nextAligns = new int[b * k][];
                 boolean any = false;
                 for (int bi = 0; bi < b; bi++) {
                     int base = bi * k;
@@ -145,6 +169,7 @@ public final class Decoding {
                             next[base + j] = cfg.eos();
                             nextScores[base + j] = Double.NEGATIVE_INFINITY;
                             nextSeqs[base + j] = seqs[base];
+                            nextAligns[base + j] = aligns[base];
                         }
                         continue;
                     }
@@ -162,7 +187,8 @@ public final class Decoding {
                             if (rank < k && t + 1 >= cfg.minLength()) {
                                 int[] seq = Arrays.copyOf(seqs[base + beam], t + 1);
                                 seq[t] = tok;
-                                finished.get(bi).add(new Hypothesis(seq, sc, cfg.lengthPenalty().normalise(sc, t + 1), true));
+                                finished.get(bi).add(new Hypothesis(seq, sc, cfg.lengthPenalty().normalise(sc, t + 1), true,
+                                        aligned(aligns[base + beam], t, w, (base + beam) * src, src)));
                             }
                             continue;
                         }
@@ -173,6 +199,7 @@ public final class Decoding {
                             next[base + filled] = tok;
                             nextScores[base + filled] = sc;
                             nextSeqs[base + filled] = seq;
+                            nextAligns[base + filled] = aligned(aligns[base + beam], t, w, (base + beam) * src, src);
                             filled++;
                         }
                         if (filled == k && finished.get(bi).size() >= k) break;
@@ -182,6 +209,7 @@ public final class Decoding {
                         next[base + j] = cfg.eos();
                         nextScores[base + j] = Double.NEGATIVE_INFINITY;
                         nextSeqs[base + j] = seqs[base];
+                        nextAligns[base + j] = aligns[base];
                     }
                     // Early stop: as many finished hypotheses as beams, or nothing left alive.
                     if (finished.get(bi).size() >= k || filled == 0) alive[bi] = false;
@@ -189,6 +217,7 @@ public final class Decoding {
                 }
                 scores = nextScores;
                 seqs = nextSeqs;
+                aligns = nextAligns;
                 tokens = next;
                 if (!any) break;
                 s = step.state().reorderBeams(parents); // parents stay within their sentence's beams
@@ -201,7 +230,7 @@ public final class Decoding {
                         double sc = scores[bi * k + j];
                         if (sc == Double.NEGATIVE_INFINITY) continue;
                         int[] seq = seqs[bi * k + j];
-                        hyps.add(new Hypothesis(seq, sc, cfg.lengthPenalty().normalise(sc, seq.length), false));
+                        hyps.add(new Hypothesis(seq, sc, cfg.lengthPenalty().normalise(sc, seq.length), false, aligns[bi * k + j]));
                     }
                 }
                 hyps.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
@@ -238,6 +267,13 @@ public final class Decoding {
             }
         }
         return ids;
+    }
+
+    /** {@code prefix} extended at position t by the most attended source position of this step's weights row. */
+    private static int[] aligned(int[] prefix, int t, float[] w, int off, int n) {
+        int[] a = Arrays.copyOf(prefix, t + 1);
+        a[t] = argmax(w, off, n);
+        return a;
     }
 
     private static int argmax(float[] x, int off, int n) {

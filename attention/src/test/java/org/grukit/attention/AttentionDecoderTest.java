@@ -115,6 +115,10 @@ class AttentionDecoderTest {
             Decoding.Hypothesis one = Decoding.beamSearch(dec, start, new Decoding.BeamConfig(1, maxLen, 0,
                     new Decoding.LengthPenalty.None(), 1, bos, eos)).get(0).get(0);
             assertArrayEquals(greedy, one.tokens(), style + ": beam of one is greedy");
+            Decoding.Hypothesis g = Decoding.greedySearch(dec, start, bos, eos, maxLen, new Decoding.LengthPenalty.None()).get(0);
+            assertArrayEquals(greedy, g.tokens());
+            assertEquals(logProb(dec, start, g.tokens(), bos), g.logProb(), 1e-4, "greedy's log-probability is true");
+            assertArrayEquals(g.alignment(), one.alignment(), style + ": the same path has the same alignment");
         }
     }
 
@@ -149,9 +153,12 @@ class AttentionDecoderTest {
                 assertArrayEquals(single.get(i).tokens(), batched.get(b).get(i).tokens(), "row " + b + " hypothesis " + i);
                 assertEquals(single.get(i).score(), batched.get(b).get(i).score(), 1e-5);
             }
+            int realLength = new int[] {4, 2, 3}[b];
             for (Decoding.Hypothesis h : batched.get(b)) {
                 assertEquals(h.finished(), h.tokens()[h.tokens().length - 1] == 2, "finished iff it ends with eos");
                 assertTrue(h.tokens().length <= 6);
+                assertEquals(h.tokens().length, h.alignment().length, "one aligned source position per token");
+                for (int a : h.alignment()) assertTrue(a >= 0 && a < realLength, "aligned to a real source position, not padding: " + a);
             }
         }
     }

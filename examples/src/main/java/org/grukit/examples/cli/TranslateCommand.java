@@ -7,13 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.grukit.attention.AttentionDecoder;
+import org.grukit.attention.Decoding;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.train.JsonLines;
 import org.grukit.nlp.data.TextPair;
 import org.grukit.nlp.translate.Translator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code grukit translate train|eval|run}: sequence to sequence with attention. */
@@ -40,7 +41,14 @@ final class TranslateCommand implements Callable<Integer> {
         @Option(names = "--embed-dim", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).") int embed;
         @Option(names = "--encoder-hidden", defaultValue = "128", description = "Encoder units per direction (default: ${DEFAULT-VALUE}).") int encoder;
         @Option(names = "--decoder-hidden", defaultValue = "256", description = "Decoder units (default: ${DEFAULT-VALUE}).") int decoder;
-        @Option(names = "--attention", defaultValue = "bahdanau", description = "bahdanau (default: ${DEFAULT-VALUE}).") String attention;
+        @Option(names = "--attention", defaultValue = "bahdanau",
+                description = "bahdanau, luong-dot, luong-general or luong-concat (default: ${DEFAULT-VALUE}).") String attention;
+        @Option(names = "--tie-embeddings", description = "Tie the decoder's output layer to its input embedding.") boolean tied;
+        @Option(names = "--tokenizer", defaultValue = "simple", description = "Word tokeniser when not BPE: " + org.grukit.nlp.text.Tokenisers.NAMES
+                + " (default: ${DEFAULT-VALUE}).") String tokenizer;
+        @Option(names = "--bpe", defaultValue = "0", description = "Learn BPE vocabularies of N pieces instead of words (0: words; default: ${DEFAULT-VALUE}).") int bpe;
+        @Option(names = "--shared-vocab", description = "One vocabulary (one BPE model) for source and target.") boolean shared;
+        @Option(names = "--lower", description = "Lower-case both sides.") boolean lower;
         @Option(names = "--dropout", defaultValue = "0.3", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout;
         @Option(names = "--label-smoothing", defaultValue = "0.1", description = "Label smoothing (default: ${DEFAULT-VALUE}).") float smoothing;
         @Option(names = "--min-freq", defaultValue = "2", description = "Rarer words are UNK (default: ${DEFAULT-VALUE}).") int minFreq;
@@ -52,11 +60,10 @@ final class TranslateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            if (!attention.equals("bahdanau")) throw new IllegalArgumentException("--attention " + attention + " is not available yet; use bahdanau");
             List<TextPair> train = org.grukit.nlp.data.Parallel.read(trainSrc, trainTgt), dev = org.grukit.nlp.data.Parallel.read(devSrc, devTgt);
             if (limit > 0 && limit < train.size()) train = train.subList(0, limit);
-            Translator.Settings s = new Translator.Settings(D.tokeniser(), false, minFreq, maxLength, embed, encoder, 1, decoder,
-                    AttentionDecoder.Style.BAHDANAU, dropout, smoothing, epochs, batchSize, lr, D.clipNorm(), patience, seed);
+            Translator.Settings s = new Translator.Settings(tokenizer, bpe, shared, lower, minFreq, maxLength, embed, encoder, 1, decoder,
+                    attention, tied, dropout, smoothing, epochs, batchSize, lr, D.clipNorm(), patience, seed);
             Translator.Trained t = Translator.train(train, dev, s, model, !noProgress);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
@@ -66,6 +73,7 @@ final class TranslateCommand implements Callable<Integer> {
             m.put("epochs_run", t.summary().epochsRun());
             m.put("seconds", Math.round(t.summary().seconds() * 10) / 10.0);
             m.put("train_target_tokens_per_s", Math.round(t.targetTokensPerSecond()));
+            m.put("resumed", t.summary().resumed());
             m.put("threads", Parallel.threads());
             System.out.println(JsonLines.of(m));
             return 0;
@@ -77,7 +85,7 @@ final class TranslateCommand implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "A model folder from 'grukit translate train'.") Path model;
         @Option(names = "--src", required = true, description = "Sources, a sentence a line.") Path src;
         @Option(names = "--ref", required = true, description = "References, line by line (detokenised, as sacreBLEU expects).") Path ref;
-        @Option(names = "--beam", defaultValue = "5", description = "Beam size; 1 is greedy (default: ${DEFAULT-VALUE}).") int beam;
+        @Mixin DecodeOptions decode;
 
         @Override
         public Integer call() throws IOException {
@@ -89,12 +97,12 @@ final class TranslateCommand implements Callable<Integer> {
                 r.add(p.target());
             }
             long t0 = System.nanoTime();
-            Translator.Scores sc = t.evaluate(s, r, beam);
+            Translator.Scores sc = t.evaluate(s, r, decode.decode(1));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("bleu", Math.round(sc.bleu() * 100) / 100.0);
             m.put("chrf", Math.round(sc.chrf() * 100) / 100.0);
             m.put("count", sc.count());
-            m.put("beam", beam);
+            m.put("beam", decode.beam);
             m.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
             System.out.println(JsonLines.of(m));
             return 0;
@@ -104,16 +112,60 @@ final class TranslateCommand implements Callable<Integer> {
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Translate standard input, a sentence a line.")
     static final class Run implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "A model folder from 'grukit translate train'.") Path model;
-        @Option(names = "--beam", defaultValue = "5", description = "Beam size; 1 is greedy (default: ${DEFAULT-VALUE}).") int beam;
+        @Mixin DecodeOptions decode;
+        @Option(names = "--n-best", defaultValue = "1", description = "Translations per sentence; above 1 each line is "
+                + "'index ||| translation ||| score' (default: ${DEFAULT-VALUE}).") int nBest;
+        @Option(names = "--attention-png", description = "Draw the attention matrix of the first sentence into this PNG.") Path png;
 
         @Override
         public Integer call() throws IOException {
             Translator t = Translator.load(model);
             List<String> in = StdIo.lines();
             java.io.PrintStream out = StdIo.out();
-            for (String s : t.translate(in, beam)) out.print(s + "\n");
+            Translator.Decode d = decode.decode(nBest);
+            List<List<Translator.Translation>> all = t.translate(in, d);
+            for (int i = 0; i < all.size(); i++) {
+                if (nBest == 1) {
+                    out.print(all.get(i).get(0).text() + "\n");
+                } else {
+                    for (Translator.Translation tr : all.get(i)) out.printf(java.util.Locale.ROOT, "%d ||| %s ||| %.4f%n", i, tr.text(), tr.score());
+                }
+            }
             out.flush();
+            if (png != null && !in.isEmpty()) {
+                Translator.Alignment a = t.attention(in.get(0), d);
+                org.grukit.core.plot.Charts.heatmap(png, "attention: " + a.translation(), a.weights(), a.targetTokens(), a.sourceTokens());
+                System.err.println("attention matrix of the first sentence written to " + png);
+            }
             return 0;
+        }
+    }
+
+    /** The decoding options of eval and run. */
+    static final class DecodeOptions {
+        @Option(names = "--beam", defaultValue = "5", description = "Beam size; 1 is greedy (default: ${DEFAULT-VALUE}).") int beam;
+        @Option(names = "--length-penalty", defaultValue = "avg", description = "How beam scores are normalised by length: avg "
+                + "(log-probability per token), none, or gnmt:ALPHA (Wu et al. 2016) (default: ${DEFAULT-VALUE}).") String lengthPenalty;
+        @Option(names = "--no-unk-replace", description = "Keep <unk> in the output instead of copying the most attended source word.")
+        boolean keepUnknown;
+
+        Translator.Decode decode(int nBest) {
+            if (nBest > beam) throw new IllegalArgumentException("--n-best " + nBest + " needs --beam of at least " + nBest);
+            return new Translator.Decode(beam, nBest, penalty(lengthPenalty), !keepUnknown);
+        }
+
+        static Decoding.LengthPenalty penalty(String spec) {
+            if (spec.equals("avg")) return new Decoding.LengthPenalty.Average();
+            if (spec.equals("none")) return new Decoding.LengthPenalty.None();
+            if (spec.equals("gnmt")) return new Decoding.LengthPenalty.Gnmt(0.6);
+            if (spec.startsWith("gnmt:")) {
+                try {
+                    return new Decoding.LengthPenalty.Gnmt(Double.parseDouble(spec.substring(5)));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--length-penalty gnmt:ALPHA needs a number, got " + spec);
+                }
+            }
+            throw new IllegalArgumentException("--length-penalty must be avg, none or gnmt:ALPHA, got " + spec);
         }
     }
 }

@@ -181,4 +181,69 @@ class GrukitCliTest {
             System.setIn(System.in);
         }
     }
+
+    private static JsonNode lastJson(String out) {
+        String[] lines = out.strip().split("\n");
+        try {
+            return JsonLines.mapper().readTree(lines[lines.length - 1]);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the last line is not JSON: " + out, e);
+        }
+    }
+
+    @Test
+    void translateTrainsResumesTranslatesWithNBestAndDrawsAttention() throws Exception {
+        String[] src = {"ka", "lu", "mi", "to", "re"}, tgt = {"one", "two", "three", "four", "five"};
+        StringBuilder s = new StringBuilder(), t = new StringBuilder();
+        java.util.Random rng = new java.util.Random(3);
+        for (int i = 0; i < 400; i++) {
+            int len = 2 + rng.nextInt(3);
+            String[] a = new String[len], b = new String[len];
+            for (int k = 0; k < len; k++) {
+                int w = rng.nextInt(src.length);
+                a[k] = src[w];
+                b[len - 1 - k] = tgt[w];
+            }
+            s.append(String.join(" ", a)).append('\n');
+            t.append(String.join(" ", b)).append('\n');
+        }
+        Path ss = dir.resolve("train.src"), tt = dir.resolve("train.tgt"), model = dir.resolve("tr");
+        Files.writeString(ss, s);
+        Files.writeString(tt, t);
+        String[] common = {"translate", "train", "--train-src", ss.toString(), "--train-tgt", tt.toString(), "--dev-src", ss.toString(),
+            "--dev-tgt", tt.toString(), "--model", model.toString(), "--embed-dim", "16", "--encoder-hidden", "16", "--decoder-hidden", "32",
+            "--attention", "luong-dot", "--tie-embeddings", "--no-progress"};
+        String[] twoEpochs = java.util.Arrays.copyOf(common, common.length + 2);
+        twoEpochs[common.length] = "--epochs";
+        twoEpochs[common.length + 1] = "2";
+        JsonNode first = lastJson((capture(() -> assertEquals(0, GrukitCli.run(twoEpochs)))));
+        assertEquals(2, first.get("epochs_run").asInt());
+        assertTrue(!first.get("resumed").asBoolean());
+        String[] threeEpochs = twoEpochs.clone();
+        threeEpochs[common.length + 1] = "3";
+        JsonNode again = lastJson((capture(() -> assertEquals(0, GrukitCli.run(threeEpochs)))));
+        assertTrue(again.get("resumed").asBoolean(), "a second run on the same folder resumes: " + again);
+        assertEquals(3, again.get("epochs_run").asInt(), "and runs only the missing epoch: " + again);
+
+        Path png = dir.resolve("attention.png");
+        PrintStream oldErr = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        String nBest;
+        try {
+            nBest = pipe("ka lu mi\nto re\n", "translate", "run", "--model", model.toString(), "--beam", "3", "--n-best", "2",
+                    "--attention-png", png.toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+        String[] lines = nBest.split("\n");
+        assertEquals(4, lines.length, nBest);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(lines[i].matches((i / 2) + " \\|\\|\\| .* \\|\\|\\| -?[0-9]+\\.[0-9]{4}"), lines[i]);
+        }
+        assertTrue(Files.size(png) > 1000, "attention heatmap written");
+        JsonNode eval = lastJson((capture(() -> assertEquals(0, GrukitCli.run("translate", "eval", "--model", model.toString(),
+                "--src", ss.toString(), "--ref", tt.toString(), "--beam", "2", "--length-penalty", "gnmt:0.6")))));
+        assertEquals(400, eval.get("count").asInt());
+        assertTrue(eval.get("bleu").asDouble() >= 0 && eval.get("chrf").asDouble() > 0, eval.toString());
+    }
 }

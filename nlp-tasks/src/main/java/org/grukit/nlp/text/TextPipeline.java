@@ -126,7 +126,22 @@ public final class TextPipeline {
 
     /** Text of ids: up to EOS, without PAD and BOS, detokenised as the tokeniser requires. */
     public String decode(int[] ids) {
-        List<String> tokens = vocabulary.decode(ids);
+        return decode(ids, null);
+    }
+
+    /**
+     * As {@link #decode(int[])}, with each UNK at position i of {@code ids} replaced by {@code unknown.apply(i)}
+     * (kept as UNK when that is null, or when {@code unknown} is): a translator copies the attended source word.
+     */
+    public String decode(int[] ids, java.util.function.IntFunction<String> unknown) {
+        List<String> tokens = new ArrayList<>(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            int id = ids[i];
+            if (id == Vocabulary.EOS_ID) break;
+            if (id == Vocabulary.PAD_ID || id == Vocabulary.BOS_ID) continue;
+            String copy = id == Vocabulary.UNK_ID && unknown != null ? unknown.apply(i) : null;
+            tokens.add(copy != null ? copy : vocabulary.token(id));
+        }
         if (base instanceof Bpe bpe) {
             StringBuilder sb = new StringBuilder();
             List<String> run = new ArrayList<>();

@@ -18,14 +18,15 @@ import org.grukit.core.nn.Module;
 /**
  * Sequence to sequence with attention (Bahdanau et al. 2015): a BiGRU encoder over the source, a bridge
  * tanh(W [h_fwd; h_bwd] + b) from its final states to the decoder's first state, and a GRU decoder attending
- * over the encoder outputs, Bahdanau (additive) or Luong style, with padding masked everywhere.
+ * over the encoder outputs, Bahdanau (additive) or Luong style, with padding masked everywhere; optionally the
+ * decoder's output layer tied to its input embedding.
  */
 public final class TranslationModel extends Module implements SavableModel {
     public static final String TYPE = "seq2seq-translator";
 
     /** The architecture, saved in model.json. */
     public record Config(int sourceVocab, int targetVocab, int embedDim, int encoderHidden, int encoderLayers, int decoderHidden,
-                         AttentionDecoder.Style style, LuongAttention.Score luongScore, float dropout) {
+                         AttentionDecoder.Style style, LuongAttention.Score luongScore, float dropout, boolean tiedEmbeddings) {
         public Config {
             if (sourceVocab < 5 || targetVocab < 5) throw new IllegalArgumentException("vocabularies need >= 5 tokens, got " + sourceVocab + ", " + targetVocab);
             if (embedDim <= 0 || encoderHidden <= 0 || encoderLayers <= 0 || decoderHidden <= 0) {
@@ -58,7 +59,7 @@ public final class TranslationModel extends Module implements SavableModel {
                 ? AttentionDecoder.Config.bahdanau(config.targetVocab(), config.embedDim(), config.decoderHidden(), 2 * config.encoderHidden())
                 : AttentionDecoder.Config.luong(config.targetVocab(), config.embedDim(), config.decoderHidden(), 2 * config.encoderHidden(),
                         config.luongScore());
-        decoder = registerModule("decoder", new AttentionDecoder(dc.withDropout(config.dropout()), rng));
+        decoder = registerModule("decoder", new AttentionDecoder(dc.withDropout(config.dropout()).withTiedEmbeddings(config.tiedEmbeddings()), rng));
         dropoutRng = rng.split();
     }
 

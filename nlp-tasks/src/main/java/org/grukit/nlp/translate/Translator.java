@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.grukit.attention.AttentionDecoder;
 import org.grukit.attention.Decoding;
+import org.grukit.attention.LuongAttention;
 import org.grukit.core.GradMode;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
@@ -25,7 +26,10 @@ import org.grukit.core.train.TrainingTask;
 import org.grukit.nlp.data.TextPair;
 import org.grukit.nlp.metrics.Bleu;
 import org.grukit.nlp.metrics.ChrF;
+import org.grukit.nlp.text.Bpe;
 import org.grukit.nlp.text.TextPipeline;
+import org.grukit.nlp.text.Token;
+import org.grukit.nlp.text.Tokeniser;
 import org.grukit.nlp.text.Tokenisers;
 import org.grukit.nlp.text.Vocabulary;
 
@@ -37,33 +41,97 @@ import org.grukit.nlp.text.Vocabulary;
  */
 public final class Translator {
     /**
-     * A training run's settings; {@link #defaults()} are the command line's: the sizes and epochs that reach test
-     * BLEU 30.2 on Multi30k de-en in 33 minutes on 2 cores.
+     * A training run's settings; {@link #defaults()} are the command line's.
+     *
+     * @param tokeniser        a {@link Tokenisers} name for words ("simple", "opennlp-en", ...); ignored when bpeVocab > 0
+     * @param bpeVocab         > 0: learn a BPE model of this many pieces on the training text instead of words
+     * @param sharedVocabulary one vocabulary (and, with BPE, one model) for both sides, learned on both
+     * @param attention        "bahdanau", "luong-dot", "luong-general" or "luong-concat"
+     * @param tiedEmbeddings   the decoder's output layer shares its input embedding matrix
      */
-    public record Settings(String tokeniser, boolean lowerCase, int minFrequency, int maxLength, int embedDim, int encoderHidden,
-                           int encoderLayers, int decoderHidden, AttentionDecoder.Style style, float dropout, float labelSmoothing,
-                           int epochs, int batchSize, double lr, double clipNorm, int patience, long seed) {
+    public record Settings(String tokeniser, int bpeVocab, boolean sharedVocabulary, boolean lowerCase, int minFrequency, int maxLength,
+                           int embedDim, int encoderHidden, int encoderLayers, int decoderHidden, String attention, boolean tiedEmbeddings,
+                           float dropout, float labelSmoothing, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed) {
         public Settings {
             if (epochs <= 0 || batchSize <= 0 || maxLength < 2) {
                 throw new IllegalArgumentException("need epochs > 0, batchSize > 0, maxLength >= 2; got " + epochs + ", " + batchSize + ", " + maxLength);
             }
             if (!(labelSmoothing >= 0f && labelSmoothing < 1f)) throw new IllegalArgumentException("labelSmoothing must be in [0, 1), got " + labelSmoothing);
+            if (bpeVocab < 0 || (bpeVocab > 0 && bpeVocab <= 260)) {
+                throw new IllegalArgumentException("bpeVocab must be 0 (words) or > 260 (256 bytes, the space and merges), got " + bpeVocab);
+            }
+            style(attention); // validates the name
         }
 
         public static Settings defaults() {
-            return new Settings("simple", false, 2, 60, 128, 128, 1, 256, AttentionDecoder.Style.BAHDANAU, 0.3f, 0.1f, 5, 64, 1e-3, 1.0, 3, 1);
+            return new Settings("simple", 0, false, false, 2, 60, 128, 128, 1, 256, "bahdanau", false, 0.3f, 0.1f, 5, 64, 1e-3, 1.0, 3, 1);
         }
 
         public Settings withSize(int embed, int encoder, int decoder) {
-            return new Settings(tokeniser, lowerCase, minFrequency, maxLength, embed, encoder, encoderLayers, decoder, style, dropout, labelSmoothing,
-                    epochs, batchSize, lr, clipNorm, patience, seed);
+            return new Settings(tokeniser, bpeVocab, sharedVocabulary, lowerCase, minFrequency, maxLength, embed, encoder, encoderLayers, decoder,
+                    attention, tiedEmbeddings, dropout, labelSmoothing, epochs, batchSize, lr, clipNorm, patience, seed);
         }
 
         public Settings withEpochs(int e) {
-            return new Settings(tokeniser, lowerCase, minFrequency, maxLength, embedDim, encoderHidden, encoderLayers, decoderHidden, style, dropout,
-                    labelSmoothing, e, batchSize, lr, clipNorm, patience, seed);
+            return new Settings(tokeniser, bpeVocab, sharedVocabulary, lowerCase, minFrequency, maxLength, embedDim, encoderHidden, encoderLayers,
+                    decoderHidden, attention, tiedEmbeddings, dropout, labelSmoothing, e, batchSize, lr, clipNorm, patience, seed);
+        }
+
+        /** Another attention, tying and vocabulary: {@code bpe} pieces (0 for words), shared or not. */
+        public Settings withModel(String attentionName, boolean tied, int bpe, boolean shared) {
+            return new Settings(tokeniser, bpe, shared, lowerCase, minFrequency, maxLength, embedDim, encoderHidden, encoderLayers,
+                    decoderHidden, attentionName, tied, dropout, labelSmoothing, epochs, batchSize, lr, clipNorm, patience, seed);
+        }
+
+        static AttentionDecoder.Style style(String attention) {
+            return switch (attention == null ? "" : attention) {
+                case "bahdanau" -> AttentionDecoder.Style.BAHDANAU;
+                case "luong-dot", "luong-general", "luong-concat" -> AttentionDecoder.Style.LUONG;
+                default -> throw new IllegalArgumentException("attention must be bahdanau, luong-dot, luong-general or luong-concat, got " + attention);
+            };
+        }
+
+        static LuongAttention.Score score(String attention) {
+            return switch (attention) {
+                case "luong-dot" -> LuongAttention.Score.DOT;
+                case "luong-general" -> LuongAttention.Score.GENERAL;
+                case "luong-concat" -> LuongAttention.Score.CONCAT;
+                default -> null;
+            };
         }
     }
+
+    /**
+     * How to decode: beam size (1 is greedy), hypotheses to return per sentence, length normalisation, and whether
+     * unknown target words are replaced by the source word the decoder attended to most (Luong et al. 2015b).
+     */
+    public record Decode(int beam, int nBest, Decoding.LengthPenalty lengthPenalty, boolean replaceUnknown) {
+        public Decode {
+            if (beam <= 0) throw new IllegalArgumentException("beam must be > 0, got " + beam);
+            if (nBest <= 0 || nBest > beam) throw new IllegalArgumentException("nBest must be in [1, beam], got " + nBest + " with beam " + beam);
+            if (lengthPenalty == null) throw new IllegalArgumentException("lengthPenalty must not be null");
+        }
+
+        /** Beam {@code beam}, the best hypothesis, scores averaged per token, unknown words replaced. */
+        public static Decode beam(int beam) {
+            return new Decode(beam, 1, new Decoding.LengthPenalty.Average(), true);
+        }
+
+        public Decode withNBest(int n) {
+            return new Decode(beam, n, lengthPenalty, replaceUnknown);
+        }
+
+        public Decode withLengthPenalty(Decoding.LengthPenalty p) {
+            return new Decode(beam, nBest, p, replaceUnknown);
+        }
+
+        public Decode withReplaceUnknown(boolean r) {
+            return new Decode(beam, nBest, lengthPenalty, r);
+        }
+    }
+
+    /** One translation: its text, its score (length-normalised log-probability), its token ids and alignment. */
+    public record Translation(String text, double score, int[] tokens, int[] alignment) {}
 
     static {
         TranslationModel.register();
@@ -94,17 +162,30 @@ public final class Translator {
 
     public static Trained train(List<TextPair> train, List<TextPair> dev, Settings s, Path dir, boolean progress) throws IOException {
         if (train.isEmpty() || dev.isEmpty()) throw new IllegalArgumentException("need training and dev pairs, got " + train.size() + " and " + dev.size());
-        TextPipeline.Config sc = TextPipeline.Config.of(s.tokeniser()).withLowerCase(s.lowerCase()).withMaxLength(s.maxLength());
         List<String> src = new ArrayList<>(), tgt = new ArrayList<>();
         for (TextPair p : train) {
             src.add(p.source());
             tgt.add(p.target());
         }
-        TextPipeline sp = TextPipeline.fit(sc, Tokenisers.of(s.tokeniser(), Path.of("")), src, Vocabulary.builder().minFrequency(s.minFrequency()));
-        TextPipeline tp = TextPipeline.fit(sc.withBosEos(true, true), Tokenisers.of(s.tokeniser(), Path.of("")), tgt,
-                Vocabulary.builder().minFrequency(s.minFrequency()));
+        TextPipeline sp, tp;
+        TextPipeline.Config sc = TextPipeline.Config.of(s.bpeVocab() > 0 ? "bpe" : s.tokeniser()).withLowerCase(s.lowerCase()).withMaxLength(s.maxLength());
+        TextPipeline.Config tc = sc.withBosEos(true, true);
+        if (s.sharedVocabulary()) {
+            List<String> both = new ArrayList<>(src);
+            both.addAll(tgt);
+            Tokeniser tok = s.bpeVocab() > 0 ? Bpe.train(both, s.bpeVocab()) : Tokenisers.of(s.tokeniser(), Path.of(""));
+            TextPipeline joint = TextPipeline.fit(sc, tok, both, Vocabulary.builder().minFrequency(s.minFrequency()));
+            sp = joint;
+            tp = new TextPipeline(tc, tok, joint.vocabulary());
+        } else {
+            Tokeniser st = s.bpeVocab() > 0 ? Bpe.train(src, s.bpeVocab()) : Tokenisers.of(s.tokeniser(), Path.of(""));
+            Tokeniser tt = s.bpeVocab() > 0 ? Bpe.train(tgt, s.bpeVocab()) : Tokenisers.of(s.tokeniser(), Path.of(""));
+            sp = TextPipeline.fit(sc, st, src, Vocabulary.builder().minFrequency(s.minFrequency()));
+            tp = TextPipeline.fit(tc, tt, tgt, Vocabulary.builder().minFrequency(s.minFrequency()));
+        }
         TranslationModel model = new TranslationModel(new TranslationModel.Config(sp.vocabulary().size(), tp.vocabulary().size(), s.embedDim(),
-                s.encoderHidden(), s.encoderLayers(), s.decoderHidden(), s.style(), null, s.dropout()), new Rng(s.seed()));
+                s.encoderHidden(), s.encoderLayers(), s.decoderHidden(), Settings.style(s.attention()), Settings.score(s.attention()), s.dropout(),
+                s.tiedEmbeddings()), new Rng(s.seed()));
         Translator t = new Translator(sp, tp, model);
         Task task = new Task(t, train, dev, s);
         Adam adam = new Adam(model.arena(), Adam.Config.adam(s.lr()));
@@ -191,14 +272,21 @@ public final class Translator {
         return ids.length == 0 ? new int[] {Vocabulary.UNK_ID} : ids;
     }
 
-    /** Translations in input order: greedy when beam <= 1, else beam search with length-normalised scores. */
+    /** Translations in input order: greedy when beam <= 1, else beam search; unknown words replaced through attention. */
     public List<String> translate(List<String> sentences, int beam) {
+        List<String> out = new ArrayList<>(sentences.size());
+        for (List<Translation> t : translate(sentences, Decode.beam(Math.max(1, beam)))) out.add(t.get(0).text());
+        return out;
+    }
+
+    /** For each sentence, in input order, up to {@code d.nBest()} translations, best first. */
+    public List<List<Translation>> translate(List<String> sentences, Decode d) {
         List<int[]> enc = new ArrayList<>(sentences.size());
         for (String s : sentences) enc.add(nonEmpty(source.encode(s)));
         Integer[] order = new Integer[enc.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Integer.compare(enc.get(a).length, enc.get(b).length));
-        String[] out = new String[enc.size()];
+        List<List<Translation>> out = new ArrayList<>(java.util.Collections.nCopies(enc.size(), null));
         try (GradMode g = GradMode.noGrad()) {
             for (int start = 0; start < order.length; start += BATCH) {
                 int[] idx = new int[Math.min(BATCH, order.length - start)];
@@ -209,23 +297,81 @@ public final class Translator {
                 }
                 AttentionDecoder.State st = model.encode(TextPipeline.batch(enc, idx));
                 int maxLen = Math.min(2 * longest + 10, 200);
-                if (beam <= 1) {
-                    List<int[]> ys = Decoding.greedy(model.decoder(), st, Vocabulary.BOS_ID, Vocabulary.EOS_ID, maxLen);
-                    for (int i = 0; i < idx.length; i++) out[idx[i]] = target.decode(ys.get(i));
+                List<List<Decoding.Hypothesis>> hyps;
+                if (d.beam() == 1) {
+                    hyps = new ArrayList<>();
+                    for (Decoding.Hypothesis h : Decoding.greedySearch(model.decoder(), st, Vocabulary.BOS_ID, Vocabulary.EOS_ID, maxLen, d.lengthPenalty())) {
+                        hyps.add(List.of(h));
+                    }
                 } else {
-                    var hyps = Decoding.beamSearch(model.decoder(), st, Decoding.BeamConfig.of(beam, maxLen, Vocabulary.BOS_ID, Vocabulary.EOS_ID));
-                    for (int i = 0; i < idx.length; i++) out[idx[i]] = target.decode(hyps.get(i).get(0).tokens());
+                    hyps = Decoding.beamSearch(model.decoder(), st, Decoding.BeamConfig.of(d.beam(), maxLen, Vocabulary.BOS_ID, Vocabulary.EOS_ID)
+                            .withLengthPenalty(d.lengthPenalty()).withNBest(d.nBest()));
+                }
+                for (int i = 0; i < idx.length; i++) {
+                    List<Translation> ts = new ArrayList<>();
+                    List<Token> words = d.replaceUnknown() ? sourceWords(sentences.get(idx[i])) : List.of();
+                    for (Decoding.Hypothesis h : hyps.get(i)) {
+                        String text = d.replaceUnknown() ? target.decode(h.tokens(), pos -> {
+                            int a = h.alignment()[pos];
+                            return a < words.size() ? words.get(a).text() : null;
+                        }) : target.decode(h.tokens());
+                        ts.add(new Translation(text, h.score(), h.tokens(), h.alignment()));
+                    }
+                    out.set(idx[i], ts);
                 }
             }
         }
-        return Arrays.asList(out);
+        return out;
+    }
+
+    /**
+     * The source's tokens as the model sees them (one per source position), each with the text it covers in the
+     * original sentence (original casing, as the copy for an unknown target word).
+     */
+    private List<Token> sourceWords(String sentence) {
+        List<Token> tokens = source.tokenise(sentence);
+        List<Token> out = new ArrayList<>(tokens.size());
+        for (Token t : tokens) out.add(new Token(sentence.substring(t.start(), t.end()), t.start(), t.end()));
+        return out;
+    }
+
+    /** What the decoder attended to while translating one sentence: source and output tokens, weights [output][source]. */
+    public record Alignment(List<String> sourceTokens, List<String> targetTokens, float[][] weights, String translation) {}
+
+    /** The attention matrix of the best translation of {@code sentence} (teacher-forced along that translation). */
+    public Alignment attention(String sentence, Decode d) {
+        Translation best = translate(List.of(sentence), d.withNBest(1)).get(0).get(0);
+        int[] src = nonEmpty(source.encode(sentence));
+        int[] out = best.tokens();
+        int[] target = new int[out.length + 1];
+        target[0] = Vocabulary.BOS_ID;
+        System.arraycopy(out, 0, target, 1, out.length);
+        Tensor w;
+        try (GradMode g = GradMode.noGrad()) {
+            w = model.forward(TextPipeline.batch(List.of(src), new int[] {0}), TextPipeline.batch(List.of(target), new int[] {0})).weights();
+        }
+        int t = out.length, s = src.length;
+        float[] all = w.toArray();
+        float[][] m = new float[t][s];
+        for (int i = 0; i < t; i++) System.arraycopy(all, i * s, m[i], 0, s);
+        List<String> srcTokens = new ArrayList<>();
+        List<Token> words = sourceWords(sentence);
+        for (int j = 0; j < s; j++) srcTokens.add(j < words.size() ? words.get(j).text() : this.source.vocabulary().token(src[j]));
+        List<String> tgtTokens = new ArrayList<>();
+        for (int id : out) tgtTokens.add(this.target.vocabulary().token(id));
+        return new Alignment(srcTokens, tgtTokens, m, best.text());
     }
 
     /** BLEU and chrF of translations of {@code sources} against {@code references}. */
     public record Scores(double bleu, double chrf, int count, List<String> hypotheses) {}
 
     public Scores evaluate(List<String> sources, List<String> references, int beam) {
-        List<String> hyps = translate(sources, beam);
+        return evaluate(sources, references, Decode.beam(Math.max(1, beam)));
+    }
+
+    public Scores evaluate(List<String> sources, List<String> references, Decode d) {
+        List<String> hyps = new ArrayList<>();
+        for (List<Translation> t : translate(sources, d)) hyps.add(t.get(0).text());
         return new Scores(Bleu.corpus(hyps, List.of(references)).score(), ChrF.corpus(hyps, references), hyps.size(), hyps);
     }
 

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 class TranslationModelTest {
     @Test
     void paddingFreeLossEqualsIgnoreIndexCrossEntropy() {
-        for (AttentionDecoder.Style style : AttentionDecoder.Style.values()) {
+        for (AttentionDecoder.Style style : AttentionDecoder.Style.values()) for (boolean tied : new boolean[] {false, true}) {
             TranslationModel m = new TranslationModel(new TranslationModel.Config(11, 13, 6, 5, 1, 7, style,
-                    style == AttentionDecoder.Style.LUONG ? org.grukit.attention.LuongAttention.Score.GENERAL : null, 0f), new Rng(3));
+                    style == AttentionDecoder.Style.LUONG ? org.grukit.attention.LuongAttention.Score.GENERAL : null, 0f, tied), new Rng(3));
             m.train(true);
             // Three sentences of different lengths, padded with 0; targets start with BOS (2).
             PaddedBatch src = new PaddedBatch(new int[] {5, 6, 7, 8, 9, 10, 0, 0, 4, 0, 0, 0}, 3, 4, new int[] {4, 2, 1}, 0);
