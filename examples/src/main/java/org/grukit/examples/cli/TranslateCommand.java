@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code grukit translate train|eval|run}: sequence to sequence with attention. */
 @Command(name = "translate", mixinStandardHelpOptions = true, description = "Translation with a BiGRU encoder and an attention GRU decoder.",
-        subcommands = {TranslateCommand.Train.class, TranslateCommand.Eval.class, TranslateCommand.Run.class})
+        subcommands = {TranslateCommand.Train.class, TranslateCommand.Eval.class, TranslateCommand.Run.class, TranslateCommand.Split.class})
 final class TranslateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -137,6 +137,38 @@ final class TranslateCommand implements Callable<Integer> {
                 org.grukit.core.plot.Charts.heatmap(png, "attention: " + a.translation(), a.weights(), a.targetTokens(), a.sourceTokens());
                 System.err.println("attention matrix of the first sentence written to " + png);
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "split", mixinStandardHelpOptions = true,
+            description = "Cut a tab-separated pair file (Tatoeba's layout: source, target, ...) into train/dev/test files, by seed.")
+    static final class Split implements Callable<Integer> {
+        @Option(names = "--pairs", required = true, description = "A TSV: source in column 0, target in column 1, no header.") Path pairs;
+        @Option(names = "--test", defaultValue = "0.05", description = "Fraction held out for test (default: ${DEFAULT-VALUE}).") double test;
+        @Option(names = "--dev", defaultValue = "1000", description = "Pairs held out for dev (default: ${DEFAULT-VALUE}).") int dev;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the shuffle (default: ${DEFAULT-VALUE}).") long seed;
+        @Option(names = "--out", required = true, description = "Folder for train/dev/test .src and .tgt files.") Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            var read = org.grukit.nlp.data.Delimited.tsv().read(pairs).pairs("0", "1", org.grukit.nlp.data.BadRows.FAIL);
+            org.grukit.nlp.data.Parallel.Split sp = org.grukit.nlp.data.Parallel.split(read.items(), test, dev, seed);
+            java.nio.file.Files.createDirectories(out);
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (var part : List.of(Map.entry("train", sp.train()), Map.entry("dev", sp.dev()), Map.entry("test", sp.test()))) {
+                StringBuilder s = new StringBuilder(), t = new StringBuilder();
+                for (TextPair p : part.getValue()) {
+                    s.append(p.source()).append('\n');
+                    t.append(p.target()).append('\n');
+                }
+                org.grukit.core.io.AtomicFiles.writeString(out.resolve(part.getKey() + ".src"), s.toString());
+                org.grukit.core.io.AtomicFiles.writeString(out.resolve(part.getKey() + ".tgt"), t.toString());
+                m.put(part.getKey(), part.getValue().size());
+            }
+            m.put("seed", seed);
+            m.put("out", out.toString());
+            System.out.println(JsonLines.of(m));
             return 0;
         }
     }

@@ -66,6 +66,23 @@ class DataReadersTest {
     }
 
     @Test
+    void seededSplitIsDisjointCompleteAndRepeatable() {
+        List<TextPair> pairs = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) pairs.add(new TextPair("s" + i, "t" + i, "x:" + i));
+        Parallel.Split a = Parallel.split(pairs, 0.05, 100, 7), b = Parallel.split(pairs, 0.05, 100, 7), c = Parallel.split(pairs, 0.05, 100, 8);
+        assertEquals(50, a.test().size());
+        assertEquals(100, a.dev().size());
+        assertEquals(850, a.train().size());
+        java.util.Set<TextPair> all = new java.util.HashSet<>(a.train());
+        all.addAll(a.dev());
+        all.addAll(a.test());
+        assertEquals(1000, all.size(), "every pair in exactly one part");
+        assertEquals(a, b, "the same seed gives the same split");
+        assertTrue(!a.test().equals(c.test()), "another seed another split");
+        assertThrows(IllegalArgumentException.class, () -> Parallel.split(pairs, 0.5, 600, 1));
+    }
+
+    @Test
     void tatoebaPairsHaveNoHeader() throws IOException {
         Path t = SharedData.dir("translation/tatoeba-eng-fra");
         Table table = Delimited.tsv().read(t.resolve("fra.txt"));
