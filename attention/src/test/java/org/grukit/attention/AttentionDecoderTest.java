@@ -66,6 +66,28 @@ class AttentionDecoderTest {
         }, all.toArray(new Tensor[0])));
     }
 
+    @Test
+    void tiedEmbeddingDecoderGradientsAndSteps() {
+        Rng rng = new Rng(4);
+        AttentionDecoder dec = new AttentionDecoder(AttentionDecoder.Config.bahdanau(6, 4, 5, 6).withTiedEmbeddings(true), rng);
+        assertTrue(dec.namedParameters().containsKey("out_proj.weight") && !dec.namedParameters().containsKey("out.weight"));
+        Tensor memory = Tensor.randn(rng, 2, 3, 6).requiresGrad(true);
+        Tensor mask = Masks.keyPadding(new int[] {2, 3}, 3);
+        List<Tensor> all = new ArrayList<>(List.of(memory));
+        all.addAll(dec.parameters());
+        // The embedding matrix gets gradient from the input lookups and from the output layer.
+        assertPasses("tied decoder", check(x -> Ops.reshape(dec.forward(dec.start(x[0], mask, null), new int[] {1, 2, 3, 1, 4, 5}, 3).logits(), -1),
+                all.toArray(new Tensor[0])));
+        try (GradMode g = GradMode.noGrad()) {
+            AttentionDecoder.State s = dec.start(memory, mask, null);
+            Tensor teacher = dec.forward(s, new int[] {1, 2, 1, 4}, 2).logits();
+            AttentionDecoder.Step first = dec.step(s, new int[] {1, 1});
+            for (int b = 0; b < 2; b++) {
+                for (int v = 0; v < 6; v++) assertEquals(teacher.get(b, 0, v), first.logits().get(b, v), 1e-6f, "step and teacher forcing agree");
+            }
+        }
+    }
+
     /** Total log-probability of emitting {@code seq} (without the start token) from {@code start}. */
     private static double logProb(AttentionDecoder dec, AttentionDecoder.State start, int[] seq, int bos) {
         try (GradMode g = GradMode.noGrad()) {
