@@ -189,4 +189,38 @@ public final class SpeechData {
         }
         return out;
     }
+
+    /**
+     * The utterances a selection names: "all", "fsdd-train" / "fsdd-test" (recordings 5-49 / 0-4 of each speaker),
+     * "yesno-train" / "yesno-test" (files starting 0_ / 1_), "speaker=NAME" or "speaker!=NAME".
+     */
+    public static List<Utterance> select(List<Utterance> all, String selection) {
+        java.util.function.Predicate<Utterance> keep;
+        if (selection == null || selection.equals("all")) return all;
+        if (selection.equals("fsdd-test")) keep = SpeechData::isFsddTest;
+        else if (selection.equals("fsdd-train")) keep = u -> !isFsddTest(u);
+        else if (selection.equals("yesno-train")) keep = u -> u.id().startsWith("0_");
+        else if (selection.equals("yesno-test")) keep = u -> u.id().startsWith("1_");
+        else if (selection.startsWith("speaker!=")) keep = u -> !u.speaker().equals(selection.substring(9));
+        else if (selection.startsWith("speaker=")) keep = u -> u.speaker().equals(selection.substring(8));
+        else {
+            throw new IllegalArgumentException("selection must be all, fsdd-train, fsdd-test, yesno-train, yesno-test, speaker=NAME or speaker!=NAME, got "
+                    + selection);
+        }
+        List<Utterance> out = all.stream().filter(keep).toList();
+        if (out.isEmpty()) throw new IllegalArgumentException("selection " + selection + " keeps none of the " + all.size() + " utterances");
+        return out;
+    }
+
+    /** A seeded split of utterances into (rest, held out), holding out {@code fraction} of them (at least one). */
+    public static List<List<Utterance>> holdOut(List<Utterance> all, double fraction, long seed) {
+        int[] order = new int[all.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        new Rng(seed).shuffle(order);
+        int n = Math.max(1, (int) Math.round(all.size() * fraction));
+        if (n >= all.size()) throw new IllegalArgumentException("cannot hold out " + n + " of " + all.size() + " utterances");
+        List<Utterance> rest = new ArrayList<>(), held = new ArrayList<>();
+        for (int i = 0; i < order.length; i++) (i < n ? held : rest).add(all.get(order[i]));
+        return List.of(rest, held);
+    }
 }

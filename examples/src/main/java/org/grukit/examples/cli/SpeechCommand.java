@@ -1,0 +1,160 @@
+package org.grukit.examples.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grukit.core.kernel.Parallel;
+import org.grukit.core.train.JsonLines;
+import org.grukit.nlp.speech.SpeechData;
+import org.grukit.nlp.speech.Transcriber;
+import org.grukit.nlp.speech.WordNgram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code grukit speech train|eval|transcribe}: MFCC -> Conv1d -> BiGRU -> CTC. */
+@Command(name = "speech", mixinStandardHelpOptions = true, description = "Speech recognition: MFCC, a Conv1d front end, BiGRU layers and CTC.",
+        subcommands = {SpeechCommand.Train.class, SpeechCommand.Eval.class, SpeechCommand.Transcribe.class})
+final class SpeechCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    static final String SELECT = "Which utterances: all, fsdd-train, fsdd-test, yesno-train, yesno-test, speaker=NAME, speaker!=NAME";
+
+    /** Reads, selects, and optionally turns FSDD recordings into connected digit strings. */
+    static List<SpeechData.Utterance> data(Path path, String select, int digitStrings, long seed) throws IOException {
+        List<SpeechData.Utterance> u = SpeechData.select(SpeechData.read(path), select);
+        return digitStrings > 0 ? SpeechData.digitStrings(u, digitStrings, 8000, seed) : u;
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train on a manifest or an FSDD/yesno folder; dev WER picks the epoch.")
+    static final class Train implements Callable<Integer> {
+        private static final Transcriber.Settings D = Transcriber.Settings.defaults();
+        @Option(names = "--train", required = true, description = "A manifest (TSV: audio, transcript; or JSON lines) or an FSDD/yesno folder.") Path train;
+        @Option(names = "--select", defaultValue = "all", description = SELECT + " (default: ${DEFAULT-VALUE}).") String select;
+        @Option(names = "--dev", description = "Dev data (default: 10% of the training utterances, by seed).") Path dev;
+        @Option(names = "--dev-select", defaultValue = "all", description = "Which dev utterances (as --select).") String devSelect;
+        @Option(names = "--digit-strings", defaultValue = "0", description = "Train on N connected digit strings made from the selected FSDD recordings.") int strings;
+        @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; resumed if present.") Path model;
+        @Option(names = "--units", defaultValue = "chars", description = "chars or words (default: ${DEFAULT-VALUE}).") String units;
+        @Option(names = "--epochs", defaultValue = "20", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
+        @Option(names = "--batch-size", defaultValue = "16", description = "Batch size (default: ${DEFAULT-VALUE}).") int batch;
+        @Option(names = "--lr", defaultValue = "2e-3", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).") double lr;
+        @Option(names = "--hidden", defaultValue = "128", description = "GRU units per direction (default: ${DEFAULT-VALUE}).") int hidden;
+        @Option(names = "--layers", defaultValue = "2", description = "BiGRU layers (default: ${DEFAULT-VALUE}).") int layers;
+        @Option(names = "--conv-channels", defaultValue = "128", description = "Conv1d channels, 0 for none (default: ${DEFAULT-VALUE}).") int conv;
+        @Option(names = "--conv-stride", defaultValue = "2", description = "Conv1d stride: frames per output (default: ${DEFAULT-VALUE}).") int stride;
+        @Option(names = "--dropout", defaultValue = "0.2", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).") long seed;
+        @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
+
+        @Override
+        public Integer call() throws IOException {
+            List<SpeechData.Utterance> tr = data(train, select, strings, seed), dv;
+            if (dev == null) {
+                List<List<SpeechData.Utterance>> split = SpeechData.holdOut(tr, 0.1, seed);
+                tr = split.get(0);
+                dv = split.get(1);
+            } else {
+                dv = data(dev, devSelect, strings > 0 ? Math.max(50, strings / 10) : 0, seed + 1);
+            }
+            Transcriber.Units u = switch (units) {
+                case "chars" -> Transcriber.Units.CHARS;
+                case "words" -> Transcriber.Units.WORDS;
+                default -> throw new IllegalArgumentException("--units must be chars or words, got " + units);
+            };
+            Transcriber.Settings s = new Transcriber.Settings(u, 0, conv, D.convKernel(), stride, hidden, layers, dropout, epochs, batch, lr,
+                    D.clipNorm(), D.patience(), seed);
+            Transcriber.Trained t = Transcriber.train(tr, dv, s, model, !noProgress);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", model.toString());
+            m.put("train", tr.size());
+            m.put("dev", dv.size());
+            m.put("dev_wer", round(t.dev().wer()));
+            m.put("dev_cer", round(t.dev().cer()));
+            m.put("best_epoch", t.summary().bestEpoch());
+            m.put("epochs_run", t.summary().epochsRun());
+            m.put("resumed", t.summary().resumed());
+            m.put("seconds", Math.round(t.summary().seconds() * 10) / 10.0);
+            m.put("threads", Parallel.threads());
+            System.out.println(JsonLines.of(m));
+            return 0;
+        }
+    }
+
+    static double round(double x) {
+        return Math.round(x * 10000) / 10000.0;
+    }
+
+    /** Decoding options of eval and transcribe. */
+    static final class DecodeOptions {
+        @Option(names = "--beam", defaultValue = "1", description = "CTC prefix beam width; 1 is greedy (default: ${DEFAULT-VALUE}).") int beam;
+        @Option(names = "--lm", description = "A text file (a sentence a line) to train a word trigram model on, for beam search.") Path lm;
+        @Option(names = "--lm-weight", defaultValue = "0.5", description = "Weight of the language model (default: ${DEFAULT-VALUE}).") double alpha;
+        @Option(names = "--word-bonus", defaultValue = "1.0", description = "Bonus per word with the language model (default: ${DEFAULT-VALUE}).") double beta;
+
+        Transcriber.Decode decode() throws IOException {
+            if (lm == null) return new Transcriber.Decode(beam, null, 0, 0);
+            if (beam <= 1) throw new IllegalArgumentException("--lm needs --beam above 1");
+            return new Transcriber.Decode(beam, WordNgram.train(org.grukit.nlp.data.TextFiles.readLines(lm), 3, 0.7), alpha, beta);
+        }
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true, description = "WER and CER of a data set, as a JSON line.")
+    static final class Eval implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "A model folder from 'grukit speech train'.") Path model;
+        @Option(names = "--data", required = true, description = "A manifest or an FSDD/yesno folder.") Path data;
+        @Option(names = "--select", defaultValue = "all", description = SELECT + " (default: ${DEFAULT-VALUE}).") String select;
+        @Option(names = "--digit-strings", defaultValue = "0", description = "Score N connected digit strings made from the selected FSDD recordings.") int strings;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the digit strings (default: ${DEFAULT-VALUE}).") long seed;
+        @CommandLine.Mixin DecodeOptions decode;
+
+        @Override
+        public Integer call() throws IOException {
+            Transcriber t = Transcriber.load(model);
+            List<SpeechData.Utterance> u = data(data, select, strings, seed);
+            long t0 = System.nanoTime();
+            Transcriber.Scores s = t.evaluate(u, decode.decode());
+            double seconds = (System.nanoTime() - t0) / 1e9, audio = 0;
+            for (SpeechData.Utterance x : u) audio += x.load(t.features().sampleRate()).length / (double) t.features().sampleRate();
+            int exact = 0;
+            for (int i = 0; i < u.size(); i++) if (u.get(i).transcript().strip().equals(s.hypotheses().get(i))) exact++;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("wer", round(s.wer()));
+            m.put("cer", round(s.cer()));
+            m.put("count", s.count());
+            m.put("exact", round((double) exact / u.size()));
+            m.put("audio_seconds", Math.round(audio * 10) / 10.0);
+            m.put("seconds", Math.round(seconds * 100) / 100.0);
+            m.put("real_time_factor", round(seconds / audio));
+            System.out.println(JsonLines.of(m));
+            return 0;
+        }
+    }
+
+    @Command(name = "transcribe", mixinStandardHelpOptions = true, description = "Transcribe WAV files, a transcript a line.")
+    static final class Transcribe implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "A model folder from 'grukit speech train'.") Path model;
+        @CommandLine.Mixin DecodeOptions decode;
+        @Parameters(arity = "1..*", description = "WAV files.") List<Path> files;
+
+        @Override
+        public Integer call() throws IOException {
+            Transcriber t = Transcriber.load(model);
+            List<SpeechData.Utterance> u = new ArrayList<>();
+            for (Path f : files) u.add(new SpeechData.Utterance(f.getFileName().toString(), "", "", f, null, 0));
+            java.io.PrintStream out = StdIo.out();
+            for (String s : t.transcribe(u, decode.decode())) out.print(s + "\n");
+            out.flush();
+            return 0;
+        }
+    }
+}

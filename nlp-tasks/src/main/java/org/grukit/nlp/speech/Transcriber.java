@@ -1,0 +1,373 @@
+package org.grukit.nlp.speech;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.grukit.core.GradMode;
+import org.grukit.core.Rng;
+import org.grukit.core.Tensor;
+import org.grukit.core.data.Batching;
+import org.grukit.core.io.AtomicFiles;
+import org.grukit.core.io.ModelBundle;
+import org.grukit.core.kernel.Parallel;
+import org.grukit.core.nn.Ctc;
+import org.grukit.core.nn.Module;
+import org.grukit.core.nn.Reduction;
+import org.grukit.core.optim.Adam;
+import org.grukit.core.optim.FactorSchedule;
+import org.grukit.core.optim.LrScheduler;
+import org.grukit.core.train.Trainer;
+import org.grukit.core.train.TrainerConfig;
+import org.grukit.core.train.TrainingTask;
+import org.grukit.nlp.metrics.ErrorRate;
+import org.grukit.speech.Audio;
+import org.grukit.speech.FeaturePipeline;
+
+/**
+ * Speech to text as a library: train a {@link SpeechModel} with CTC on utterances (features from a
+ * {@link FeaturePipeline} saved with the model), transcribe with greedy or prefix beam search (optionally with a
+ * word n-gram model), score with WER and CER, save and load as a folder (the model bundle and {@code speech.json}:
+ * the output labels and the feature pipeline).
+ */
+public final class Transcriber {
+    static {
+        SpeechModel.register();
+    }
+
+    /** What the model writes out: characters (the space separating words) or whole words. */
+    public enum Units { CHARS, WORDS }
+
+    /**
+     * A training run's settings; {@link #defaults()} are the command line's.
+     *
+     * @param sampleRate features are computed at this rate (0: the first training recording's)
+     */
+    public record Settings(Units units, int sampleRate, int convChannels, int convKernel, int convStride, int hiddenSize, int numLayers,
+                           float dropout, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed) {
+        public Settings {
+            if (units == null) throw new IllegalArgumentException("units must not be null");
+            if (epochs <= 0 || batchSize <= 0) throw new IllegalArgumentException("need epochs > 0 and batchSize > 0, got " + epochs + ", " + batchSize);
+        }
+
+        public static Settings defaults() {
+            return new Settings(Units.CHARS, 0, 128, 5, 2, 128, 2, 0.2f, 20, 16, 2e-3, 5.0, 5, 1);
+        }
+
+        public Settings withEpochs(int e) {
+            return new Settings(units, sampleRate, convChannels, convKernel, convStride, hiddenSize, numLayers, dropout, e, batchSize, lr, clipNorm,
+                    patience, seed);
+        }
+
+        public Settings withUnits(Units u) {
+            return new Settings(u, sampleRate, convChannels, convKernel, convStride, hiddenSize, numLayers, dropout, epochs, batchSize, lr, clipNorm,
+                    patience, seed);
+        }
+
+        public Settings withSize(int conv, int hidden, int layers) {
+            return new Settings(units, sampleRate, conv, convKernel, convStride, hidden, layers, dropout, epochs, batchSize, lr, clipNorm, patience,
+                    seed);
+        }
+    }
+
+    /** What speech.json holds beside the model bundle. */
+    public record Description(int formatVersion, Units units, List<String> labels, FeaturePipeline features) {}
+
+    private static final int FORMAT_VERSION = 1;
+    private static final String FILE = "speech.json";
+    private static final int BATCH = 32;
+
+    private final Units units;
+    private final List<String> labels; // index 0 is the blank
+    private final FeaturePipeline features;
+    private final SpeechModel model;
+
+    public Transcriber(Units units, List<String> labels, FeaturePipeline features, SpeechModel model) {
+        if (labels.size() != model.config().classes()) {
+            throw new IllegalArgumentException("the model has " + model.config().classes() + " classes but " + labels.size() + " labels were given");
+        }
+        this.units = units;
+        this.labels = List.copyOf(labels);
+        this.features = features;
+        this.model = model;
+        model.train(false);
+    }
+
+    public SpeechModel model() {
+        return model;
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public FeaturePipeline features() {
+        return features;
+    }
+
+    /** A run's outcome: the transcriber (best epoch), the trainer's summary, and its dev scores. */
+    public record Trained(Transcriber transcriber, Trainer.Summary summary, Scores dev) {}
+
+    /** WER and CER (corpus rates, 0..1), the number of utterances, and the transcripts. */
+    public record Scores(double wer, double cer, int count, List<String> hypotheses) {}
+
+    public static Trained train(List<SpeechData.Utterance> train, List<SpeechData.Utterance> dev, Settings s, Path dir, boolean progress)
+            throws IOException {
+        if (train.isEmpty() || dev.isEmpty()) throw new IllegalArgumentException("need training and dev utterances, got " + train.size() + " and " + dev.size());
+        int rate = s.sampleRate() > 0 ? s.sampleRate() : rateOf(train.get(0));
+        FeaturePipeline fp = FeaturePipeline.kaldiMfcc(rate);
+        List<String> labels = labelsOf(train, s.units());
+        List<float[][]> trainFeatures = featuresOf(fp, train), devFeatures = featuresOf(fp, dev);
+        int dim = trainFeatures.get(0)[0].length;
+        SpeechModel model = new SpeechModel(new SpeechModel.Config(dim, s.convChannels(), s.convKernel(), s.convStride(), s.hiddenSize(),
+                s.numLayers(), true, labels.size(), s.dropout()), new Rng(s.seed()));
+        Transcriber t = new Transcriber(s.units(), labels, fp, model);
+        Task task = new Task(t, train, trainFeatures, dev, devFeatures, s.batchSize());
+        Adam adam = new Adam(model.arena(), Adam.Config.adam(s.lr()));
+        LrScheduler schedule = FactorSchedule.cosine(adam, (long) s.epochs() * task.trainBatches(new Rng(0)).size(), s.lr() * 0.05,
+                LrScheduler.Interval.STEP);
+        if (dir != null) t.saveDescription(dir);
+        Trainer.Summary summary = new Trainer(new TrainerConfig(s.epochs(), s.patience(), s.clipNorm(), dir == null ? null : dir.resolve("checkpoints"),
+                dir != null, s.seed(), progress)).fit(task, adam, schedule);
+        model.train(false);
+        if (dir != null) t.save(dir);
+        return new Trained(t, summary, t.score(devFeatures, dev));
+    }
+
+    private static int rateOf(SpeechData.Utterance u) throws IOException {
+        if (u.samples() != null) return u.sampleRate();
+        return org.grukit.speech.WavReader.read(u.audio()).sampleRate();
+    }
+
+    /** The blank, then the characters (or words) of the training transcripts in code point order. */
+    static List<String> labelsOf(List<SpeechData.Utterance> train, Units units) {
+        TreeSet<String> set = new TreeSet<>();
+        for (SpeechData.Utterance u : train) {
+            if (units == Units.WORDS) set.addAll(ErrorRateWords.of(u.transcript()));
+            else u.transcript().strip().replaceAll("\\s+", " ").codePoints().forEach(cp -> set.add(new String(Character.toChars(cp))));
+        }
+        List<String> out = new ArrayList<>();
+        out.add("<blank>");
+        out.addAll(set);
+        return out;
+    }
+
+    /** Words of a transcript as the error rate counts them. */
+    private static final class ErrorRateWords {
+        static List<String> of(String s) {
+            List<String> out = new ArrayList<>();
+            for (String w : s.strip().split("\\s+")) if (!w.isEmpty()) out.add(w);
+            return out;
+        }
+    }
+
+    /** Feature matrices of utterances, computed on the kernel threads. */
+    private static List<float[][]> featuresOf(FeaturePipeline fp, List<SpeechData.Utterance> utts) throws IOException {
+        float[][][] out = new float[utts.size()][][];
+        IOException[] failure = new IOException[1];
+        int parts = Math.max(1, Math.min(Parallel.threads(), utts.size()));
+        Parallel.forEach(parts, p -> {
+            for (int i = Parallel.start(utts.size(), parts, p), end = Parallel.start(utts.size(), parts, p + 1); i < end; i++) {
+                try {
+                    float[][] f = fp.apply(new Audio(utts.get(i).load(fp.sampleRate()), fp.sampleRate(), null));
+                    if (f.length == 0) throw new IOException(utts.get(i).id() + ": too short for one feature frame");
+                    out[i] = f;
+                } catch (IOException e) {
+                    synchronized (failure) {
+                        if (failure[0] == null) failure[0] = e;
+                    }
+                }
+            }
+        });
+        if (failure[0] != null) throw failure[0];
+        return Arrays.asList(out);
+    }
+
+    /** The label ids of a transcript; a character or word not among the labels is an error naming it. */
+    int[] encode(String transcript, String where) {
+        List<String> pieces = new ArrayList<>();
+        if (units == Units.WORDS) pieces.addAll(ErrorRateWords.of(transcript));
+        else transcript.strip().replaceAll("\\s+", " ").codePoints().forEach(cp -> pieces.add(new String(Character.toChars(cp))));
+        int[] ids = new int[pieces.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = labels.indexOf(pieces.get(i));
+            if (ids[i] <= 0) {
+                throw new IllegalArgumentException(where + ": '" + pieces.get(i) + "' is not one of the model's " + (labels.size() - 1) + " output "
+                        + units.name().toLowerCase() + " " + labels.subList(1, labels.size()));
+            }
+        }
+        return ids;
+    }
+
+    /** Text of label ids: characters joined, or words joined with spaces. */
+    String spell(int[] ids) {
+        StringBuilder sb = new StringBuilder();
+        for (int id : ids) {
+            if (units == Units.WORDS && sb.length() > 0) sb.append(' ');
+            sb.append(labels.get(id));
+        }
+        return sb.toString().strip();
+    }
+
+    /** CTC training: bucketed batches by length, mean CTC loss; dev WER (greedy) picks the epoch. */
+    private static final class Task implements TrainingTask {
+        private final Transcriber t;
+        private final List<float[][]> features, devFeatures;
+        private final List<int[]> targets = new ArrayList<>();
+        private final List<SpeechData.Utterance> dev;
+        private final int batchSize;
+
+        Task(Transcriber t, List<SpeechData.Utterance> train, List<float[][]> features, List<SpeechData.Utterance> dev, List<float[][]> devFeatures,
+             int batchSize) {
+            this.t = t;
+            this.features = features;
+            this.dev = dev;
+            this.devFeatures = devFeatures;
+            this.batchSize = batchSize;
+            for (SpeechData.Utterance u : train) targets.add(t.encode(u.transcript(), u.id()));
+        }
+
+        @Override
+        public Module model() {
+            return t.model;
+        }
+
+        @Override
+        public int trainSize() {
+            return features.size();
+        }
+
+        @Override
+        public List<int[]> trainBatches(Rng rng) {
+            int[] lengths = new int[features.size()];
+            for (int i = 0; i < lengths.length; i++) lengths[i] = features.get(i).length;
+            return Batching.bucketed(lengths, batchSize, 50, rng);
+        }
+
+        @Override
+        public Tensor loss(int[] batch) {
+            List<float[][]> picked = new ArrayList<>(batch.length);
+            int total = 0;
+            for (int i : batch) {
+                picked.add(features.get(i));
+                total += targets.get(i).length;
+            }
+            int[] lengths = new int[batch.length], targetLengths = new int[batch.length], concat = new int[total];
+            Tensor x = Batching.padFeatures(picked, lengths);
+            for (int k = 0, at = 0; k < batch.length; k++) {
+                int[] y = targets.get(batch[k]);
+                System.arraycopy(y, 0, concat, at, y.length);
+                at += y.length;
+                targetLengths[k] = y.length;
+            }
+            SpeechModel.Output out = t.model.forward(x, lengths);
+            // zero_infinity: an utterance too short for its transcript after subsampling adds nothing instead of inf.
+            return Ctc.loss(out.logProbs(), concat, out.lengths(), targetLengths, new Ctc.Options(0, Reduction.MEAN, true));
+        }
+
+        @Override
+        public Map<String, Double> evaluate() {
+            Scores s = t.score(devFeatures, dev);
+            return Map.of("dev_wer", s.wer(), "dev_cer", s.cer());
+        }
+
+        @Override
+        public String monitor() {
+            return "dev_wer";
+        }
+
+        @Override
+        public boolean maximize() {
+            return false;
+        }
+    }
+
+    private Scores score(List<float[][]> feats, List<SpeechData.Utterance> utts) {
+        List<String> hyps = transcribeFeatures(feats, null), refs = new ArrayList<>();
+        for (SpeechData.Utterance u : utts) refs.add(u.transcript());
+        return new Scores(ErrorRate.corpusWords(refs, hyps).rate(), ErrorRate.corpusChars(refs, hyps).rate(), hyps.size(), hyps);
+    }
+
+    /** How to decode: beam width (1 is greedy) and an optional word n-gram model with its weights. */
+    public record Decode(int beam, WordNgram lm, double alpha, double beta) {
+        public static Decode greedy() {
+            return new Decode(1, null, 0, 0);
+        }
+    }
+
+    /** Transcripts of utterances, in order. */
+    public List<String> transcribe(List<SpeechData.Utterance> utts, Decode d) throws IOException {
+        return transcribeFeatures(featuresOf(features, utts), d);
+    }
+
+    public Scores evaluate(List<SpeechData.Utterance> utts, Decode d) throws IOException {
+        List<String> hyps = transcribe(utts, d), refs = new ArrayList<>();
+        for (SpeechData.Utterance u : utts) refs.add(u.transcript());
+        return new Scores(ErrorRate.corpusWords(refs, hyps).rate(), ErrorRate.corpusChars(refs, hyps).rate(), hyps.size(), hyps);
+    }
+
+    private List<String> transcribeFeatures(List<float[][]> feats, Decode d) {
+        String[] out = new String[feats.size()];
+        Integer[] order = new Integer[feats.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Integer.compare(feats.get(a).length, feats.get(b).length));
+        int space = units == Units.CHARS ? labels.indexOf(" ") : -1;
+        try (GradMode g = GradMode.noGrad()) {
+            for (int start = 0; start < order.length; start += BATCH) {
+                int n = Math.min(BATCH, order.length - start);
+                List<float[][]> picked = new ArrayList<>(n);
+                for (int k = 0; k < n; k++) picked.add(feats.get(order[start + k]));
+                int[] lengths = new int[n];
+                SpeechModel.Output o = model.forward(Batching.padFeatures(picked, lengths), lengths);
+                int c = o.logProbs().dim(2);
+                float[] lp = o.logProbs().toArray(); // [T', B, C]
+                for (int k = 0; k < n; k++) {
+                    int len = o.lengths()[k];
+                    float[] mine = new float[len * c];
+                    for (int t = 0; t < len; t++) System.arraycopy(lp, (t * n + k) * c, mine, t * c, c);
+                    int[] ids;
+                    if (d == null || d.beam() <= 1) {
+                        ids = CtcDecoder.greedy(mine, 0, len, c, 0);
+                    } else {
+                        CtcDecoder.BeamOptions bo = CtcDecoder.BeamOptions.of(0, d.beam());
+                        // The language model scores words as the characters complete them; word outputs need none.
+                        if (d.lm() != null && units == Units.CHARS) bo = bo.withWords(space, labels::get, d.lm(), d.alpha(), d.beta());
+                        ids = CtcDecoder.beamSearch(mine, 0, len, c, bo).get(0).labels();
+                    }
+                    out[order[start + k]] = spell(ids);
+                }
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    private void saveDescription(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(dir.resolve(FILE), new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(new Description(FORMAT_VERSION, units, labels, features)));
+    }
+
+    public void save(Path dir) throws IOException {
+        saveDescription(dir);
+        ModelBundle.save(dir, model, ModelBundle.Provenance.none());
+    }
+
+    public static Transcriber load(Path dir) throws IOException {
+        Path p = dir.resolve(FILE);
+        if (!Files.isRegularFile(p)) throw new IOException("no " + FILE + " in " + dir + ": not a grukit speech model folder");
+        Description d;
+        try {
+            d = new ObjectMapper().readValue(Files.readAllBytes(p), Description.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(p + " is not a grukit speech description: " + e.getOriginalMessage());
+        }
+        if (d.formatVersion() != FORMAT_VERSION) throw new IOException(p + ": format version " + d.formatVersion() + " is not supported");
+        if (d.units() == null || d.labels() == null || d.features() == null) throw new IOException(p + ": needs 'units', 'labels' and 'features'");
+        return new Transcriber(d.units(), d.labels(), d.features(), ModelBundle.load(dir, SpeechModel.class));
+    }
+}

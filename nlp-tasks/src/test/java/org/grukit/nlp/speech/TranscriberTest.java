@@ -1,0 +1,36 @@
+package org.grukit.nlp.speech;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.grukit.nlp.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A CTC transcriber learns the yesno corpus from its training half and survives saving. */
+class TranscriberTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void learnsYesnoAndTranscribesAfterLoading() throws Exception {
+        List<SpeechData.Utterance> all = SpeechData.read(SharedData.dir("speech/yesno"));
+        List<SpeechData.Utterance> train = SpeechData.select(all, "yesno-train"), test = SpeechData.select(all, "yesno-test");
+        // 31 recordings: small batches and many epochs give the few hundred updates CTC needs to find the words.
+        Transcriber.Settings s = new Transcriber.Settings(Transcriber.Units.WORDS, 0, 64, 5, 2, 64, 1, 0.1f, 40, 4, 3e-3, 5.0, 40, 1);
+        Transcriber.Trained t = Transcriber.train(train, test, s, dir, false);
+        Transcriber loaded = Transcriber.load(dir);
+        Transcriber.Scores greedy = loaded.evaluate(test, Transcriber.Decode.greedy());
+        System.out.printf("yesno: test WER %.4f, CER %.4f (%d utterances), trained in %.1f s%n", greedy.wer(), greedy.cer(), greedy.count(),
+                t.summary().seconds());
+        assertTrue(greedy.wer() < 0.05, "yesno test WER " + greedy.wer() + ": " + greedy.hypotheses());
+        assertEquals(t.transcriber().transcribe(test.subList(0, 3), Transcriber.Decode.greedy()), greedy.hypotheses().subList(0, 3));
+        Transcriber.Scores beam = loaded.evaluate(test, new Transcriber.Decode(8, null, 0, 0));
+        assertTrue(beam.wer() <= greedy.wer() + 0.02, "beam " + beam.wer() + " vs greedy " + greedy.wer());
+        var e = assertThrows(IllegalArgumentException.class, () -> loaded.encode("yes maybe", "x"));
+        assertTrue(e.getMessage().contains("'maybe'") && e.getMessage().contains("[no, yes]"), e.getMessage());
+    }
+}
