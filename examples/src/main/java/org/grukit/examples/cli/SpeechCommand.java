@@ -44,9 +44,10 @@ final class SpeechCommand implements Callable<Integer> {
         @Option(names = "--dev-select", defaultValue = "all", description = "Which dev utterances (as --select).") String devSelect;
         @Option(names = "--digit-strings", defaultValue = "0", description = "Train on N connected digit strings made from the selected FSDD recordings.") int strings;
         @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; resumed if present.") Path model;
-        @Option(names = "--units", defaultValue = "chars", description = "chars or words (default: ${DEFAULT-VALUE}).") String units;
-        @Option(names = "--epochs", defaultValue = "20", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
-        @Option(names = "--batch-size", defaultValue = "16", description = "Batch size (default: ${DEFAULT-VALUE}).") int batch;
+        @Option(names = "--units", defaultValue = "auto", description = "chars, words, or auto: words when the transcripts use at most "
+                + Transcriber.AUTO_WORDS + " distinct words, else chars (default: ${DEFAULT-VALUE}).") String units;
+        @Option(names = "--epochs", defaultValue = "0", description = "Epochs (default: 20, or enough for about 800 updates on small data).") int epochs;
+        @Option(names = "--batch-size", defaultValue = "0", description = "Batch size (default: 16, or 4 below 200 utterances).") int batch;
         @Option(names = "--lr", defaultValue = "2e-3", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).") double lr;
         @Option(names = "--hidden", defaultValue = "128", description = "GRU units per direction (default: ${DEFAULT-VALUE}).") int hidden;
         @Option(names = "--layers", defaultValue = "2", description = "BiGRU layers (default: ${DEFAULT-VALUE}).") int layers;
@@ -69,19 +70,23 @@ final class SpeechCommand implements Callable<Integer> {
             Transcriber.Units u = switch (units) {
                 case "chars" -> Transcriber.Units.CHARS;
                 case "words" -> Transcriber.Units.WORDS;
-                default -> throw new IllegalArgumentException("--units must be chars or words, got " + units);
+                case "auto" -> Transcriber.Units.AUTO;
+                default -> throw new IllegalArgumentException("--units must be chars, words or auto, got " + units);
             };
-            Transcriber.Settings s = new Transcriber.Settings(u, 0, conv, D.convKernel(), stride, hidden, layers, dropout, epochs, batch, lr,
-                    D.clipNorm(), D.patience(), seed);
+            Transcriber.Settings sized = Transcriber.Settings.defaultsFor(tr.size());
+            Transcriber.Settings s = new Transcriber.Settings(u, 0, conv, D.convKernel(), stride, hidden, layers, dropout,
+                    epochs > 0 ? epochs : sized.epochs(), batch > 0 ? batch : sized.batchSize(), lr, D.clipNorm(), sized.patience(), seed);
             Transcriber.Trained t = Transcriber.train(tr, dv, s, model, !noProgress);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
             m.put("train", tr.size());
             m.put("dev", dv.size());
+            m.put("units", t.transcriber().units().name().toLowerCase());
             m.put("dev_wer", round(t.dev().wer()));
             m.put("dev_cer", round(t.dev().cer()));
             m.put("best_epoch", t.summary().bestEpoch());
             m.put("epochs_run", t.summary().epochsRun());
+            m.put("batch_size", s.batchSize());
             m.put("resumed", t.summary().resumed());
             m.put("seconds", Math.round(t.summary().seconds() * 10) / 10.0);
             m.put("threads", Parallel.threads());
