@@ -120,6 +120,7 @@ final class SpeechCommand implements Callable<Integer> {
         @Option(names = "--select", defaultValue = "all", description = SELECT + " (default: ${DEFAULT-VALUE}).") String select;
         @Option(names = "--digit-strings", defaultValue = "0", description = "Score N connected digit strings made from the selected FSDD recordings.") int strings;
         @Option(names = "--seed", defaultValue = "1", description = "Seed of the digit strings (default: ${DEFAULT-VALUE}).") long seed;
+        @Option(names = "--details", description = "Write a TSV of every utterance: id, reference, hypothesis, word errors, reference words.") Path details;
         @CommandLine.Mixin DecodeOptions decode;
 
         @Override
@@ -131,7 +132,14 @@ final class SpeechCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - t0) / 1e9, audio = 0;
             for (SpeechData.Utterance x : u) audio += x.load(t.features().sampleRate()).length / (double) t.features().sampleRate();
             int exact = 0;
-            for (int i = 0; i < u.size(); i++) if (u.get(i).transcript().strip().equals(s.hypotheses().get(i))) exact++;
+            StringBuilder tsv = new StringBuilder("id\treference\thypothesis\tword_errors\treference_words\n");
+            for (int i = 0; i < u.size(); i++) {
+                if (u.get(i).transcript().strip().equals(s.hypotheses().get(i))) exact++;
+                var c = org.grukit.nlp.metrics.ErrorRate.words(u.get(i).transcript(), s.hypotheses().get(i));
+                tsv.append(u.get(i).id()).append('\t').append(u.get(i).transcript()).append('\t').append(s.hypotheses().get(i)).append('\t')
+                        .append(c.edits()).append('\t').append(c.referenceLength()).append('\n');
+            }
+            if (details != null) org.grukit.core.io.AtomicFiles.writeString(details, tsv.toString());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("wer", round(s.wer()));
             m.put("cer", round(s.cer()));

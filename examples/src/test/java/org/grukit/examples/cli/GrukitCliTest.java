@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.grukit.core.train.JsonLines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -245,5 +246,27 @@ class GrukitCliTest {
                 "--src", ss.toString(), "--ref", tt.toString(), "--beam", "2", "--length-penalty", "gnmt:0.6")))));
         assertEquals(400, eval.get("count").asInt());
         assertTrue(eval.get("bleu").asDouble() >= 0 && eval.get("chrf").asDouble() > 0, eval.toString());
+    }
+
+    @Test
+    void speechTrainsEvaluatesWithDetailsAndTranscribes() throws Exception {
+        Path yesno = Path.of(System.getProperty("grukit.shared", "../shared"), "data", "speech", "yesno");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(yesno), "shared data not present: " + yesno);
+        Path model = dir.resolve("sp"), details = dir.resolve("details.tsv");
+        JsonNode trained = lastJson(capture(() -> assertEquals(0, GrukitCli.run("speech", "train", "--train", yesno.toString(), "--select",
+                "yesno-train", "--model", model.toString(), "--epochs", "2", "--hidden", "16", "--layers", "1", "--conv-channels", "16",
+                "--no-progress"))));
+        assertEquals("words", trained.get("units").asText(), "yes/no is a closed vocabulary: " + trained);
+        assertEquals(4, trained.get("batch_size").asInt(), "small data, small batches: " + trained);
+        JsonNode eval = lastJson(capture(() -> assertEquals(0, GrukitCli.run("speech", "eval", "--model", model.toString(), "--data",
+                yesno.toString(), "--select", "yesno-test", "--beam", "4", "--details", details.toString()))));
+        assertEquals(29, eval.get("count").asInt());
+        assertTrue(eval.get("real_time_factor").asDouble() > 0 && eval.has("wer") && eval.has("cer"), eval.toString());
+        List<String> rows = Files.readAllLines(details);
+        assertEquals(30, rows.size(), "a header and a row per utterance");
+        assertTrue(rows.get(1).split("\t").length == 5, rows.get(1));
+        String out = capture(() -> assertEquals(0, GrukitCli.run("speech", "transcribe", "--model", model.toString(),
+                yesno.resolve("waves_yesno/1_0_0_0_0_0_0_1.wav").toString(), yesno.resolve("waves_yesno/1_1_1_1_1_1_1_1.wav").toString())));
+        assertEquals(2, out.split("\n", -1).length - 1, "a transcript a line: " + out);
     }
 }
