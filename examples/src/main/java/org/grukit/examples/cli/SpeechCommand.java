@@ -54,6 +54,7 @@ final class SpeechCommand implements Callable<Integer> {
         @Option(names = "--conv-channels", defaultValue = "128", description = "Conv1d channels, 0 for none (default: ${DEFAULT-VALUE}).") int conv;
         @Option(names = "--conv-stride", defaultValue = "2", description = "Conv1d stride: frames per output (default: ${DEFAULT-VALUE}).") int stride;
         @Option(names = "--dropout", defaultValue = "0.2", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout;
+        @Option(names = "--spec-augment", description = "Mask training features at random (SpecAugment).") boolean specAugment;
         @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).") long seed;
         @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
 
@@ -74,7 +75,7 @@ final class SpeechCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--units must be chars, words or auto, got " + units);
             };
             Transcriber.Settings sized = Transcriber.Settings.defaultsFor(tr.size());
-            Transcriber.Settings s = new Transcriber.Settings(u, 0, conv, D.convKernel(), stride, hidden, layers, dropout,
+            Transcriber.Settings s = new Transcriber.Settings(u, 0, conv, D.convKernel(), stride, hidden, layers, dropout, specAugment,
                     epochs > 0 ? epochs : sized.epochs(), batch > 0 ? batch : sized.batchSize(), lr, D.clipNorm(), sized.patience(), seed);
             Transcriber.Trained t = Transcriber.train(tr, dv, s, model, !noProgress);
             Map<String, Object> m = new LinkedHashMap<>();

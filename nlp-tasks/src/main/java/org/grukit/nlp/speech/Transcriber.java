@@ -52,17 +52,19 @@ public final class Transcriber {
     /**
      * A training run's settings; {@link #defaults()} are the command line's.
      *
-     * @param sampleRate features are computed at this rate (0: the first training recording's)
+     * @param sampleRate  features are computed at this rate (0: the first training recording's)
+     * @param specAugment mask training features at random (Park et al. 2019): two bands of up to 8 coefficients and
+     *                    two spans of up to a tenth of the frames, drawn afresh for every batch
      */
     public record Settings(Units units, int sampleRate, int convChannels, int convKernel, int convStride, int hiddenSize, int numLayers,
-                           float dropout, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed) {
+                           float dropout, boolean specAugment, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed) {
         public Settings {
             if (units == null) throw new IllegalArgumentException("units must not be null");
             if (epochs <= 0 || batchSize <= 0) throw new IllegalArgumentException("need epochs > 0 and batchSize > 0, got " + epochs + ", " + batchSize);
         }
 
         public static Settings defaults() {
-            return new Settings(Units.AUTO, 0, 128, 5, 2, 128, 2, 0.2f, 20, 16, 2e-3, 5.0, 5, 1);
+            return new Settings(Units.AUTO, 0, 128, 5, 2, 128, 2, 0.2f, false, 20, 16, 2e-3, 5.0, 5, 1);
         }
 
         /**
@@ -75,22 +77,22 @@ public final class Transcriber {
             int batch = trainSize < 200 ? 4 : d.batchSize();
             int perEpoch = Math.max(1, (trainSize + batch - 1) / batch);
             int epochs = Math.min(200, Math.max(d.epochs(), (800 + perEpoch - 1) / perEpoch));
-            return new Settings(d.units, d.sampleRate, d.convChannels, d.convKernel, d.convStride, d.hiddenSize, d.numLayers, d.dropout, epochs, batch,
+            return new Settings(d.units, d.sampleRate, d.convChannels, d.convKernel, d.convStride, d.hiddenSize, d.numLayers, d.dropout, d.specAugment, epochs, batch,
                     d.lr, d.clipNorm, epochs > d.epochs() ? Math.max(d.patience(), epochs / 4) : d.patience(), d.seed);
         }
 
         public Settings withEpochs(int e) {
-            return new Settings(units, sampleRate, convChannels, convKernel, convStride, hiddenSize, numLayers, dropout, e, batchSize, lr, clipNorm,
+            return new Settings(units, sampleRate, convChannels, convKernel, convStride, hiddenSize, numLayers, dropout, specAugment, e, batchSize, lr, clipNorm,
                     patience, seed);
         }
 
         public Settings withUnits(Units u) {
-            return new Settings(u, sampleRate, convChannels, convKernel, convStride, hiddenSize, numLayers, dropout, epochs, batchSize, lr, clipNorm,
+            return new Settings(u, sampleRate, convChannels, convKernel, convStride, hiddenSize, numLayers, dropout, specAugment, epochs, batchSize, lr, clipNorm,
                     patience, seed);
         }
 
         public Settings withSize(int conv, int hidden, int layers) {
-            return new Settings(units, sampleRate, conv, convKernel, convStride, hidden, layers, dropout, epochs, batchSize, lr, clipNorm, patience,
+            return new Settings(units, sampleRate, conv, convKernel, convStride, hidden, layers, dropout, specAugment, epochs, batchSize, lr, clipNorm, patience,
                     seed);
         }
     }
@@ -154,7 +156,7 @@ public final class Transcriber {
         SpeechModel model = new SpeechModel(new SpeechModel.Config(dim, s.convChannels(), s.convKernel(), s.convStride(), s.hiddenSize(),
                 s.numLayers(), true, labels.size(), s.dropout()), new Rng(s.seed()));
         Transcriber t = new Transcriber(units, labels, fp, model);
-        Task task = new Task(t, train, trainFeatures, dev, devFeatures, s.batchSize());
+        Task task = new Task(t, train, trainFeatures, dev, devFeatures, s.batchSize(), s.specAugment() ? new Rng(s.seed() ^ 0x5eedL) : null);
         Adam adam = new Adam(model.arena(), Adam.Config.adam(s.lr()));
         LrScheduler schedule = FactorSchedule.cosine(adam, (long) s.epochs() * task.trainBatches(new Rng(0)).size(), s.lr() * 0.05,
                 LrScheduler.Interval.STEP);
@@ -256,9 +258,11 @@ public final class Transcriber {
         private final List<int[]> targets = new ArrayList<>(), devTargets = new ArrayList<>();
         private final List<SpeechData.Utterance> dev;
         private final int batchSize;
+        private final Rng augment; // null: no SpecAugment
 
         Task(Transcriber t, List<SpeechData.Utterance> train, List<float[][]> features, List<SpeechData.Utterance> dev, List<float[][]> devFeatures,
-             int batchSize) {
+             int batchSize, Rng augment) {
+            this.augment = augment;
             this.t = t;
             this.features = features;
             this.dev = dev;
@@ -287,7 +291,13 @@ public final class Transcriber {
 
         @Override
         public Tensor loss(int[] batch) {
-            return ctcLoss(features, targets, batch);
+            if (augment == null) return ctcLoss(features, targets, batch);
+            List<float[][]> masked = new ArrayList<>(features);
+            for (int i : batch) {
+                float[][] f = features.get(i);
+                masked.set(i, org.grukit.speech.FeatureOps.specAugment(f, 2, 8, 2, Math.max(1, f.length / 10), augment));
+            }
+            return ctcLoss(masked, targets, batch);
         }
 
         private Tensor ctcLoss(List<float[][]> features, List<int[]> targets, int[] batch) {

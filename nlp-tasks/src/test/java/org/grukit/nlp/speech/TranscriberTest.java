@@ -20,7 +20,7 @@ class TranscriberTest {
         List<SpeechData.Utterance> all = SpeechData.read(SharedData.dir("speech/yesno"));
         List<SpeechData.Utterance> train = SpeechData.select(all, "yesno-train"), test = SpeechData.select(all, "yesno-test");
         // 31 recordings: small batches and many epochs give the few hundred updates CTC needs to find the words.
-        Transcriber.Settings s = new Transcriber.Settings(Transcriber.Units.WORDS, 0, 64, 5, 2, 64, 1, 0.1f, 40, 4, 3e-3, 5.0, 40, 1);
+        Transcriber.Settings s = new Transcriber.Settings(Transcriber.Units.WORDS, 0, 64, 5, 2, 64, 1, 0.1f, false, 40, 4, 3e-3, 5.0, 40, 1);
         Transcriber.Trained t = Transcriber.train(train, test, s, dir, false);
         Transcriber loaded = Transcriber.load(dir);
         Transcriber.Scores greedy = loaded.evaluate(test, Transcriber.Decode.greedy());
