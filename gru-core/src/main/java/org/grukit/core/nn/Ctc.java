@@ -140,7 +140,8 @@ public final class Ctc {
 
     private static final double NEG_INF = Double.NEGATIVE_INFINITY;
 
-    private static double lse(double a, double b) {
+    /** log(exp(a) + exp(b)) without overflow; -infinity is the log of zero. */
+    public static double logAddExp(double a, double b) {
         if (a == NEG_INF) return b;
         if (b == NEG_INF) return a;
         return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
@@ -163,13 +164,13 @@ public final class Ctc {
             int prev = (t - 1) * states, cur = t * states;
             for (int s = 0; s < states; s++) {
                 double a = alpha[prev + s];
-                if (s >= 1) a = lse(a, alpha[prev + s - 1]);
-                if (s >= 2 && ext[s] != blank && ext[s] != ext[s - 2]) a = lse(a, alpha[prev + s - 2]);
+                if (s >= 1) a = logAddExp(a, alpha[prev + s - 1]);
+                if (s >= 2 && ext[s] != blank && ext[s] != ext[s - 2]) a = logAddExp(a, alpha[prev + s - 2]);
                 alpha[cur + s] = a == NEG_INF ? NEG_INF : a + lp(lp, off, n, c, t, b, ext[s]);
             }
         }
         int last = (frames - 1) * states;
-        double logLik = len > 0 ? lse(alpha[last + states - 1], alpha[last + states - 2]) : alpha[last + states - 1];
+        double logLik = len > 0 ? logAddExp(alpha[last + states - 1], alpha[last + states - 2]) : alpha[last + states - 1];
         if (logLik == NEG_INF) return Double.POSITIVE_INFINITY;
         if (dlp == null) return -logLik;
 
@@ -181,8 +182,8 @@ public final class Ctc {
             int next = (t + 1) * states, cur = t * states;
             for (int s = 0; s < states; s++) {
                 double v = beta[next + s];
-                if (s + 1 < states) v = lse(v, beta[next + s + 1]);
-                if (s + 2 < states && ext[s] != blank && ext[s] != ext[s + 2]) v = lse(v, beta[next + s + 2]);
+                if (s + 1 < states) v = logAddExp(v, beta[next + s + 1]);
+                if (s + 2 < states && ext[s] != blank && ext[s] != ext[s + 2]) v = logAddExp(v, beta[next + s + 2]);
                 beta[cur + s] = v == NEG_INF ? NEG_INF : v + lp(lp, off, n, c, t, b, ext[s]);
             }
         }
@@ -190,7 +191,7 @@ public final class Ctc {
         for (int t = 0; t < frames; t++) {
             Arrays.fill(occupancy, NEG_INF);
             int cur = t * states;
-            for (int s = 0; s < states; s++) occupancy[ext[s]] = lse(occupancy[ext[s]], alpha[cur + s] + beta[cur + s]);
+            for (int s = 0; s < states; s++) occupancy[ext[s]] = logAddExp(occupancy[ext[s]], alpha[cur + s] + beta[cur + s]);
             int row = (t * n + b) * c;
             for (int j = 0; j < c; j++) {
                 // alpha and beta both include this frame's emission: divide it out once.

@@ -59,13 +59,15 @@ public final class ErrorRate {
         }
     }
 
-    static List<String> wordsOf(String s) {
+    /** The words WER counts: whitespace-separated. */
+    public static List<String> wordsOf(String s) {
         List<String> out = new ArrayList<>();
         for (String w : s.strip().split("\\s+")) if (!w.isEmpty()) out.add(w);
         return out;
     }
 
-    static List<String> charsOf(String s) {
+    /** The characters CER counts: code points of the text, whitespace runs collapsed to one space, ends trimmed. */
+    public static List<String> charsOf(String s) {
         String norm = s.strip().replaceAll("\\s+", " ");
         List<String> out = new ArrayList<>(norm.length());
         norm.codePoints().forEach(cp -> out.add(new String(Character.toChars(cp))));

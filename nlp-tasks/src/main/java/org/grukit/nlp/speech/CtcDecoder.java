@@ -78,9 +78,7 @@ public final class CtcDecoder {
     private static final double NEG_INF = Double.NEGATIVE_INFINITY;
 
     private static double lse(double a, double b) {
-        if (a == NEG_INF) return b;
-        if (b == NEG_INF) return a;
-        return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+        return org.grukit.core.nn.Ctc.logAddExp(a, b);
     }
 
     /** One prefix: probabilities of its alignments ending in a blank and in its last label, and its word score. */

@@ -176,23 +176,16 @@ public final class Transcriber {
     /** The blank, then the characters (or words) of the training transcripts in code point order. */
     static List<String> labelsOf(List<SpeechData.Utterance> train, Units units) {
         TreeSet<String> set = new TreeSet<>();
-        for (SpeechData.Utterance u : train) {
-            if (units == Units.WORDS) set.addAll(ErrorRateWords.of(u.transcript()));
-            else u.transcript().strip().replaceAll("\\s+", " ").codePoints().forEach(cp -> set.add(new String(Character.toChars(cp))));
-        }
+        for (SpeechData.Utterance u : train) set.addAll(pieces(u.transcript(), units));
         List<String> out = new ArrayList<>();
         out.add("<blank>");
         out.addAll(set);
         return out;
     }
 
-    /** Words of a transcript as the error rate counts them. */
-    private static final class ErrorRateWords {
-        static List<String> of(String s) {
-            List<String> out = new ArrayList<>();
-            for (String w : s.strip().split("\\s+")) if (!w.isEmpty()) out.add(w);
-            return out;
-        }
+    /** A transcript as output units: its words or its characters, as WER and CER count them. */
+    private static List<String> pieces(String transcript, Units units) {
+        return units == Units.WORDS ? ErrorRate.wordsOf(transcript) : ErrorRate.charsOf(transcript);
     }
 
     /** Feature matrices of utterances, computed on the kernel threads. */
@@ -219,9 +212,7 @@ public final class Transcriber {
 
     /** The label ids of a transcript; a character or word not among the labels is an error naming it. */
     int[] encode(String transcript, String where) {
-        List<String> pieces = new ArrayList<>();
-        if (units == Units.WORDS) pieces.addAll(ErrorRateWords.of(transcript));
-        else transcript.strip().replaceAll("\\s+", " ").codePoints().forEach(cp -> pieces.add(new String(Character.toChars(cp))));
+        List<String> pieces = pieces(transcript, units);
         int[] ids = new int[pieces.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = labels.indexOf(pieces.get(i));
@@ -235,10 +226,7 @@ public final class Transcriber {
 
     /** As {@link #encode}, leaving out what the labels do not hold (a dev transcript may use unseen characters). */
     int[] encodeKnown(String transcript) {
-        List<String> pieces = new ArrayList<>();
-        if (units == Units.WORDS) pieces.addAll(ErrorRateWords.of(transcript));
-        else transcript.strip().replaceAll("\\s+", " ").codePoints().forEach(cp -> pieces.add(new String(Character.toChars(cp))));
-        return pieces.stream().mapToInt(labels::indexOf).filter(i -> i > 0).toArray();
+        return pieces(transcript, units).stream().mapToInt(labels::indexOf).filter(i -> i > 0).toArray();
     }
 
     /** Text of label ids: characters joined, or words joined with spaces. */

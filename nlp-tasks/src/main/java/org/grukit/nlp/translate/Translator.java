@@ -309,9 +309,12 @@ public final class Translator {
                 }
                 for (int i = 0; i < idx.length; i++) {
                     List<Translation> ts = new ArrayList<>();
-                    List<Token> words = d.replaceUnknown() ? sourceWords(sentences.get(idx[i])) : List.of();
+                    boolean unknown = false;
+                    for (Decoding.Hypothesis h : hyps.get(i)) for (int tok : h.tokens()) unknown |= tok == Vocabulary.UNK_ID;
+                    // The source is tokenised again (with spans into the original text) only when there is a word to copy.
+                    List<Token> words = d.replaceUnknown() && unknown ? sourceWords(sentences.get(idx[i])) : List.of();
                     for (Decoding.Hypothesis h : hyps.get(i)) {
-                        String text = d.replaceUnknown() ? target.decode(h.tokens(), pos -> {
+                        String text = !words.isEmpty() ? target.decode(h.tokens(), pos -> {
                             int a = h.alignment()[pos];
                             return a < words.size() ? words.get(a).text() : null;
                         }) : target.decode(h.tokens());
