@@ -44,8 +44,9 @@ public final class Decoding {
 
     /** Search settings, validated. */
     public record BeamConfig(int beamSize, int maxLength, int minLength, LengthPenalty lengthPenalty, int nBest,
-                             int bos, int eos) {
+                             int bos, int eos, int noRepeatNgram) {
         public BeamConfig {
+            if (noRepeatNgram < 0) throw new IllegalArgumentException("noRepeatNgram must be >= 0 (0: off), got " + noRepeatNgram);
             if (beamSize <= 0) throw new IllegalArgumentException("beamSize must be > 0, got " + beamSize);
             if (maxLength <= 0) throw new IllegalArgumentException("maxLength must be > 0, got " + maxLength);
             if (minLength < 0 || minLength > maxLength) {
@@ -56,19 +57,27 @@ public final class Decoding {
         }
 
         public static BeamConfig of(int beamSize, int maxLength, int bos, int eos) {
-            return new BeamConfig(beamSize, maxLength, 0, new LengthPenalty.Average(), 1, bos, eos);
+            return new BeamConfig(beamSize, maxLength, 0, new LengthPenalty.Average(), 1, bos, eos, 0);
         }
 
         public BeamConfig withLengthPenalty(LengthPenalty p) {
-            return new BeamConfig(beamSize, maxLength, minLength, p, nBest, bos, eos);
+            return new BeamConfig(beamSize, maxLength, minLength, p, nBest, bos, eos, noRepeatNgram);
         }
 
         public BeamConfig withNBest(int n) {
-            return new BeamConfig(beamSize, maxLength, minLength, lengthPenalty, n, bos, eos);
+            return new BeamConfig(beamSize, maxLength, minLength, lengthPenalty, n, bos, eos, noRepeatNgram);
         }
 
         public BeamConfig withMinLength(int n) {
-            return new BeamConfig(beamSize, maxLength, n, lengthPenalty, nBest, bos, eos);
+            return new BeamConfig(beamSize, maxLength, n, lengthPenalty, nBest, bos, eos, noRepeatNgram);
+        }
+
+        /**
+         * No n-gram of this size twice in an output (Paulus et al. 2018's trigram blocking; 0: off), as
+         * no_repeat_ngram_size in Hugging Face's generate and OpenNMT's block_ngram_repeat.
+         */
+        public BeamConfig withNoRepeatNgram(int n) {
+            return new BeamConfig(beamSize, maxLength, minLength, lengthPenalty, nBest, bos, eos, n);
         }
     }
 
@@ -78,6 +87,50 @@ public final class Decoding {
      * position the decoder attended to most when producing it (for replacing unknown words, Luong et al. 2015b).
      */
     public record Hypothesis(int[] tokens, double logProb, double score, boolean finished, int[] alignment) {}
+
+    /**
+     * What search needs of a decoder: a step from a state and the previous tokens to log-probabilities over the
+     * output ids (which may be more than the vocabulary, e.g. source words a pointer can copy) and attention
+     * weights, and the reordering of a state's rows.
+     */
+    public interface Stepper<S> {
+        int batch(S state);
+
+        /** One step: log-probabilities [B, width] and attention weights [B, sourceLength], row-major. */
+        Scored<S> step(S state, int[] tokens);
+
+        /** The rows {@code rows} of every part of the state, repeats allowed (expanding a batch to beams). */
+        S select(S state, int[] rows);
+
+        /** The rows {@code rows} of the recurrent parts, for beams following parents within their own sentence. */
+        S reorderBeams(S state, int[] rows);
+    }
+
+    /** One search step's output: log-probabilities [B, width], attention weights [B, sourceLength], the next state. */
+    public record Scored<S>(float[] logProbs, int width, float[] weights, int sourceLength, S next) {}
+
+    /** An {@link AttentionDecoder} as a {@link Stepper}: log-softmax of its logits. */
+    public static Stepper<AttentionDecoder.State> stepper(AttentionDecoder decoder) {
+        return new Stepper<>() {
+            public int batch(AttentionDecoder.State s) {
+                return s.batch();
+            }
+
+            public Scored<AttentionDecoder.State> step(AttentionDecoder.State s, int[] tokens) {
+                AttentionDecoder.Step step = decoder.step(s, tokens);
+                return new Scored<>(Ops.logSoftmax(step.logits(), -1).toArray(), step.logits().dim(1), step.weights().toArray(),
+                        step.weights().dim(1), step.state());
+            }
+
+            public AttentionDecoder.State select(AttentionDecoder.State s, int[] rows) {
+                return s.select(rows);
+            }
+
+            public AttentionDecoder.State reorderBeams(AttentionDecoder.State s, int[] rows) {
+                return s.reorderBeams(rows);
+            }
+        };
+    }
 
     /** Greedy decoding: the most likely token at each step, until every row has produced {@code eos}. */
     public static List<int[]> greedy(AttentionDecoder decoder, AttentionDecoder.State start, int bos, int eos, int maxLength) {
@@ -89,32 +142,37 @@ public final class Decoding {
     /** Greedy decoding as hypotheses: tokens with their log-probability, score and attention alignment. */
     public static List<Hypothesis> greedySearch(AttentionDecoder decoder, AttentionDecoder.State start, int bos, int eos,
                                                 int maxLength, LengthPenalty penalty) {
+        return greedySearch(stepper(decoder), start, bos, eos, maxLength, penalty);
+    }
+
+    /** Greedy decoding over any {@link Stepper}. */
+    public static <S> List<Hypothesis> greedySearch(Stepper<S> decoder, S start, int bos, int eos, int maxLength, LengthPenalty penalty) {
         try (GradMode g = GradMode.noGrad()) {
-            int b = start.batch();
+            int b = decoder.batch(start);
             int[] tokens = new int[b];
             Arrays.fill(tokens, bos);
             int[][] out = new int[b][maxLength], align = new int[b][maxLength];
             int[] len = new int[b];
             double[] logProb = new double[b];
             boolean[] done = new boolean[b];
-            AttentionDecoder.State s = start;
+            S s = start;
             for (int t = 0; t < maxLength; t++) {
-                AttentionDecoder.Step step = decoder.step(s, tokens);
-                float[] logits = step.logits().toArray(), w = step.weights().toArray();
-                int v = step.logits().dim(1), src = step.weights().dim(1);
+                Scored<S> step = decoder.step(s, tokens);
+                float[] logp = step.logProbs(), w = step.weights();
+                int v = step.width(), src = step.sourceLength();
                 boolean all = true;
                 for (int i = 0; i < b; i++) {
-                    int best = argmax(logits, i * v, v);
+                    int best = argmax(logp, i * v, v);
                     tokens[i] = best;
                     if (!done[i]) {
-                        logProb[i] += logits[i * v + best] - logSumExp(logits, i * v, v);
+                        logProb[i] += logp[i * v + best];
                         out[i][len[i]] = best;
                         align[i][len[i]++] = argmax(w, i * src, src);
                         done[i] = best == eos;
                     }
                     all &= done[i];
                 }
-                s = step.state();
+                s = step.next();
                 if (all) break;
             }
             List<Hypothesis> result = new ArrayList<>();
@@ -126,21 +184,18 @@ public final class Decoding {
         }
     }
 
-    private static double logSumExp(float[] x, int off, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
-        double sum = 0;
-        for (int i = 0; i < n; i++) sum += Math.exp(x[off + i] - max);
-        return max + Math.log(sum);
-    }
-
     /** Beam search for every row of {@code start}: for each, up to nBest hypotheses, best first. */
     public static List<List<Hypothesis>> beamSearch(AttentionDecoder decoder, AttentionDecoder.State start, BeamConfig cfg) {
+        return beamSearch(stepper(decoder), start, cfg);
+    }
+
+    /** Beam search over any {@link Stepper}. */
+    public static <S> List<List<Hypothesis>> beamSearch(Stepper<S> decoder, S start, BeamConfig cfg) {
         try (GradMode g = GradMode.noGrad()) {
-            int b = start.batch(), k = cfg.beamSize();
+            int b = decoder.batch(start), k = cfg.beamSize();
             int[] expand = new int[b * k];
             for (int i = 0; i < b * k; i++) expand[i] = i / k;
-            AttentionDecoder.State s = start.select(expand);
+            S s = decoder.select(start, expand);
             double[] scores = new double[b * k];
             for (int i = 0; i < b * k; i++) scores[i] = i % k == 0 ? 0 : Double.NEGATIVE_INFINITY;
             int[][] seqs = new int[b * k][0], aligns = new int[b * k][0];
@@ -152,10 +207,10 @@ public final class Decoding {
             Arrays.fill(alive, true);
 
             for (int t = 0; t < cfg.maxLength(); t++) {
-                AttentionDecoder.Step step = decoder.step(s, tokens);
-                int v = step.logits().dim(1);
-                float[] logp = Ops.logSoftmax(step.logits(), -1).toArray(), w = step.weights().toArray();
-                int src = step.weights().dim(1);
+                Scored<S> step = decoder.step(s, tokens);
+                int v = step.width(), src = step.sourceLength();
+                float[] logp = step.logProbs(), w = step.weights();
+                if (cfg.noRepeatNgram() > 0) blockRepeats(logp, v, seqs, cfg.noRepeatNgram());
                 int[] parents = new int[b * k];
                 int[] next = new int[b * k];
                 double[] nextScores = new double[b * k];
@@ -220,7 +275,7 @@ public final class Decoding {
                 aligns = nextAligns;
                 tokens = next;
                 if (!any) break;
-                s = step.state().reorderBeams(parents); // parents stay within their sentence's beams
+                s = decoder.reorderBeams(step.next(), parents); // parents stay within their sentence's beams
             }
             List<List<Hypothesis>> result = new ArrayList<>();
             for (int bi = 0; bi < b; bi++) {
@@ -267,6 +322,22 @@ public final class Decoding {
             }
         }
         return ids;
+    }
+
+    /**
+     * Sets to -infinity, for each beam, every token that would complete an n-gram the beam already holds: the
+     * tokens that followed earlier occurrences of its last n - 1 tokens.
+     */
+    static void blockRepeats(float[] logp, int v, int[][] seqs, int n) {
+        for (int beam = 0; beam < seqs.length; beam++) {
+            int[] seq = seqs[beam];
+            int len = seq.length, prefix = n - 1;
+            for (int start = 0; start + n <= len; start++) { // each whole n-gram seq[start, start + n)
+                boolean same = true;
+                for (int j = 0; j < prefix && same; j++) same = seq[start + j] == seq[len - prefix + j];
+                if (same) logp[beam * v + seq[start + prefix]] = Float.NEGATIVE_INFINITY;
+            }
+        }
     }
 
     /** {@code prefix} extended at position t by the most attended source position of this step's weights row. */

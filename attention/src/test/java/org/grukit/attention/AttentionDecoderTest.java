@@ -124,7 +124,7 @@ class AttentionDecoderTest {
                     bestSeq = seq;
                 }
             }
-            Decoding.BeamConfig wide = new Decoding.BeamConfig(64, maxLen, 0, new Decoding.LengthPenalty.None(), 5, bos, eos);
+            Decoding.BeamConfig wide = new Decoding.BeamConfig(64, maxLen, 0, new Decoding.LengthPenalty.None(), 5, bos, eos, 0);
             List<Decoding.Hypothesis> hyps = Decoding.beamSearch(dec, start, wide).get(0);
             assertArrayEquals(bestSeq, hyps.get(0).tokens(), style + ": wide beam misses the optimum");
             assertEquals(best, hyps.get(0).logProb(), 1e-4);
@@ -135,7 +135,7 @@ class AttentionDecoderTest {
             }
             int[] greedy = Decoding.greedy(dec, start, bos, eos, maxLen).get(0);
             Decoding.Hypothesis one = Decoding.beamSearch(dec, start, new Decoding.BeamConfig(1, maxLen, 0,
-                    new Decoding.LengthPenalty.None(), 1, bos, eos)).get(0).get(0);
+                    new Decoding.LengthPenalty.None(), 1, bos, eos, 0)).get(0).get(0);
             assertArrayEquals(greedy, one.tokens(), style + ": beam of one is greedy");
             Decoding.Hypothesis g = Decoding.greedySearch(dec, start, bos, eos, maxLen, new Decoding.LengthPenalty.None()).get(0);
             assertArrayEquals(greedy, g.tokens());
