@@ -112,6 +112,11 @@ public final class PointerGeneratorDecoder extends Module {
         return config;
     }
 
+    /** The input embedding, which an encoder may share (See et al. share one embedding for both sides). */
+    public Embedding embedding() {
+        return embedding;
+    }
+
     /**
      * The state before the first step.
      *

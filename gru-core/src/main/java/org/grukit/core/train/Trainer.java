@@ -18,6 +18,8 @@ import org.grukit.core.Tensor;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.io.SavableModel;
 import org.grukit.core.nn.Module;
+import org.grukit.core.optim.Adam;
+import org.grukit.core.optim.FactorSchedule;
 import org.grukit.core.optim.LrScheduler;
 import org.grukit.core.optim.Optimizer;
 
@@ -53,6 +55,17 @@ public final class Trainer {
     public Trainer provenance(ModelBundle.Provenance p) {
         this.provenance = p;
         return this;
+    }
+
+    /**
+     * The usual run of grukit's tasks: Adam with {@code adam}'s settings, its learning rate decayed per step along a
+     * cosine to 5% over all epochs, then {@link #fit}.
+     */
+    public Summary fitAdamCosine(TrainingTask task, Adam.Config adam) {
+        Adam optimizer = new Adam(task.model().arena(), adam);
+        LrScheduler schedule = FactorSchedule.cosine(optimizer, (long) config.epochs() * task.trainBatches(new Rng(0)).size(), adam.lr() * 0.05,
+                LrScheduler.Interval.STEP);
+        return fit(task, optimizer, schedule);
     }
 
     public Summary fit(TrainingTask task, Optimizer optimizer, LrScheduler scheduler) {
@@ -102,6 +115,7 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             model.train(true);
             Rng rng = new Rng(config.seed() * 0x9E3779B97F4A7C15L + epoch);
+            task.startEpoch(epoch);
             List<int[]> batches = task.trainBatches(rng);
             String label = String.format("epoch %d/%d", epoch + 1, config.epochs());
             ProgressBar bar = config.progress() ? ProgressBar.onStderr(label, task.trainSize()) : null;

@@ -13,6 +13,12 @@ public interface TrainingTask {
     /** The number of training examples (for progress and throughput). */
     int trainSize();
 
+    /**
+     * Called before each epoch's batches (0-based, so also after resuming): for losses that change with the
+     * epoch, such as a term added only in a final phase of training.
+     */
+    default void startEpoch(int epoch) {}
+
     /** This epoch's batches as example indices (shuffled or bucketed with {@code rng}). */
     List<int[]> trainBatches(Rng rng);
 

@@ -37,6 +37,7 @@ class TrainerTest {
         final Tensor x;
         final float[] y;
         float scale = 1f;
+        final List<Integer> started = new java.util.ArrayList<>();
 
         SumTask(long seed) {
             gru = new Gru(GruConfig.of(1, 4).withBatchFirst(true), new Rng(seed)); // weights vary with seed
@@ -60,6 +61,7 @@ class TrainerTest {
 
         @Override public Module model() { return gru; }
         @Override public int trainSize() { return 64; }
+        @Override public void startEpoch(int epoch) { started.add(epoch); }
         @Override public List<int[]> trainBatches(Rng rng) { return Batching.shuffled(64, 16, rng); }
         @Override public Tensor loss(int[] b) {
             return Losses.mse(predict(b), Tensor.of(targets(b), b.length), Reduction.MEAN);
@@ -99,6 +101,7 @@ class TrainerTest {
         SumTask fresh = new SumTask(77); // other initial weights: everything must come from the checkpoint
         Trainer.Summary resumed = run(fresh, TrainerConfig.of(6, 9).withProgress(false).withCheckpoints(dir, true));
         assertTrue(resumed.resumed());
+        assertEquals(List.of(3, 4, 5), fresh.started, "a resumed run tells the task which epochs it runs");
         assertEquals(6, resumed.history().size());
         for (int e = 0; e < 6; e++) {
             assertEquals(straight.history().get(e).trainLoss(), resumed.history().get(e).trainLoss(), 1e-9, "epoch " + (e + 1));

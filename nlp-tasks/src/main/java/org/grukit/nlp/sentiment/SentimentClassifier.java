@@ -17,8 +17,6 @@ import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
 import org.grukit.core.optim.Adam;
-import org.grukit.core.optim.FactorSchedule;
-import org.grukit.core.optim.LrScheduler;
 import org.grukit.core.train.Trainer;
 import org.grukit.core.train.TrainerConfig;
 import org.grukit.core.train.TrainingTask;
@@ -168,13 +166,10 @@ public final class SentimentClassifier {
         Task task = new Task(classifier, train, dev, s.batchSize(), s.wordDropout(), new Rng(s.seed() ^ 0x5DEECE66DL));
         TrainerConfig tc = new TrainerConfig(s.epochs(), s.patience(), s.clipNorm(),
                 modelDir == null ? null : modelDir.resolve("checkpoints"), modelDir != null, s.seed(), progress);
-        Adam adam = new Adam(model.arena(), Adam.Config.adam(s.lr()).withWeightDecay(s.weightDecay()));
-        LrScheduler schedule = FactorSchedule.cosine(adam, (long) s.epochs() * task.trainBatches(new Rng(0)).size(), s.lr() * 0.05,
-                LrScheduler.Interval.STEP);
         if (modelDir != null) pipeline.save(modelDir); // the checkpoints' model is usable with the folder's pipeline
         Trainer trainer = new Trainer(tc).provenance(ModelBundle.Provenance.of(s.seed(), train.size() + " texts"));
         if (onEpoch != null) trainer.onEpoch(onEpoch);
-        Trainer.Summary summary = trainer.fit(task, adam, schedule);
+        Trainer.Summary summary = trainer.fitAdamCosine(task, Adam.Config.adam(s.lr()).withWeightDecay(s.weightDecay()));
         model.train(false);
         if (modelDir != null) classifier.save(modelDir);
         double seconds = 0, examples = 0;

@@ -20,8 +20,6 @@ import org.grukit.core.nn.Ctc;
 import org.grukit.core.nn.Module;
 import org.grukit.core.nn.Reduction;
 import org.grukit.core.optim.Adam;
-import org.grukit.core.optim.FactorSchedule;
-import org.grukit.core.optim.LrScheduler;
 import org.grukit.core.train.Trainer;
 import org.grukit.core.train.TrainerConfig;
 import org.grukit.core.train.TrainingTask;
@@ -157,12 +155,9 @@ public final class Transcriber {
                 s.numLayers(), true, labels.size(), s.dropout()), new Rng(s.seed()));
         Transcriber t = new Transcriber(units, labels, fp, model);
         Task task = new Task(t, train, trainFeatures, dev, devFeatures, s.batchSize(), s.specAugment() ? new Rng(s.seed() ^ 0x5eedL) : null);
-        Adam adam = new Adam(model.arena(), Adam.Config.adam(s.lr()));
-        LrScheduler schedule = FactorSchedule.cosine(adam, (long) s.epochs() * task.trainBatches(new Rng(0)).size(), s.lr() * 0.05,
-                LrScheduler.Interval.STEP);
         if (dir != null) t.saveDescription(dir);
         Trainer.Summary summary = new Trainer(new TrainerConfig(s.epochs(), s.patience(), s.clipNorm(), dir == null ? null : dir.resolve("checkpoints"),
-                dir != null, s.seed(), progress)).fit(task, adam, schedule);
+                dir != null, s.seed(), progress)).fitAdamCosine(task, Adam.Config.adam(s.lr()));
         model.train(false);
         if (dir != null) t.save(dir);
         return new Trained(t, summary, t.score(devFeatures, dev));

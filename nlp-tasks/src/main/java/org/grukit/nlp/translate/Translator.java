@@ -18,8 +18,6 @@ import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
 import org.grukit.core.optim.Adam;
-import org.grukit.core.optim.FactorSchedule;
-import org.grukit.core.optim.LrScheduler;
 import org.grukit.core.train.Trainer;
 import org.grukit.core.train.TrainerConfig;
 import org.grukit.core.train.TrainingTask;
@@ -188,15 +186,12 @@ public final class Translator {
                 s.tiedEmbeddings()), new Rng(s.seed()));
         Translator t = new Translator(sp, tp, model);
         Task task = new Task(t, train, dev, s);
-        Adam adam = new Adam(model.arena(), Adam.Config.adam(s.lr()));
-        LrScheduler schedule = FactorSchedule.cosine(adam, (long) s.epochs() * task.trainBatches(new Rng(0)).size(), s.lr() * 0.05,
-                LrScheduler.Interval.STEP);
         if (dir != null) {
             sp.save(dir.resolve("source"));
             tp.save(dir.resolve("target"));
         }
         Trainer.Summary summary = new Trainer(new TrainerConfig(s.epochs(), s.patience(), s.clipNorm(), dir == null ? null : dir.resolve("checkpoints"),
-                dir != null, s.seed(), progress)).fit(task, adam, schedule);
+                dir != null, s.seed(), progress)).fitAdamCosine(task, Adam.Config.adam(s.lr()));
         model.train(false);
         if (dir != null) t.save(dir);
         double seconds = 0;

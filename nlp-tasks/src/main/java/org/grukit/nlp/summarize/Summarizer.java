@@ -1,0 +1,463 @@
+package org.grukit.nlp.summarize;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.grukit.attention.Decoding;
+import org.grukit.attention.PointerGeneratorDecoder;
+import org.grukit.core.GradMode;
+import org.grukit.core.Ops;
+import org.grukit.core.Rng;
+import org.grukit.core.Tensor;
+import org.grukit.core.data.PaddedBatch;
+import org.grukit.core.io.AtomicFiles;
+import org.grukit.core.io.ModelBundle;
+import org.grukit.core.nn.Module;
+import org.grukit.core.train.Trainer;
+import org.grukit.core.train.TrainerConfig;
+import org.grukit.core.train.TrainingTask;
+import org.grukit.nlp.metrics.Rouge;
+import org.grukit.nlp.text.Detokeniser;
+import org.grukit.nlp.text.SentenceSplitter;
+import org.grukit.nlp.text.TextPipeline;
+import org.grukit.nlp.text.Token;
+import org.grukit.nlp.text.Tokenisers;
+import org.grukit.nlp.text.Vocabulary;
+
+/**
+ * Summarisation as a library: train a {@link SummarizationModel} (pointer-generator with coverage, or the plain
+ * attention baseline) on documents and summaries, summarise with beam search (minimum and maximum length, length
+ * penalty, n-gram repeat blocking), score with ROUGE, save and load as a folder (the model bundle, the text
+ * pipeline in {@code text/}, and {@code summarizer.json}).
+ *
+ * <p>Documents are cut to a token budget at sentence boundaries (OpenNLP's sentence detector): whole sentences
+ * while they fit, the first one cut if it alone does not. One vocabulary serves both sides; a document's words
+ * outside it get extended ids (V, V + 1, ... in order of first appearance) that the pointer can copy, so a
+ * summary word outside the vocabulary is a target the model can still produce when the document holds it.
+ */
+public final class Summarizer {
+    /**
+     * A training run's settings; {@link #defaults()} are the command line's.
+     *
+     * @param vocabSize       the most frequent words kept (specials included), at least {@code minFrequency} times seen
+     * @param maxSourceTokens the document budget in tokens
+     * @param maxSummaryTokens training summaries cut to this many tokens (before the end token)
+     * @param coverageFrom    the 1-based epoch from which the coverage loss is added (See et al. add it in a final
+     *                        phase); 0 never adds it. Ignored without coverage.
+     */
+    public record Settings(String tokeniser, boolean lowerCase, int vocabSize, int minFrequency, int maxSourceTokens, int maxSummaryTokens,
+                           int embedDim, int encoderHidden, int decoderHidden, int attentionDim, boolean pointer, boolean coverage,
+                           double coverageWeight, int coverageFrom, float dropout, int epochs, int batchSize, double lr, double clipNorm,
+                           int patience, long seed) {
+        public Settings {
+            if (epochs <= 0 || batchSize <= 0) throw new IllegalArgumentException("need epochs > 0 and batchSize > 0, got " + epochs + ", " + batchSize);
+            if (vocabSize < 5) throw new IllegalArgumentException("vocabSize must be >= 5, got " + vocabSize);
+            if (maxSourceTokens < 1 || maxSummaryTokens < 1) {
+                throw new IllegalArgumentException("maxSourceTokens and maxSummaryTokens must be >= 1, got " + maxSourceTokens + ", " + maxSummaryTokens);
+            }
+            if (!(coverageWeight >= 0)) throw new IllegalArgumentException("coverageWeight must be >= 0, got " + coverageWeight);
+            if (coverageFrom < 0) throw new IllegalArgumentException("coverageFrom must be >= 0 (0: never), got " + coverageFrom);
+        }
+
+        /** Pointer-generator with coverage, the coverage loss in the last two of 8 epochs. */
+        public static Settings defaults() {
+            return new Settings("simple", true, 20000, 2, 200, 25, 128, 128, 256, 256, true, true, 1.0, 7, 0.2f, 8, 32, 1e-3, 2.0, 3, 1);
+        }
+
+        /** The plain sequence-to-sequence baseline with attention: no copying, no coverage. */
+        public Settings plain() {
+            return withModel(false, false);
+        }
+
+        public Settings withModel(boolean copy, boolean cover) {
+            return new Settings(tokeniser, lowerCase, vocabSize, minFrequency, maxSourceTokens, maxSummaryTokens, embedDim, encoderHidden,
+                    decoderHidden, attentionDim, copy, cover, coverageWeight, coverageFrom, dropout, epochs, batchSize, lr, clipNorm, patience, seed);
+        }
+
+        public Settings withSize(int vocab, int embed, int encoder, int decoder) {
+            return new Settings(tokeniser, lowerCase, vocab, minFrequency, maxSourceTokens, maxSummaryTokens, embed, encoder, decoder, decoder,
+                    pointer, coverage, coverageWeight, coverageFrom, dropout, epochs, batchSize, lr, clipNorm, patience, seed);
+        }
+
+        public Settings withTraining(int epochs, int batch, double rate, int from) {
+            return new Settings(tokeniser, lowerCase, vocabSize, minFrequency, maxSourceTokens, maxSummaryTokens, embedDim, encoderHidden,
+                    decoderHidden, attentionDim, pointer, coverage, coverageWeight, from, dropout, epochs, batch, rate, clipNorm, patience, seed);
+        }
+
+        public Settings withLengths(int source, int summary) {
+            return new Settings(tokeniser, lowerCase, vocabSize, minFrequency, source, summary, embedDim, encoderHidden, decoderHidden,
+                    attentionDim, pointer, coverage, coverageWeight, coverageFrom, dropout, epochs, batchSize, lr, clipNorm, patience, seed);
+        }
+    }
+
+    /**
+     * How to decode: beam size (1 is greedy), minimum and maximum summary length in tokens (the end token not
+     * counted), length normalisation, and the n-gram size never repeated (0: off).
+     */
+    public record Decode(int beam, int minLength, int maxLength, Decoding.LengthPenalty lengthPenalty, int noRepeatNgram) {
+        public Decode {
+            if (beam <= 0) throw new IllegalArgumentException("beam must be > 0, got " + beam);
+            if (minLength < 0 || maxLength < 1 || minLength > maxLength) {
+                throw new IllegalArgumentException("need 0 <= minLength <= maxLength and maxLength >= 1, got " + minLength + ", " + maxLength);
+            }
+            if (lengthPenalty == null) throw new IllegalArgumentException("lengthPenalty must not be null");
+            if (noRepeatNgram < 0) throw new IllegalArgumentException("noRepeatNgram must be >= 0, got " + noRepeatNgram);
+        }
+
+        /** Beam 4, 1 to 20 tokens, scores averaged per token, no trigram twice. */
+        public static Decode defaults() {
+            return new Decode(4, 1, 20, new Decoding.LengthPenalty.Average(), 3);
+        }
+
+        public static Decode greedy(int maxLength) {
+            return new Decode(1, 0, maxLength, new Decoding.LengthPenalty.None(), 0);
+        }
+
+        public Decode withBeam(int b) {
+            return new Decode(b, minLength, maxLength, lengthPenalty, noRepeatNgram);
+        }
+
+        public Decode withLengths(int min, int max) {
+            return new Decode(beam, min, max, lengthPenalty, noRepeatNgram);
+        }
+
+        public Decode withLengthPenalty(Decoding.LengthPenalty p) {
+            return new Decode(beam, minLength, maxLength, p, noRepeatNgram);
+        }
+
+        public Decode withNoRepeatNgram(int n) {
+            return new Decode(beam, minLength, maxLength, lengthPenalty, n);
+        }
+    }
+
+    /** A summary: its text, its tokens, and how many of them were copied words outside the vocabulary. */
+    public record Summary(String text, List<String> tokens, int copiedOutOfVocabulary) {}
+
+    /** What summarizer.json holds beside the model bundle and the text pipeline. */
+    public record Description(int formatVersion, int maxSourceTokens) {}
+
+    static {
+        SummarizationModel.register();
+    }
+
+    private static final int FORMAT_VERSION = 1;
+    private static final String FILE = "summarizer.json";
+    private static final int BATCH = 32;
+
+    private final TextPipeline text;
+    private final SummarizationModel model;
+    private final int maxSourceTokens;
+    private final SentenceSplitter sentences;
+
+    public Summarizer(TextPipeline text, SummarizationModel model, int maxSourceTokens) throws IOException {
+        if (model.config().vocabSize() != text.vocabulary().size()) {
+            throw new IllegalArgumentException("the model's vocabulary (" + model.config().vocabSize() + ") does not match the pipeline's ("
+                    + text.vocabulary().size() + ")");
+        }
+        if (maxSourceTokens < 1) throw new IllegalArgumentException("maxSourceTokens must be >= 1, got " + maxSourceTokens);
+        this.text = text;
+        this.model = model;
+        this.maxSourceTokens = maxSourceTokens;
+        this.sentences = SentenceSplitter.english();
+        model.train(false);
+    }
+
+    public SummarizationModel model() {
+        return model;
+    }
+
+    public TextPipeline text() {
+        return text;
+    }
+
+    /** The document's tokens as the model reads them: whole sentences within the budget (the first cut if it alone exceeds it). */
+    public List<String> documentTokens(String document) {
+        List<String> out = new ArrayList<>();
+        for (Token s : sentences.split(document)) {
+            List<String> words = new ArrayList<>();
+            for (Token t : text.tokenise(s.text())) words.add(t.text());
+            if (out.size() + words.size() <= maxSourceTokens) {
+                out.addAll(words);
+            } else {
+                if (out.isEmpty()) out.addAll(words.subList(0, maxSourceTokens));
+                break;
+            }
+        }
+        if (out.isEmpty()) out.add(Vocabulary.UNK); // an empty document still has one position to attend to
+        return out;
+    }
+
+    /** A document encoded: vocabulary ids, extended ids, and its out-of-vocabulary words (extended id V + i is oov.get(i)). */
+    record Encoded(int[] ids, int[] extended, List<String> oov) {}
+
+    Encoded encode(String document) {
+        Vocabulary v = text.vocabulary();
+        List<String> words = documentTokens(document);
+        int[] ids = new int[words.size()], ext = new int[words.size()];
+        List<String> oov = new ArrayList<>();
+        Map<String, Integer> oovIds = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            String w = words.get(i);
+            if (v.contains(w)) {
+                ids[i] = ext[i] = v.id(w);
+            } else {
+                ids[i] = Vocabulary.UNK_ID;
+                ext[i] = oovIds.computeIfAbsent(w, k -> {
+                    oov.add(k);
+                    return v.size() + oov.size() - 1;
+                });
+            }
+        }
+        return new Encoded(ids, ext, oov);
+    }
+
+    /** A summary's target: BOS, extended ids (a word outside the vocabulary and the document is UNK), EOS. */
+    int[] target(String summary, Encoded doc, int maxTokens) {
+        Vocabulary v = text.vocabulary();
+        List<Token> tokens = text.tokenise(summary);
+        int n = Math.min(tokens.size(), maxTokens);
+        int[] out = new int[n + 2];
+        out[0] = Vocabulary.BOS_ID;
+        for (int i = 0; i < n; i++) {
+            String w = tokens.get(i).text();
+            int k = doc.oov().indexOf(w);
+            out[i + 1] = v.contains(w) ? v.id(w) : k >= 0 ? v.size() + k : Vocabulary.UNK_ID;
+        }
+        out[n + 1] = Vocabulary.EOS_ID;
+        return out;
+    }
+
+    /** A padded batch of documents and their extended ids (B * S, -1 at padding). */
+    private static PaddedBatch batch(List<Encoded> docs, int[] idx, int[][] extendedOut) {
+        List<int[]> ids = new ArrayList<>(docs.size());
+        for (Encoded d : docs) ids.add(d.ids());
+        PaddedBatch b = TextPipeline.batch(ids, idx);
+        int s = b.maxLength();
+        int[] ext = new int[idx.length * s];
+        Arrays.fill(ext, -1);
+        for (int i = 0; i < idx.length; i++) System.arraycopy(docs.get(idx[i]).extended(), 0, ext, i * s, docs.get(idx[i]).extended().length);
+        extendedOut[0] = ext;
+        return b;
+    }
+
+    /** A run's outcome: the summarizer (best epoch), the trainer's summary. */
+    public record Trained(Summarizer summarizer, Trainer.Summary summary) {}
+
+    public static Trained train(List<SummaryData.Document> train, List<SummaryData.Document> dev, Settings s, Path dir, boolean progress)
+            throws IOException {
+        if (train.isEmpty() || dev.isEmpty()) throw new IllegalArgumentException("need training and dev documents, got " + train.size() + " and " + dev.size());
+        TextPipeline.Config tc = TextPipeline.Config.of(s.tokeniser()).withLowerCase(s.lowerCase());
+        List<String> texts = new ArrayList<>(2 * train.size());
+        for (SummaryData.Document d : train) {
+            texts.add(d.text());
+            texts.add(d.summary());
+        }
+        TextPipeline pipeline = TextPipeline.fit(tc, Tokenisers.of(s.tokeniser(), Path.of("")), texts,
+                Vocabulary.builder().minFrequency(s.minFrequency()).maxSize(s.vocabSize()));
+        SummarizationModel model = new SummarizationModel(new SummarizationModel.Config(pipeline.vocabulary().size(), s.embedDim(), s.encoderHidden(),
+                s.decoderHidden(), s.attentionDim(), s.pointer(), s.coverage(), s.dropout(), Vocabulary.PAD_ID, Vocabulary.UNK_ID), new Rng(s.seed()));
+        Summarizer sum = new Summarizer(pipeline, model, s.maxSourceTokens());
+        Task task = new Task(sum, train, dev, s);
+        if (dir != null) sum.saveDescription(dir);
+        Trainer.Summary summary = new Trainer(new TrainerConfig(s.epochs(), s.patience(), s.clipNorm(), dir == null ? null : dir.resolve("checkpoints"),
+                dir != null, s.seed(), progress)).fitAdamCosine(task, org.grukit.core.optim.Adam.Config.adam(s.lr()));
+        model.train(false);
+        if (dir != null) sum.save(dir);
+        return new Trained(sum, summary);
+    }
+
+    /** Bucketed batches by document length; NLL per real target token (+ coverage loss late); dev ROUGE-L (greedy). */
+    private static final class Task implements TrainingTask {
+        private final Summarizer sum;
+        private final Settings s;
+        private final List<Encoded> docs = new ArrayList<>();
+        private final List<int[]> targets = new ArrayList<>();
+        private final List<SummaryData.Document> dev;
+        private double coverageWeight;
+
+        Task(Summarizer sum, List<SummaryData.Document> train, List<SummaryData.Document> dev, Settings s) {
+            this.sum = sum;
+            this.s = s;
+            this.dev = dev;
+            for (SummaryData.Document d : train) {
+                Encoded e = sum.encode(d.text());
+                docs.add(e);
+                targets.add(sum.target(d.summary(), e, s.maxSummaryTokens()));
+            }
+        }
+
+        @Override
+        public Module model() {
+            return sum.model;
+        }
+
+        @Override
+        public int trainSize() {
+            return docs.size();
+        }
+
+        @Override
+        public void startEpoch(int epoch) {
+            coverageWeight = s.coverage() && s.coverageFrom() > 0 && epoch + 1 >= s.coverageFrom() ? s.coverageWeight() : 0;
+        }
+
+        @Override
+        public List<int[]> trainBatches(Rng rng) {
+            List<int[]> ids = new ArrayList<>(docs.size());
+            for (Encoded d : docs) ids.add(d.ids());
+            return TextPipeline.buckets(ids, s.batchSize(), rng);
+        }
+
+        @Override
+        public Tensor loss(int[] batch) {
+            int[][] ext = new int[1][];
+            PaddedBatch source = batch(docs, batch, ext);
+            PaddedBatch target = TextPipeline.batch(targets, batch);
+            SummarizationModel.Losses l = sum.model.loss(source, ext[0], target);
+            return coverageWeight > 0 ? Ops.add(l.nll(), Ops.mulScalar(l.coverage(), (float) coverageWeight)) : l.nll();
+        }
+
+        @Override
+        public Map<String, Double> evaluate() {
+            List<String> docsText = new ArrayList<>(), refs = new ArrayList<>();
+            for (SummaryData.Document d : dev) {
+                docsText.add(d.text());
+                refs.add(d.summary());
+            }
+            List<String> hyps = new ArrayList<>();
+            for (Summary h : sum.summarize(docsText, Decode.greedy(s.maxSummaryTokens()))) hyps.add(h.text());
+            Rouge.Scores r = new Rouge(true).corpus(single(refs), hyps);
+            return Map.of("dev_rougeL", 100 * r.rougeL().f1(), "dev_rouge1", 100 * r.rouge1().f1(), "dev_rouge2", 100 * r.rouge2().f1());
+        }
+
+        @Override
+        public String monitor() {
+            return "dev_rougeL";
+        }
+
+        @Override
+        public boolean maximize() {
+            return true;
+        }
+    }
+
+    static List<List<String>> single(List<String> refs) {
+        List<List<String>> out = new ArrayList<>(refs.size());
+        for (String r : refs) out.add(List.of(r));
+        return out;
+    }
+
+    /** Summaries in input order. */
+    public List<Summary> summarize(List<String> documents, Decode d) {
+        List<Encoded> enc = new ArrayList<>(documents.size());
+        for (String doc : documents) enc.add(encode(doc));
+        Integer[] order = new Integer[enc.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Integer.compare(enc.get(a).ids().length, enc.get(b).ids().length));
+        List<Summary> out = new ArrayList<>(Collections.nCopies(enc.size(), null));
+        PointerGeneratorDecoder decoder = model.decoder();
+        try (GradMode g = GradMode.noGrad()) {
+            for (int start = 0; start < order.length; start += BATCH) {
+                int[] idx = new int[Math.min(BATCH, order.length - start)];
+                for (int i = 0; i < idx.length; i++) idx[i] = order[start + i];
+                int[][] ext = new int[1][];
+                PaddedBatch source = batch(enc, idx, ext);
+                PointerGeneratorDecoder.State st = model.encode(source, ext[0]);
+                // +1: the end token is a step of its own
+                Decoding.BeamConfig cfg = new Decoding.BeamConfig(d.beam(), d.maxLength() + 1, d.minLength() + 1, d.lengthPenalty(), 1,
+                        Vocabulary.BOS_ID, Vocabulary.EOS_ID, d.noRepeatNgram());
+                List<Decoding.Hypothesis> best = new ArrayList<>();
+                if (d.beam() == 1 && d.minLength() == 0 && d.noRepeatNgram() == 0) {
+                    best.addAll(Decoding.greedySearch(decoder.stepper(), st, Vocabulary.BOS_ID, Vocabulary.EOS_ID, cfg.maxLength(), d.lengthPenalty()));
+                } else {
+                    for (List<Decoding.Hypothesis> h : Decoding.beamSearch(decoder.stepper(), st, cfg)) best.add(h.get(0));
+                }
+                for (int i = 0; i < idx.length; i++) out.set(idx[i], words(best.get(i).tokens(), enc.get(idx[i]), d.maxLength()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Output ids to words: vocabulary words, copied document words for extended ids; up to the end token, and at
+     * most {@code max} (a search that reached its step limit without ending is cut there).
+     */
+    private Summary words(int[] ids, Encoded doc, int max) {
+        Vocabulary v = text.vocabulary();
+        List<String> tokens = new ArrayList<>();
+        int copied = 0;
+        for (int id : ids) {
+            if (id == Vocabulary.EOS_ID || tokens.size() == max) break;
+            if (id >= v.size()) {
+                tokens.add(doc.oov().get(id - v.size()));
+                copied++;
+            } else if (!v.isSpecial(id) || id == Vocabulary.UNK_ID) {
+                tokens.add(v.token(id));
+            }
+        }
+        return new Summary(Detokeniser.join(tokens), tokens, copied);
+    }
+
+    /** ROUGE of summaries against the original summaries and, when every document has them, the annotators' (best of). */
+    public record Scores(Rouge.Scores original, Rouge.Scores annotators, int count, double copiedShare, double meanLength, List<String> summaries) {}
+
+    public Scores evaluate(List<SummaryData.Document> docs, Decode d) {
+        List<String> texts = new ArrayList<>();
+        for (SummaryData.Document doc : docs) texts.add(doc.text());
+        List<Summary> out = summarize(texts, d);
+        return score(docs, out);
+    }
+
+    /** Scores given summaries (any system's, e.g. a baseline's) of {@code docs}. */
+    public static Scores score(List<SummaryData.Document> docs, List<Summary> out) {
+        List<String> hyps = new ArrayList<>();
+        List<String> orig = new ArrayList<>();
+        List<List<String>> ann = new ArrayList<>();
+        long tokens = 0, copied = 0;
+        boolean annotated = true;
+        for (int i = 0; i < docs.size(); i++) {
+            hyps.add(out.get(i).text());
+            orig.add(docs.get(i).summary());
+            ann.add(docs.get(i).annotations());
+            annotated &= !docs.get(i).annotations().isEmpty();
+            tokens += out.get(i).tokens().size();
+            copied += out.get(i).copiedOutOfVocabulary();
+        }
+        Rouge rouge = new Rouge(true);
+        return new Scores(rouge.corpus(single(orig), hyps), annotated ? rouge.corpus(ann, hyps) : null, docs.size(),
+                tokens == 0 ? 0 : (double) copied / tokens, docs.isEmpty() ? 0 : (double) tokens / docs.size(), hyps);
+    }
+
+    private void saveDescription(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        text.save(dir.resolve("text"));
+        AtomicFiles.writeString(dir.resolve(FILE), new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(new Description(FORMAT_VERSION, maxSourceTokens)));
+    }
+
+    public void save(Path dir) throws IOException {
+        saveDescription(dir);
+        ModelBundle.save(dir, model, ModelBundle.Provenance.none());
+    }
+
+    public static Summarizer load(Path dir) throws IOException {
+        Path p = dir.resolve(FILE);
+        if (!Files.isRegularFile(p)) throw new IOException("no " + FILE + " in " + dir + ": not a grukit summarizer folder");
+        Description d;
+        try {
+            d = new ObjectMapper().readValue(Files.readAllBytes(p), Description.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(p + " is not a grukit summarizer description: " + e.getOriginalMessage());
+        }
+        if (d.formatVersion() != FORMAT_VERSION) throw new IOException(p + ": format version " + d.formatVersion() + " is not supported");
+        if (d.maxSourceTokens() < 1) throw new IOException(p + ": maxSourceTokens must be >= 1, found " + d.maxSourceTokens());
+        return new Summarizer(TextPipeline.load(dir.resolve("text")), ModelBundle.load(dir, SummarizationModel.class), d.maxSourceTokens());
+    }
+}
