@@ -33,4 +33,15 @@ class TranscriberTest {
         var e = assertThrows(IllegalArgumentException.class, () -> loaded.encode("yes maybe", "x"));
         assertTrue(e.getMessage().contains("'maybe'") && e.getMessage().contains("[no, yes]"), e.getMessage());
     }
+
+    @Test
+    void learnsYesnoWithSpecAugmentMasks() throws Exception {
+        List<SpeechData.Utterance> all = SpeechData.read(SharedData.dir("speech/yesno"));
+        List<SpeechData.Utterance> train = SpeechData.select(all, "yesno-train"), test = SpeechData.select(all, "yesno-test");
+        // Masked bands and spans of every training batch (fresh each time): training still converges on the words.
+        Transcriber.Settings s = new Transcriber.Settings(Transcriber.Units.WORDS, 0, 64, 5, 2, 64, 1, 0.1f, true, 40, 4, 3e-3, 5.0, 40, 1);
+        Transcriber.Scores greedy = Transcriber.train(train, test, s, null, false).transcriber().evaluate(test, Transcriber.Decode.greedy());
+        System.out.printf("yesno with SpecAugment: test WER %.4f%n", greedy.wer());
+        assertTrue(greedy.wer() < 0.05, "yesno test WER with SpecAugment " + greedy.wer() + ": " + greedy.hypotheses());
+    }
 }
