@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code grukit} command line: one entry point with a subcommand per job. */
 @Command(name = "grukit", mixinStandardHelpOptions = true, versionProvider = GrukitCli.VersionProvider.class,
         description = "Gated recurrent networks (GRU), attention and the tasks built on them.",
-        subcommands = {QuickstartCommand.class, SentimentCommand.class, TranslateCommand.class, SpeechCommand.class, SummarizeCommand.class, AddingCommand.class, FeaturesCommand.class, TextCommands.Tokenize.class, TextCommands.BpeCommand.class,
+        subcommands = {QuickstartCommand.class, SentimentCommand.class, TranslateCommand.class, SpeechCommand.class, SummarizeCommand.class, ForecastCommand.class, AddingCommand.class, FeaturesCommand.class, TextCommands.Tokenize.class, TextCommands.BpeCommand.class,
                 TextCommands.TokenizerCommand.class, BenchCommand.class, GrukitCli.VersionCommand.class, CommandLine.HelpCommand.class})
 public final class GrukitCli implements Callable<Integer> {
 

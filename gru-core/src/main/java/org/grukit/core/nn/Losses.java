@@ -1,6 +1,7 @@
 package org.grukit.core.nn;
 
 import org.grukit.core.Autograd;
+import org.grukit.core.Ops;
 import org.grukit.core.Shape;
 import org.grukit.core.Tensor;
 import org.grukit.core.kernel.Parallel;
@@ -187,6 +188,49 @@ public final class Losses {
                 g[go + i] += (float) (gi * d);
             }
         }, logits);
+    }
+
+    /** torch.nn.functional.l1_loss (mean absolute error), composed of differentiable ops. */
+    public static Tensor l1(Tensor input, Tensor target, Reduction reduction) {
+        if (!java.util.Arrays.equals(input.shape(), target.shape())) {
+            throw new IllegalArgumentException("expected target of the input's shape " + Shape.str(input.shape()) + ", got " + Shape.str(target.shape()));
+        }
+        return reduceTensor(Ops.abs(Ops.sub(input, target)), reduction);
+    }
+
+    /**
+     * The pinball (quantile) loss of Koenker and Bassett (1978), as quantile regression forecasters use it:
+     * for predictions {@code input} [..., Q] of the quantiles {@code quantiles} (Q of them) and {@code target} [...],
+     * max(q e, (q - 1) e) with e = target - prediction, per element, reduced over all of them.
+     */
+    public static Tensor pinball(Tensor input, Tensor target, double[] quantiles, Reduction reduction) {
+        int q = quantiles.length;
+        int[] shape = input.shape();
+        if (q == 0 || shape[shape.length - 1] != q) {
+            throw new IllegalArgumentException("expected predictions [..., " + q + "] for " + q + " quantiles, got " + Shape.str(shape));
+        }
+        int[] tShape = java.util.Arrays.copyOf(shape, shape.length);
+        tShape[tShape.length - 1] = 1;
+        if (target.numel() * q != input.numel()) {
+            throw new IllegalArgumentException("expected a target of shape " + Shape.str(java.util.Arrays.copyOf(shape, shape.length - 1)) + ", got "
+                    + Shape.str(target.shape()));
+        }
+        float[] qs = new float[q];
+        for (int i = 0; i < q; i++) {
+            if (!(quantiles[i] > 0 && quantiles[i] < 1)) throw new IllegalArgumentException("quantiles must be in (0, 1), got " + quantiles[i]);
+            qs[i] = (float) quantiles[i];
+        }
+        Tensor e = Ops.sub(Ops.reshape(target, tShape), input); // broadcast over the quantiles
+        // max(q e, (q - 1) e) = q e + max(0, -e)
+        return reduceTensor(Ops.add(Ops.mul(e, Tensor.of(qs, q)), Ops.relu(Ops.neg(e))), reduction);
+    }
+
+    private static Tensor reduceTensor(Tensor per, Reduction reduction) {
+        return switch (reduction) {
+            case NONE -> per;
+            case SUM -> Ops.sum(per);
+            case MEAN -> Ops.mean(per);
+        };
     }
 
     /** torch.nn.functional.mse_loss; the target gets a gradient too when it requires one. */

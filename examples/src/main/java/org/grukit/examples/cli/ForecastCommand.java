@@ -1,0 +1,223 @@
+package org.grukit.examples.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grukit.core.kernel.Parallel;
+import org.grukit.core.plot.Charts;
+import org.grukit.core.train.JsonLines;
+import org.grukit.nlp.forecast.ForecastMetrics;
+import org.grukit.nlp.forecast.ForecastModel;
+import org.grukit.nlp.forecast.Forecaster;
+import org.grukit.nlp.forecast.TimeSeries;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code grukit forecast train|eval|predict}: GRU forecasting of one or more columns of a CSV time series. */
+@Command(name = "forecast", mixinStandardHelpOptions = true, description = "Time-series forecasting with GRUs, beside naive, seasonal naive and "
+        + "linear autoregression baselines.", subcommands = {ForecastCommand.Train.class, ForecastCommand.Eval.class, ForecastCommand.Predict.class})
+final class ForecastCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    /** The data and the split, shared by train and eval. */
+    static final class DataOptions {
+        @Option(names = "--data", required = true, description = "A CSV file with a header: a date column and numeric columns.") Path data;
+        @Option(names = "--date-column", description = "The date column (default: the first).") String dateColumn;
+        @Option(names = "--split", description = "Rows of the train, validation and test parts from the start, e.g. 8640,2880,2880 "
+                + "(ETTh1's 12/4/4 months); default: the last --test-fraction is test, the --val-fraction before it validation.") String split;
+        @Option(names = "--test-fraction", defaultValue = "0.2", description = "Default: ${DEFAULT-VALUE}.") double testFraction;
+        @Option(names = "--val-fraction", defaultValue = "0.1", description = "Default: ${DEFAULT-VALUE}.") double valFraction;
+
+        TimeSeries read() throws IOException {
+            TimeSeries s = TimeSeries.readCsv(data, dateColumn, null);
+            if (s.gapReport() != null) System.err.println("warning: " + s.gapReport());
+            return s;
+        }
+
+        Forecaster.Split split(TimeSeries s) {
+            if (split == null) return Forecaster.Split.fractions(s.length(), testFraction, valFraction);
+            String[] p = split.split(",");
+            if (p.length != 3) throw new IllegalArgumentException("--split needs three sizes (train,validation,test), got " + split);
+            try {
+                return Forecaster.Split.sizes(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--split needs three whole numbers, got " + split);
+            }
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train on sliding windows; validation loss picks the epoch.")
+    static final class Train implements Callable<Integer> {
+        @Mixin DataOptions data;
+        @Option(names = "--target", split = ",", description = "Columns to forecast (default: all).") List<String> targets;
+        @Option(names = "--horizon", required = true, description = "Steps to forecast.") int horizon;
+        @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; resumed if present.") Path model;
+        @Option(names = "--input", defaultValue = "0", description = "Input window (default: max(2 horizon, 2 seasons), at most 96).") int input;
+        @Option(names = "--stride", defaultValue = "1", description = "Steps between training windows (default: ${DEFAULT-VALUE}).") int stride;
+        @Option(names = "--style", defaultValue = "direct", description = "direct (one output per step) or seq2seq (a GRU decoder) (default: ${DEFAULT-VALUE}).")
+        String style;
+        @Option(names = "--attention", description = "seq2seq only: the decoder attends over the encoder's outputs.") boolean attention;
+        @Option(names = "--covariates", description = "The other columns are inputs too.") boolean covariates;
+        @Option(names = "--calendar", description = "Calendar features (hour, weekday, day or month of year) from the date column.") boolean calendar;
+        @Option(names = "--no-centre", description = "Do not shift each window by its last value (forecast levels, not changes).") boolean noCentre;
+        @Option(names = "--no-highway", description = "No linear autoregressive component beside the GRU (LSTNet's highway).") boolean noHighway;
+        @Option(names = "--quantiles", split = ",", description = "Forecast these quantiles with the pinball loss, e.g. 0.1,0.5,0.9.") List<Double> quantiles;
+        @Option(names = "--loss", defaultValue = "mse", description = "Point forecast loss: mse or mae (default: ${DEFAULT-VALUE}).") String loss;
+        @Option(names = "--hidden", defaultValue = "64", description = "GRU units (default: ${DEFAULT-VALUE}).") int hidden;
+        @Option(names = "--layers", defaultValue = "1", description = "GRU layers (default: ${DEFAULT-VALUE}).") int layers;
+        @Option(names = "--dropout", defaultValue = "0", description = "Dropout between layers (default: ${DEFAULT-VALUE}).") float dropout;
+        @Option(names = "--epochs", defaultValue = "100", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
+        @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).") int batch;
+        @Option(names = "--lr", defaultValue = "3e-3", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).") double lr;
+        @Option(names = "--patience", defaultValue = "15", description = "Early stopping patience (default: ${DEFAULT-VALUE}).") int patience;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).") long seed;
+        @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
+
+        @Override
+        public Integer call() throws IOException {
+            TimeSeries s = data.read();
+            Forecaster.Split split = data.split(s);
+            Forecaster.Settings d = Forecaster.Settings.defaults(horizon, s.frequency());
+            ForecastModel.Style st = switch (style) {
+                case "direct" -> ForecastModel.Style.DIRECT;
+                case "seq2seq" -> ForecastModel.Style.SEQ2SEQ;
+                default -> throw new IllegalArgumentException("--style must be direct or seq2seq, got " + style);
+            };
+            Forecaster.Settings settings = new Forecaster.Settings(targets, covariates, calendar, !noCentre, !noHighway, input > 0 ? input : d.inputLength(), horizon,
+                    stride, st, attention, hidden, layers, dropout, quantiles, loss, epochs, batch, lr, d.clipNorm(), patience, seed, 0, 0);
+            Forecaster.Trained t = Forecaster.train(s, split, settings, model, !noProgress);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", model.toString());
+            m.put("rows", s.length());
+            m.put("frequency", s.frequency().name().toLowerCase(Locale.ROOT));
+            m.put("split", List.of(split.train(), split.validation(), split.test()));
+            m.put("input", settings.inputLength());
+            m.put("horizon", horizon);
+            m.put("val_loss", round(t.summary().best(), 5));
+            m.put("best_epoch", t.summary().bestEpoch());
+            m.put("epochs_run", t.summary().epochsRun());
+            m.put("seconds", round(t.summary().seconds(), 1));
+            m.put("resumed", t.summary().resumed());
+            m.put("threads", Parallel.threads());
+            System.out.println(JsonLines.of(m));
+            return 0;
+        }
+    }
+
+    static double round(double x, int digits) {
+        if (!Double.isFinite(x)) return x;
+        double f = Math.pow(10, digits);
+        return Math.round(x * f) / f;
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true, description = "MAE, RMSE, MAPE, sMAPE, MASE (and MSE/MAE on normalised values) of the "
+            + "model and each baseline on every test window, as a JSON line.")
+    static final class Eval implements Callable<Integer> {
+        @Mixin DataOptions data;
+        @Option(names = "--model", required = true, description = "A model folder from 'grukit forecast train'.") Path model;
+        @Option(names = "--season", defaultValue = "0", description = "Steps per season for seasonal naive and MASE (default: the frequency's).") int season;
+        @Option(names = "--ar-order", defaultValue = "0", description = "Order of the linear autoregression (default: the input window).") int arOrder;
+
+        @Override
+        public Integer call() throws IOException {
+            TimeSeries s = data.read();
+            Forecaster f = Forecaster.load(model);
+            Forecaster.Evaluation e = f.evaluate(s, data.split(s), season, arOrder);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("windows", e.windows());
+            m.put("horizon", f.description().horizon());
+            m.put("season", e.season());
+            for (var entry : e.scores().entrySet()) {
+                ForecastMetrics.Report r = entry.getValue().original(), n = entry.getValue().normalised();
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("mae", round(r.mae(), 4));
+                one.put("rmse", round(r.rmse(), 4));
+                one.put("mape", round(r.mape(), 3));
+                one.put("smape", round(r.smape(), 3));
+                one.put("mase", round(r.mase(), 4));
+                one.put("mse_normalised", round(n.mse(), 4));
+                one.put("mae_normalised", round(n.mae(), 4));
+                if (Double.isFinite(entry.getValue().coverage())) one.put("interval_coverage", round(entry.getValue().coverage(), 4));
+                m.put(entry.getKey(), one);
+            }
+            System.out.println(JsonLines.of(m));
+            return 0;
+        }
+    }
+
+    @Command(name = "predict", mixinStandardHelpOptions = true, description = "Forecast past the end of the data, as CSV on standard output.")
+    static final class Predict implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "A model folder from 'grukit forecast train'.") Path model;
+        @Option(names = "--data", required = true, description = "The series, its last rows being the history.") Path data;
+        @Option(names = "--date-column", description = "The date column (default: the first).") String dateColumn;
+        @Option(names = "--plot", description = "Draw history, forecast and interval into this PNG.") Path plot;
+
+        @Override
+        public Integer call() throws IOException {
+            TimeSeries s = TimeSeries.readCsv(data, dateColumn, null);
+            if (s.gapReport() != null) System.err.println("warning: " + s.gapReport());
+            Forecaster f = Forecaster.load(model);
+            Forecaster.Forecast fc = f.predict(s);
+            java.io.PrintStream out = StdIo.out();
+            List<String> header = new ArrayList<>(List.of("date"));
+            for (String t : fc.targets()) {
+                header.add(t);
+                for (double q : fc.quantiles()) header.add(t + "_q" + q);
+            }
+            out.print(String.join(",", header) + "\n");
+            for (int h = 0; h < fc.time().size(); h++) {
+                List<String> row = new ArrayList<>(List.of(fc.time().get(h).toString().replace('T', ' ')));
+                for (int j = 0; j < fc.targets().size(); j++) {
+                    row.add(String.format(Locale.ROOT, "%.6g", fc.point()[h][j]));
+                    for (int q = 0; q < fc.quantiles().size(); q++) row.add(String.format(Locale.ROOT, "%.6g", fc.bands()[h][j][q]));
+                }
+                out.print(String.join(",", row) + "\n");
+            }
+            out.flush();
+            if (plot != null) {
+                plot(s, f, fc, plot);
+                System.err.println("forecast drawn in " + plot);
+            }
+            return 0;
+        }
+
+        /** The first target's last few seasons of history, then the forecast and the outermost quantiles. */
+        private static void plot(TimeSeries s, Forecaster f, Forecaster.Forecast fc, Path png) throws IOException {
+            String target = fc.targets().get(0);
+            float[] y = s.column(s.columnIndex(target));
+            int hz = fc.time().size(), hist = Math.min(y.length, Math.max(4 * hz, f.description().inputLength()));
+            int n = hist + hz;
+            double[] history = new double[n], point = new double[n], lo = new double[n], hi = new double[n];
+            java.util.Arrays.fill(history, Double.NaN);
+            java.util.Arrays.fill(point, Double.NaN);
+            java.util.Arrays.fill(lo, Double.NaN);
+            java.util.Arrays.fill(hi, Double.NaN);
+            for (int i = 0; i < hist; i++) history[i] = y[y.length - hist + i];
+            point[hist - 1] = history[hist - 1]; // joins the forecast to the history
+            for (int h = 0; h < hz; h++) {
+                point[hist + h] = fc.point()[h][0];
+                if (fc.quantiles().size() >= 2) {
+                    lo[hist + h] = fc.bands()[h][0][0];
+                    hi[hist + h] = fc.bands()[h][0][fc.quantiles().size() - 1];
+                }
+            }
+            List<Charts.Series> series = new ArrayList<>(List.of(new Charts.Series("history", history), new Charts.Series("forecast", point)));
+            if (fc.quantiles().size() >= 2) {
+                series.add(new Charts.Series("q" + fc.quantiles().get(0), lo));
+                series.add(new Charts.Series("q" + fc.quantiles().get(fc.quantiles().size() - 1), hi));
+            }
+            Charts.lineChart(png, target + ": " + hz + "-step forecast from " + fc.time().get(0).toString().replace('T', ' '), "step", series, false);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.grukit.nlp.forecast;
+
+/**
+ * The forecasts a learned model must beat, for one series: naive (the last value), seasonal naive (the value one
+ * season before, Hyndman and Athanasopoulos, "Forecasting: Principles and Practice", 5.2) and linear
+ * autoregression of order p (least squares with an intercept on the training part, forecasting several steps
+ * by feeding its own forecasts back).
+ */
+public final class Baselines {
+    private Baselines() {}
+
+    /** y[origin - 1] for every step: history is y[0, origin). */
+    public static float[] naive(float[] y, int origin, int horizon) {
+        check(origin, 1);
+        float[] out = new float[horizon];
+        java.util.Arrays.fill(out, y[origin - 1]);
+        return out;
+    }
+
+    /** Step h (1-based) repeats y[origin + h - 1 - m k], the latest value of the same season (k = ceil(h / m)). */
+    public static float[] seasonalNaive(float[] y, int origin, int horizon, int season) {
+        if (season < 1) throw new IllegalArgumentException("season must be >= 1, got " + season);
+        check(origin, season);
+        float[] out = new float[horizon];
+        for (int h = 1; h <= horizon; h++) {
+            int k = (h + season - 1) / season;
+            out[h - 1] = y[origin + h - 1 - season * k];
+        }
+        return out;
+    }
+
+    private static void check(int origin, int need) {
+        if (origin < need) throw new IllegalArgumentException("need at least " + need + " values of history, got " + origin);
+    }
+
+    /** y_t = c + sum_i a_i y_{t-i}, i = 1..p. */
+    public record LinearAr(double intercept, double[] coefficients) {
+        public int order() {
+            return coefficients.length;
+        }
+
+        /** Fits by least squares on y[0, end) (a tiny ridge keeps the normal equations solvable). */
+        public static LinearAr fit(float[] y, int end, int order) {
+            if (order < 1) throw new IllegalArgumentException("order must be >= 1, got " + order);
+            int rows = end - order, k = order + 1;
+            if (rows < k) throw new IllegalArgumentException("an AR(" + order + ") fit needs more than " + (order + k) + " training values, got " + end);
+            double[][] a = new double[k][k];
+            double[] b = new double[k];
+            double[] x = new double[k];
+            for (int t = order; t < end; t++) {
+                x[0] = 1;
+                for (int i = 1; i <= order; i++) x[i] = y[t - i];
+                for (int i = 0; i < k; i++) {
+                    b[i] += x[i] * y[t];
+                    for (int j = 0; j < k; j++) a[i][j] += x[i] * x[j];
+                }
+            }
+            double trace = 0;
+            for (int i = 0; i < k; i++) trace += a[i][i];
+            for (int i = 1; i < k; i++) a[i][i] += 1e-8 * trace / k;
+            double[] w = solve(a, b);
+            return new LinearAr(w[0], java.util.Arrays.copyOfRange(w, 1, k));
+        }
+
+        /** The next {@code horizon} values after y[0, origin), each forecast fed back as history. */
+        public float[] forecast(float[] y, int origin, int horizon) {
+            int p = order();
+            check(origin, p);
+            double[] hist = new double[p + horizon];
+            for (int i = 0; i < p; i++) hist[i] = y[origin - p + i];
+            float[] out = new float[horizon];
+            for (int h = 0; h < horizon; h++) {
+                double v = intercept;
+                for (int i = 1; i <= p; i++) v += coefficients[i - 1] * hist[p + h - i];
+                hist[p + h] = v;
+                out[h] = (float) v;
+            }
+            return out;
+        }
+    }
+
+    /** Gaussian elimination with partial pivoting; {@code a} is overwritten. */
+    static double[] solve(double[][] a, double[] b) {
+        int n = b.length;
+        double[] x = b.clone();
+        for (int c = 0; c < n; c++) {
+            int piv = c;
+            for (int r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) piv = r;
+            if (Math.abs(a[piv][c]) < 1e-300) throw new IllegalArgumentException("the least-squares system is singular (a constant series?)");
+            double[] tr = a[c];
+            a[c] = a[piv];
+            a[piv] = tr;
+            double tx = x[c];
+            x[c] = x[piv];
+            x[piv] = tx;
+            for (int r = c + 1; r < n; r++) {
+                double f = a[r][c] / a[c][c];
+                if (f == 0) continue;
+                for (int j = c; j < n; j++) a[r][j] -= f * a[c][j];
+                x[r] -= f * x[c];
+            }
+        }
+        for (int c = n - 1; c >= 0; c--) {
+            double s = x[c];
+            for (int j = c + 1; j < n; j++) s -= a[c][j] * x[j];
+            x[c] = s / a[c][c];
+        }
+        return x;
+    }
+}

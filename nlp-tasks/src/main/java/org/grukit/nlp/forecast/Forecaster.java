@@ -1,0 +1,478 @@
+package org.grukit.nlp.forecast;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.grukit.core.GradMode;
+import org.grukit.core.Ops;
+import org.grukit.core.Rng;
+import org.grukit.core.Tensor;
+import org.grukit.core.data.Batching;
+import org.grukit.core.io.AtomicFiles;
+import org.grukit.core.io.ModelBundle;
+import org.grukit.core.nn.Losses;
+import org.grukit.core.nn.Module;
+import org.grukit.core.nn.Reduction;
+import org.grukit.core.optim.Adam;
+import org.grukit.core.train.Trainer;
+import org.grukit.core.train.TrainerConfig;
+import org.grukit.core.train.TrainingTask;
+
+/**
+ * Forecasting as a library: train a {@link ForecastModel} on sliding windows of a {@link TimeSeries}, evaluate it
+ * beside the naive, seasonal naive and linear autoregressive baselines on the same test windows, forecast past the
+ * end of the data, save and load as a folder (the model bundle and {@code forecaster.json}).
+ *
+ * <p>Values are z-normalised per column with statistics of the training part only (saved with the model).
+ * Optionally ({@code centre}, the default) each window is also shifted by its last observed target values, so the
+ * network forecasts changes from the last value: a level outside the training range (a trend) then costs it
+ * nothing. Calendar features (sine and cosine of the hour of the day, day of the week, day or month of the year,
+ * by frequency) can be added to the inputs and, for the sequence-to-sequence decoder, to each forecast step.
+ */
+public final class Forecaster {
+
+    /** Where the training, validation and test parts end (rows [0, train), [train, validation), [validation, test)). */
+    public record Split(int train, int validation, int test) {
+        public Split {
+            if (!(0 < train && train <= validation && validation < test)) {
+                throw new IllegalArgumentException("need 0 < train <= validation < test borders, got " + train + ", " + validation + ", " + test);
+            }
+        }
+
+        /** The last {@code testFraction} of n rows for test, the {@code validationFraction} before it for validation. */
+        public static Split fractions(int n, double testFraction, double validationFraction) {
+            int test = (int) Math.round(n * testFraction), val = (int) Math.round(n * validationFraction);
+            return new Split(n - test - val, n - test, n);
+        }
+
+        /** Consecutive parts of the given sizes from the first row (ETTh1's 12/4/4 months: 8640, 2880, 2880). */
+        public static Split sizes(int train, int validation, int test) {
+            return new Split(train, train + validation, train + validation + test);
+        }
+    }
+
+    /**
+     * A training run's settings.
+     *
+     * @param targets   the columns to forecast (null or empty: every column)
+     * @param covariates the other columns are inputs too
+     * @param highway   add a linear autoregressive component to the network (LSTNet's highway)
+     * @param quantiles predicted quantiles (empty: one point forecast trained with {@code loss})
+     * @param loss      "mse" or "mae" for point forecasts
+     * @param season    steps per season for seasonal naive and MASE (0: the frequency's)
+     * @param arOrder   order of the linear autoregression baseline (0: the input length)
+     */
+    public record Settings(List<String> targets, boolean covariates, boolean calendar, boolean centre, boolean highway, int inputLength, int horizon, int stride,
+                           ForecastModel.Style style, boolean attention, int hiddenSize, int numLayers, float dropout, List<Double> quantiles,
+                           String loss, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed, int season, int arOrder) {
+        public Settings {
+            targets = targets == null ? List.of() : List.copyOf(targets);
+            quantiles = quantiles == null ? List.of() : List.copyOf(quantiles);
+            if (inputLength < 1 || horizon < 1 || stride < 1) {
+                throw new IllegalArgumentException("inputLength, horizon and stride must be >= 1, got " + inputLength + ", " + horizon + ", " + stride);
+            }
+            if (!loss.equals("mse") && !loss.equals("mae")) throw new IllegalArgumentException("loss must be mse or mae, got " + loss);
+            if (epochs < 1 || batchSize < 1) throw new IllegalArgumentException("epochs and batchSize must be >= 1, got " + epochs + ", " + batchSize);
+            if (season < 0 || arOrder < 0) throw new IllegalArgumentException("season and arOrder must be >= 0, got " + season + ", " + arOrder);
+        }
+
+        /** Defaults for a horizon: direct GRU of 64 units with the linear highway, centred windows, no calendar; input max(2 horizon, 2 seasons) up to 96. */
+        public static Settings defaults(int horizon, TimeSeries.Frequency f) {
+            int input = Math.min(96, Math.max(2 * horizon, 2 * f.season));
+            return new Settings(List.of(), false, false, true, true, input, horizon, 1, ForecastModel.Style.DIRECT, false, 64, 1, 0f, List.of(), "mse",
+                    100, 32, 3e-3, 1.0, 15, 1, 0, 0);
+        }
+
+        public Settings withModel(ForecastModel.Style s, boolean attend, int hidden, int layers) {
+            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, s, attend, hidden, layers, dropout, quantiles, loss,
+                    epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
+        }
+
+        public Settings withInputs(List<String> t, boolean cov, boolean cal, int input) {
+            return new Settings(t, cov, cal, centre, highway, input, horizon, stride, style, attention, hiddenSize, numLayers, dropout, quantiles, loss,
+                    epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
+        }
+
+        public Settings withTraining(int e, int batch, double rate, int wait) {
+            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, dropout,
+                    quantiles, loss, e, batch, rate, clipNorm, wait, seed, season, arOrder);
+        }
+
+        public Settings withQuantiles(List<Double> q) {
+            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, dropout,
+                    q, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
+        }
+
+        public Settings withCentre(boolean c) {
+            return new Settings(targets, covariates, calendar, c, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, dropout,
+                    quantiles, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
+        }
+    }
+
+    /** What forecaster.json holds beside the model bundle: how to turn a series into the model's inputs and back. */
+    public record Description(int formatVersion, List<String> targets, List<String> inputs, float[] mean, float[] std, boolean calendar,
+                              boolean centre, TimeSeries.Frequency frequency, int inputLength, int horizon, List<Double> quantiles) {}
+
+    static {
+        ForecastModel.register();
+    }
+
+    private static final int FORMAT_VERSION = 1;
+    private static final String FILE = "forecaster.json";
+
+    private final Description d;
+    private final ForecastModel model;
+
+    public Forecaster(Description d, ForecastModel model) {
+        if (model.config().targets() != d.targets().size() || model.config().horizon() != d.horizon()) {
+            throw new IllegalArgumentException("the model (" + model.config().targets() + " targets, horizon " + model.config().horizon()
+                    + ") does not match its description (" + d.targets().size() + ", " + d.horizon() + ")");
+        }
+        this.d = d;
+        this.model = model;
+        model.train(false);
+    }
+
+    public Description description() {
+        return d;
+    }
+
+    public ForecastModel model() {
+        return model;
+    }
+
+    /** The series' columns as the model reads them: targets first, then covariates, normalised; then calendar features. */
+    private static float[][] features(TimeSeries s, Description d) {
+        int[] cols = new int[d.inputs().size()];
+        for (int i = 0; i < cols.length; i++) cols[i] = s.columnIndex(d.inputs().get(i));
+        int cal = d.calendar() ? Calendar.size(d.frequency()) : 0;
+        float[][] out = new float[s.length()][cols.length + cal];
+        for (int t = 0; t < s.length(); t++) {
+            for (int i = 0; i < cols.length; i++) out[t][i] = (s.values()[t][cols[i]] - d.mean()[i]) / d.std()[i];
+            if (cal > 0) Calendar.encode(s.time().get(t), d.frequency(), out[t], cols.length);
+        }
+        return out;
+    }
+
+    /** Inputs [B, L, F] and future calendar [B, H, C] (or null) for windows starting forecasts at {@code origins}. */
+    private Tensor[] batch(float[][] x, List<LocalDateTime> futureTimes, int[] origins, float[] shift) {
+        int len = d.inputLength(), hz = d.horizon(), f = x[0].length, k = d.targets().size();
+        int cal = d.calendar() ? Calendar.size(d.frequency()) : 0;
+        float[] in = new float[origins.length * len * f];
+        float[] fut = cal > 0 && model.config().futureSize() > 0 ? new float[origins.length * hz * cal] : null;
+        for (int b = 0; b < origins.length; b++) {
+            int o = origins[b];
+            for (int j = 0; j < k; j++) shift[b * k + j] = d.centre() ? x[o - 1][j] : 0f;
+            for (int t = 0; t < len; t++) {
+                float[] row = x[o - len + t];
+                int at = (b * len + t) * f;
+                System.arraycopy(row, 0, in, at, f);
+                for (int j = 0; j < k; j++) in[at + j] -= shift[b * k + j];
+            }
+            if (fut != null) {
+                float[] tmp = new float[cal];
+                for (int h = 0; h < hz; h++) {
+                    Calendar.encode(futureTimes.get(o + h), d.frequency(), tmp, 0);
+                    System.arraycopy(tmp, 0, fut, (b * hz + h) * cal, cal);
+                }
+            }
+        }
+        return new Tensor[] {Tensor.of(in, origins.length, len, f), fut == null ? null : Tensor.of(fut, origins.length, hz, cal)};
+    }
+
+    /** The timestamps of the rows and, past the end, as many further steps as a forecast needs. */
+    private List<LocalDateTime> extendedTimes(TimeSeries s) {
+        List<LocalDateTime> t = new ArrayList<>(s.time());
+        if (d.calendar()) {
+            LocalDateTime last = t.get(t.size() - 1);
+            for (int h = 0; h < d.horizon(); h++) t.add(last = d.frequency().next(last));
+        }
+        return t;
+    }
+
+    /**
+     * Forecasts (normalised, with the window shift added back) [origins][horizon][targets][outputs] for forecasts
+     * starting at each origin row (history: the rows before it).
+     */
+    private float[][][][] predictNormalised(float[][] x, List<LocalDateTime> times, int[] origins) {
+        int hz = d.horizon(), k = d.targets().size(), q = model.config().outputs();
+        float[][][][] out = new float[origins.length][hz][k][q];
+        try (GradMode g = GradMode.noGrad()) {
+            for (int start = 0; start < origins.length; start += 256) {
+                int[] part = java.util.Arrays.copyOfRange(origins, start, Math.min(origins.length, start + 256));
+                float[] shift = new float[part.length * k];
+                Tensor[] in = batch(x, times, part, shift);
+                float[] y = model.forward(in[0], in[1]).toArray();
+                for (int b = 0; b < part.length; b++) {
+                    for (int h = 0; h < hz; h++) {
+                        for (int j = 0; j < k; j++) {
+                            for (int i = 0; i < q; i++) out[start + b][h][j][i] = y[((b * hz + h) * k + j) * q + i] + shift[b * k + j];
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A run's outcome: the forecaster (best epoch) and the trainer's summary. */
+    public record Trained(Forecaster forecaster, Trainer.Summary summary) {}
+
+    public static Trained train(TimeSeries s, Split split, Settings st, Path dir, boolean progress) throws IOException {
+        if (split.test() > s.length()) throw new IllegalArgumentException("the split ends at row " + split.test() + " but the series has " + s.length());
+        List<String> targets = st.targets().isEmpty() ? s.columns() : st.targets();
+        List<String> inputs = new ArrayList<>(targets);
+        if (st.covariates()) for (String c : s.columns()) if (!inputs.contains(c)) inputs.add(c);
+        float[] mean = new float[inputs.size()], std = new float[inputs.size()];
+        for (int i = 0; i < inputs.size(); i++) {
+            int c = s.columnIndex(inputs.get(i));
+            double m = 0, v = 0;
+            for (int t = 0; t < split.train(); t++) m += s.values()[t][c];
+            m /= split.train();
+            for (int t = 0; t < split.train(); t++) v += (s.values()[t][c] - m) * (s.values()[t][c] - m);
+            mean[i] = (float) m;
+            std[i] = (float) Math.max(Math.sqrt(v / split.train()), 1e-6);
+        }
+        Description d = new Description(FORMAT_VERSION, targets, inputs, mean, std, st.calendar(), st.centre(), s.frequency(), st.inputLength(),
+                st.horizon(), st.quantiles());
+        if (st.calendar() && s.frequency() == TimeSeries.Frequency.IRREGULAR) throw new IllegalArgumentException("calendar features need a regular series");
+        int cal = st.calendar() ? Calendar.size(s.frequency()) : 0;
+        ForecastModel model = new ForecastModel(new ForecastModel.Config(inputs.size() + cal, targets.size(),
+                st.style() == ForecastModel.Style.SEQ2SEQ ? cal : 0, st.hiddenSize(), st.numLayers(), st.horizon(), st.quantiles(), st.style(),
+                st.attention(), st.dropout(), st.inputLength(), st.highway()), new Rng(st.seed()));
+        Forecaster f = new Forecaster(d, model);
+        Task task = new Task(f, s, split, st);
+        if (task.train.length == 0 || task.validation.length == 0) {
+            throw new IllegalArgumentException("no whole window of " + st.inputLength() + " inputs and " + st.horizon() + " steps fits the "
+                    + (task.train.length == 0 ? "training" : "validation") + " part; shorten --input or --horizon");
+        }
+        if (dir != null) f.saveDescription(dir);
+        Trainer.Summary summary = new Trainer(new TrainerConfig(st.epochs(), st.patience(), st.clipNorm(), dir == null ? null : dir.resolve("checkpoints"),
+                dir != null, st.seed(), progress)).fitAdamCosine(task, Adam.Config.adam(st.lr()));
+        model.train(false);
+        if (dir != null) f.save(dir);
+        return new Trained(f, summary);
+    }
+
+    /** Window origins o (forecast rows [o, o + H), inputs [o - L, o)) with o in [from, to - H], every {@code stride}. */
+    static int[] origins(int from, int to, int inputLength, int horizon, int stride) {
+        int start = Math.max(from, inputLength);
+        List<Integer> out = new ArrayList<>();
+        for (int o = start; o + horizon <= to; o += stride) out.add(o);
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Windows of the training part (each target also inside it); validation loss picks the epoch. */
+    private static final class Task implements TrainingTask {
+        private final Forecaster f;
+        private final float[][] x;
+        private final List<LocalDateTime> times;
+        private final int[] train, validation;
+        private final Settings st;
+        private final double[] quantiles;
+
+        Task(Forecaster f, TimeSeries s, Split split, Settings st) {
+            this.f = f;
+            this.st = st;
+            x = features(s, f.d);
+            times = f.extendedTimes(s);
+            train = origins(0, split.train(), st.inputLength(), st.horizon(), st.stride());
+            validation = origins(split.train(), split.validation(), st.inputLength(), st.horizon(), 1);
+            quantiles = st.quantiles().stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        @Override
+        public Module model() {
+            return f.model;
+        }
+
+        @Override
+        public int trainSize() {
+            return train.length;
+        }
+
+        @Override
+        public List<int[]> trainBatches(Rng rng) {
+            List<int[]> out = new ArrayList<>();
+            for (int[] b : Batching.shuffled(train.length, st.batchSize(), rng)) {
+                int[] o = new int[b.length];
+                for (int i = 0; i < b.length; i++) o[i] = train[b[i]];
+                out.add(o);
+            }
+            return out;
+        }
+
+        @Override
+        public Tensor loss(int[] origins) {
+            int k = f.d.targets().size(), hz = f.d.horizon();
+            float[] shift = new float[origins.length * k];
+            Tensor[] in = f.batch(x, times, origins, shift);
+            float[] y = new float[origins.length * hz * k];
+            for (int b = 0; b < origins.length; b++) {
+                for (int h = 0; h < hz; h++) for (int j = 0; j < k; j++) y[(b * hz + h) * k + j] = x[origins[b] + h][j] - shift[b * k + j];
+            }
+            Tensor pred = f.model.forward(in[0], in[1]); // [B, H, K, Q]
+            Tensor target = Tensor.of(y, origins.length, hz, k);
+            if (quantiles.length > 0) return Losses.pinball(pred, target, quantiles, Reduction.MEAN);
+            Tensor point = Ops.reshape(pred, origins.length, hz, k);
+            return st.loss().equals("mae") ? Losses.l1(point, target, Reduction.MEAN) : Losses.mse(point, target, Reduction.MEAN);
+        }
+
+        @Override
+        public Map<String, Double> evaluate() {
+            Tensor l = loss(validation);
+            return Map.of("val_loss", (double) l.item());
+        }
+
+        @Override
+        public String monitor() {
+            return "val_loss";
+        }
+
+        @Override
+        public boolean maximize() {
+            return false;
+        }
+    }
+
+    /** Errors of one forecaster on the test windows: on the original scale, and on the normalised scale (as ETT papers report). */
+    public record Scores(ForecastMetrics.Report original, ForecastMetrics.Report normalised, double coverage) {}
+
+    /** The model's and each baseline's errors on every test window (stride 1), all targets pooled. */
+    public record Evaluation(Map<String, Scores> scores, int windows, int season) {}
+
+    public Evaluation evaluate(TimeSeries s, Split split, int season, int arOrder) {
+        int m = season > 0 ? season : d.frequency().season;
+        int p = arOrder > 0 ? arOrder : d.inputLength();
+        float[][] x = features(s, d);
+        int[] test = origins(split.validation(), split.test(), d.inputLength(), d.horizon(), 1);
+        if (test.length == 0) throw new IllegalArgumentException("no whole window fits the test part");
+        int k = d.targets().size(), hz = d.horizon(), n = test.length * hz * k;
+        float[][][][] pred = predictNormalised(x, extendedTimes(s), test);
+        Map<String, float[]> forecasts = new LinkedHashMap<>();
+        float[] actual = new float[n];
+        float[] mine = new float[n], naive = new float[n], seasonal = new float[n], ar = new float[n];
+        float[] lower = null, upper = null;
+        int lo = -1, hi = -1;
+        if (d.quantiles().size() >= 2) {
+            lo = 0;
+            hi = d.quantiles().size() - 1;
+            lower = new float[n];
+            upper = new float[n];
+        }
+        double[] scale = new double[k];
+        int med = model.config().median();
+        for (int j = 0; j < k; j++) {
+            float[] y = s.column(s.columnIndex(d.targets().get(j)));
+            scale[j] = ForecastMetrics.maseScale(java.util.Arrays.copyOf(y, split.train()), m);
+            Baselines.LinearAr fit = Baselines.LinearAr.fit(y, split.train(), p);
+            for (int w = 0; w < test.length; w++) {
+                int o = test[w];
+                float[] nv = Baselines.naive(y, o, hz), sn = Baselines.seasonalNaive(y, o, hz, m), a = fit.forecast(y, o, hz);
+                for (int h = 0; h < hz; h++) {
+                    int at = (w * hz + h) * k + j;
+                    actual[at] = y[o + h];
+                    naive[at] = nv[h];
+                    seasonal[at] = sn[h];
+                    ar[at] = a[h];
+                    mine[at] = pred[w][h][j][med] * d.std()[j] + d.mean()[j];
+                    if (lower != null) {
+                        lower[at] = pred[w][h][j][lo] * d.std()[j] + d.mean()[j];
+                        upper[at] = pred[w][h][j][hi] * d.std()[j] + d.mean()[j];
+                    }
+                }
+            }
+        }
+        forecasts.put("model", mine);
+        forecasts.put("naive", naive);
+        forecasts.put("seasonal_naive", seasonal);
+        forecasts.put("linear_ar", ar);
+        Map<String, Scores> out = new LinkedHashMap<>();
+        for (var e : forecasts.entrySet()) {
+            double coverage = Double.NaN;
+            if (e.getKey().equals("model") && lower != null) {
+                int inside = 0;
+                for (int i = 0; i < n; i++) if (actual[i] >= lower[i] && actual[i] <= upper[i]) inside++;
+                coverage = (double) inside / n;
+            }
+            out.put(e.getKey(), new Scores(pooledMase(actual, e.getValue(), scale, k), normalised(actual, e.getValue(), k), coverage));
+        }
+        return new Evaluation(out, test.length, m);
+    }
+
+    /** Metrics pooled over targets, MASE as the mean of each target's scaled errors. */
+    private static ForecastMetrics.Report pooledMase(float[] actual, float[] forecast, double[] scale, int k) {
+        ForecastMetrics.Report all = ForecastMetrics.of(actual, forecast, 0);
+        double mase = 0;
+        for (int i = 0; i < actual.length; i++) mase += Math.abs(forecast[i] - actual[i]) / scale[i % k];
+        return new ForecastMetrics.Report(all.mae(), all.mse(), all.rmse(), all.mape(), all.smape(), mase / actual.length, all.count());
+    }
+
+    private ForecastMetrics.Report normalised(float[] actual, float[] forecast, int k) {
+        float[] a = new float[actual.length], f = new float[actual.length];
+        for (int i = 0; i < a.length; i++) {
+            int j = i % k;
+            a[i] = (actual[i] - d.mean()[j]) / d.std()[j];
+            f[i] = (forecast[i] - d.mean()[j]) / d.std()[j];
+        }
+        return ForecastMetrics.of(a, f, 0);
+    }
+
+    /** A forecast past the end of a series: the timestamps, and per step and target the point forecast and each quantile. */
+    public record Forecast(List<LocalDateTime> time, List<String> targets, float[][] point, List<Double> quantiles, float[][][] bands) {}
+
+    public Forecast predict(TimeSeries s) {
+        if (s.length() < d.inputLength()) throw new IllegalArgumentException("need the last " + d.inputLength() + " rows, the series has " + s.length());
+        if (d.calendar() && s.frequency() != d.frequency()) {
+            throw new IllegalArgumentException("the model was trained on a " + d.frequency() + " series, this one is " + s.frequency());
+        }
+        float[][] x = features(s, d);
+        float[][][][] p = predictNormalised(x, extendedTimes(s), new int[] {s.length()});
+        int k = d.targets().size(), q = model.config().outputs(), med = model.config().median();
+        float[][] point = new float[d.horizon()][k];
+        float[][][] bands = new float[d.horizon()][k][q];
+        List<LocalDateTime> times = new ArrayList<>();
+        LocalDateTime t = s.time().get(s.length() - 1);
+        for (int h = 0; h < d.horizon(); h++) {
+            times.add(t = s.frequency() == TimeSeries.Frequency.IRREGULAR ? t : s.frequency().next(t));
+            for (int j = 0; j < k; j++) {
+                point[h][j] = p[0][h][j][med] * d.std()[j] + d.mean()[j];
+                for (int i = 0; i < q; i++) bands[h][j][i] = p[0][h][j][i] * d.std()[j] + d.mean()[j];
+            }
+        }
+        return new Forecast(times, d.targets(), point, d.quantiles(), bands);
+    }
+
+    private void saveDescription(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(dir.resolve(FILE), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(d));
+    }
+
+    public void save(Path dir) throws IOException {
+        saveDescription(dir);
+        ModelBundle.save(dir, model, ModelBundle.Provenance.none());
+    }
+
+    public static Forecaster load(Path dir) throws IOException {
+        Path p = dir.resolve(FILE);
+        if (!Files.isRegularFile(p)) throw new IOException("no " + FILE + " in " + dir + ": not a grukit forecaster folder");
+        Description d;
+        try {
+            d = new ObjectMapper().readValue(Files.readAllBytes(p), Description.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(p + " is not a grukit forecaster description: " + e.getOriginalMessage());
+        }
+        if (d.formatVersion() != FORMAT_VERSION) throw new IOException(p + ": format version " + d.formatVersion() + " is not supported");
+        if (d.targets() == null || d.inputs() == null || d.mean() == null || d.std() == null || d.mean().length != d.inputs().size()
+                || d.std().length != d.inputs().size() || d.frequency() == null) {
+            throw new IOException(p + ": needs targets, inputs, and a mean and std per input");
+        }
+        return new Forecaster(d, ModelBundle.load(dir, ForecastModel.class));
+    }
+}

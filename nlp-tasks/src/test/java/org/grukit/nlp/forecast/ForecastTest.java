@@ -1,0 +1,168 @@
+package org.grukit.nlp.forecast;
+
+import static org.grukit.core.GradCheck.assertPasses;
+import static org.grukit.core.GradCheck.check;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.grukit.core.Ops;
+import org.grukit.core.Rng;
+import org.grukit.core.Tensor;
+import org.grukit.core.nn.Losses;
+import org.grukit.core.nn.Reduction;
+import org.grukit.nlp.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Forecasting: the CSV reader (CRLF, quotes, gaps reported, bad values named), the metrics and the
+ * autoregression against numpy and the pinball loss against torch (tools/reference/make_forecast_fixtures.py),
+ * gradients by finite differences, and a GRU that beats seasonal naive on the airline passengers.
+ */
+class ForecastTest {
+    @TempDir
+    Path dir;
+
+    private static JsonNode fixture() throws IOException {
+        try (InputStream in = ForecastTest.class.getResourceAsStream("/fixtures/forecast.json")) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    private static float[] floats(JsonNode a) {
+        float[] out = new float[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = (float) a.get(i).asDouble();
+        return out;
+    }
+
+    @Test
+    void readsCsvWithCrlfQuotesAndReportsGaps() throws Exception {
+        Path f = dir.resolve("s.csv");
+        Files.writeString(f, "\"Month\",\"Sales\",\"Price\"\r\n\"2020-01\",10,1.5\r\n\"2020-02\",12,1.25\r\n\"2020-04\",9,2");
+        TimeSeries s = TimeSeries.readCsv(f, null, null);
+        assertEquals(List.of("Sales", "Price"), s.columns());
+        assertEquals(TimeSeries.Frequency.MONTHLY, s.frequency());
+        assertEquals(List.of(LocalDateTime.of(2020, 3, 1, 0, 0)), s.gaps(), "March is reported missing, not filled in");
+        assertEquals(3, s.length());
+        assertArrayEquals(new float[] {10, 12, 9}, s.column(0));
+        assertTrue(s.gapReport().contains("1 monthly step(s) missing") && s.gapReport().contains("2020-03-01"), s.gapReport());
+
+        Files.writeString(f, "date,v\n2020-01-01 00:00:00,1\n2020-01-01 01:00:00,\n");
+        var e = assertThrows(IOException.class, () -> TimeSeries.readCsv(f, null, null));
+        assertTrue(e.getMessage().contains("s.csv:3") && e.getMessage().contains("'v' needs a number") && e.getMessage().contains("not filled in"),
+                e.getMessage());
+        Files.writeString(f, "date,v\n2020-01-02,1\n2020-01-01,2\n");
+        e = assertThrows(IOException.class, () -> TimeSeries.readCsv(f, null, null));
+        assertTrue(e.getMessage().contains("timestamps must increase"), e.getMessage());
+        Files.writeString(f, "date,v\n01/02/2020,1\n");
+        e = assertThrows(IOException.class, () -> TimeSeries.readCsv(f, null, null));
+        assertTrue(e.getMessage().contains("expected a date as YYYY-MM") && e.getMessage().contains("01/02/2020"), e.getMessage());
+
+        TimeSeries temps = TimeSeries.readCsv(SharedData.dir("timeseries").resolve("daily-min-temperatures.csv"), "Date", List.of("Temp"));
+        assertEquals(3650, temps.length());
+        assertEquals(TimeSeries.Frequency.DAILY, temps.frequency());
+        assertEquals(List.of(LocalDateTime.of(1984, 12, 31, 0, 0), LocalDateTime.of(1988, 12, 31, 0, 0)), temps.gaps());
+        TimeSeries ett = TimeSeries.readCsv(SharedData.dir("timeseries").resolve("ETTh1.csv"), null, null);
+        assertEquals(TimeSeries.Frequency.HOURLY, ett.frequency());
+        assertEquals(7, ett.columns().size());
+        assertTrue(ett.gaps().isEmpty());
+    }
+
+    @Test
+    void metricsMatchNumpy() throws Exception {
+        JsonNode f = fixture();
+        JsonNode m = f.get("metrics");
+        double scale = ForecastMetrics.maseScale(floats(f.get("train")), f.get("season").asInt());
+        assertEquals(m.get("scale").asDouble(), scale, 1e-5);
+        ForecastMetrics.Report r = ForecastMetrics.of(floats(f.get("actual")), floats(f.get("forecast")), scale);
+        assertEquals(m.get("mae").asDouble(), r.mae(), 1e-5);
+        assertEquals(m.get("mse").asDouble(), r.mse(), 1e-5);
+        assertEquals(m.get("rmse").asDouble(), r.rmse(), 1e-5);
+        assertEquals(m.get("mape").asDouble(), r.mape(), 1e-4);
+        assertEquals(m.get("smape").asDouble(), r.smape(), 1e-4);
+        assertEquals(m.get("mase").asDouble(), r.mase(), 1e-6);
+    }
+
+    @Test
+    void baselines() throws Exception {
+        JsonNode ar = fixture().get("airline_ar");
+        float[] y = TimeSeries.readCsv(SharedData.dir("timeseries").resolve("airline-passengers.csv"), null, null).column(0);
+        Baselines.LinearAr fit = Baselines.LinearAr.fit(y, ar.get("end").asInt(), ar.get("order").asInt());
+        assertEquals(ar.get("intercept").asDouble(), fit.intercept(), 1e-3);
+        for (int i = 0; i < fit.order(); i++) assertEquals(ar.get("coefficients").get(i).asDouble(), fit.coefficients()[i], 1e-5, "a_" + (i + 1));
+        float[] fc = fit.forecast(y, ar.get("end").asInt(), 12);
+        for (int h = 0; h < 12; h++) assertEquals(ar.get("forecast").get(h).asDouble(), fc[h], 1e-2, "step " + (h + 1));
+
+        float[] s = {1, 2, 3, 4, 5, 6, 7};
+        assertArrayEquals(new float[] {7, 7, 7}, Baselines.naive(s, 7, 3));
+        assertArrayEquals(new float[] {5, 6, 7, 5, 6}, Baselines.seasonalNaive(s, 7, 5, 3), "each step repeats the same season's latest value");
+        assertThrows(IllegalArgumentException.class, () -> Baselines.seasonalNaive(s, 2, 1, 3));
+    }
+
+    @Test
+    void pinballMatchesTorchAndLossesHaveGradients() throws Exception {
+        JsonNode p = fixture().get("pinball");
+        Tensor pred = Tensor.of(floats(p.get("pred")), 3, 4, 3), target = Tensor.of(floats(p.get("target")), 3, 4);
+        double[] qs = {0.1, 0.5, 0.9};
+        assertEquals(p.get("loss").asDouble(), Losses.pinball(pred, target, qs, Reduction.MEAN).item(), 1e-6);
+        Rng rng = new Rng(2);
+        Tensor a = Tensor.randn(rng, 2, 3, 3).requiresGrad(true), t = Tensor.randn(rng, 2, 3);
+        assertPasses("pinball", check(x -> Losses.pinball(x[0], t, qs, Reduction.SUM), a));
+        Tensor b = Tensor.randn(rng, 4, 2).requiresGrad(true), u = Tensor.randn(rng, 4, 2);
+        assertPasses("l1", check(x -> Losses.l1(x[0], u, Reduction.MEAN), b));
+        var e = assertThrows(IllegalArgumentException.class, () -> Losses.pinball(pred, target, new double[] {0.5}, Reduction.MEAN));
+        assertTrue(e.getMessage().contains("[..., 1]"), e.getMessage());
+    }
+
+    @Test
+    void modelGradients() {
+        Rng rng = new Rng(4);
+        for (ForecastModel.Config c : List.of(
+                new ForecastModel.Config(3, 2, 0, 5, 1, 3, List.of(), ForecastModel.Style.DIRECT, false, 0f, 4, true),
+                new ForecastModel.Config(4, 1, 2, 5, 2, 3, List.of(0.1, 0.5, 0.9), ForecastModel.Style.SEQ2SEQ, true, 0f, 4, true))) {
+            ForecastModel m = new ForecastModel(c, rng);
+            Tensor x = Tensor.randn(rng, 2, 4, c.inputSize()).requiresGrad(true);
+            Tensor future = c.futureSize() > 0 ? Tensor.randn(rng, 2, 3, c.futureSize()) : null;
+            Tensor y = m.forward(x, future);
+            assertArrayEquals(new int[] {2, 3, c.targets(), c.outputs()}, y.shape());
+            List<Tensor> all = new ArrayList<>(List.of(x));
+            all.addAll(m.parameters());
+            assertPasses(c.style() + " forecaster", check(in -> Ops.reshape(m.forward(in[0], future), -1), all.toArray(new Tensor[0])));
+        }
+    }
+
+    @Test
+    void beatsSeasonalNaiveOnAirlinePassengersAndSurvivesSaving() throws Exception {
+        TimeSeries s = TimeSeries.readCsv(SharedData.dir("timeseries").resolve("airline-passengers.csv"), null, null);
+        Forecaster.Split split = Forecaster.Split.fractions(s.length(), 0.2, 0.1);
+        Forecaster.Settings st = Forecaster.Settings.defaults(12, s.frequency()).withQuantiles(List.of(0.1, 0.5, 0.9));
+        Forecaster.Trained t = Forecaster.train(s, split, st, dir, false);
+        Forecaster.Evaluation e = t.forecaster().evaluate(s, split, 0, 0);
+        double model = e.scores().get("model").original().mase(), seasonal = e.scores().get("seasonal_naive").original().mase();
+        System.out.printf("airline passengers, 12 months ahead, last 20%% as test: MASE model %.3f, seasonal naive %.3f, naive %.3f, AR %.3f; "
+                        + "80%% interval coverage %.2f%n", model, seasonal, e.scores().get("naive").original().mase(),
+                e.scores().get("linear_ar").original().mase(), e.scores().get("model").coverage());
+        assertEquals(18, e.windows());
+        assertTrue(model < seasonal, "the GRU beats seasonal naive: MASE " + model + " vs " + seasonal);
+        assertTrue(e.scores().get("model").coverage() > 0.3, "the 10-90% band holds some of the actuals");
+
+        Forecaster loaded = Forecaster.load(dir);
+        Forecaster.Forecast a = t.forecaster().predict(s), b = loaded.predict(s);
+        assertEquals(LocalDateTime.of(1961, 1, 1, 0, 0), b.time().get(0), "the forecast starts the month after the data");
+        for (int h = 0; h < 12; h++) {
+            assertArrayEquals(a.point()[h], b.point()[h], 0f, "the saved model is the trained one");
+            assertTrue(b.bands()[h][0][0] <= b.bands()[h][0][2], "quantiles in order at step " + (h + 1));
+        }
+    }
+}

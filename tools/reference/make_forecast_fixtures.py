@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""Writes the forecasting fixtures: error metrics, the linear autoregression baseline and the pinball loss.
+
+Run with Debian's Python: /usr/bin/python3 tools/reference/make_forecast_fixtures.py
+Metrics follow their textbook definitions (Hyndman and Koehler 2006 for MASE; sMAPE as in M4), written with numpy.
+The autoregression is fitted with numpy.linalg.lstsq on the first 101 airline passenger counts (the training part of
+the default 70/10/20 split); the pinball loss is computed with torch. CI never runs this.
+"""
+import csv
+import json
+import os
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "..", "nlp-tasks", "src", "test", "resources", "fixtures", "forecast.json")
+SHARED = os.path.join(HERE, "..", "..", "..", "shared", "data", "timeseries", "airline-passengers.csv")
+
+
+def metrics(a, f, train, m):
+    a, f = np.asarray(a, float), np.asarray(f, float)
+    e = np.abs(f - a)
+    nz = a != 0
+    d = np.abs(a) + np.abs(f)
+    smape = np.where(d > 0, 2 * e / np.where(d > 0, d, 1), 0.0)
+    train = np.asarray(train, float)
+    scale = np.mean(np.abs(train[m:] - train[:-m]))
+    return {"mae": e.mean(), "mse": (e ** 2).mean(), "rmse": np.sqrt((e ** 2).mean()), "mape": 100 * np.mean(e[nz] / np.abs(a[nz])),
+            "smape": 100 * smape.mean(), "scale": scale, "mase": e.mean() / scale}
+
+
+def main():
+    rng = np.random.default_rng(3)
+    train = rng.normal(10, 3, 40).round(3)
+    actual = np.concatenate([rng.normal(10, 3, 11).round(3), [0.0]])  # a zero actual: left out of MAPE
+    forecast = (actual + rng.normal(0, 1, 12)).round(3)
+    forecast[-1] = 0.0  # both zero: sMAPE counts 0
+    out = {"train": train.tolist(), "actual": actual.tolist(), "forecast": forecast.tolist(), "season": 4,
+           "metrics": metrics(actual, forecast, train, 4)}
+
+    with open(SHARED, newline="") as fh:
+        y = np.array([float(r["Passengers"]) for r in csv.DictReader(fh)])
+    p, end = 12, 101
+    X = np.column_stack([np.ones(end - p)] + [y[p - i:end - i] for i in range(1, p + 1)])
+    w = np.linalg.lstsq(X, y[p:end], rcond=None)[0]
+    hist = list(y[:end])
+    fc = []
+    for _ in range(12):
+        v = w[0] + sum(w[i] * hist[-i] for i in range(1, p + 1))
+        fc.append(v)
+        hist.append(v)
+    out["airline_ar"] = {"order": p, "end": end, "intercept": w[0], "coefficients": w[1:].tolist(), "forecast": fc}
+
+    g = torch.Generator().manual_seed(5)
+    pred = torch.randn(3, 4, 3, generator=g, dtype=torch.float64)
+    target = torch.randn(3, 4, generator=g, dtype=torch.float64)
+    qs = torch.tensor([0.1, 0.5, 0.9], dtype=torch.float64)
+    e = target.unsqueeze(-1) - pred
+    loss = torch.maximum(qs * e, (qs - 1) * e).mean()
+    out["pinball"] = {"pred": pred.flatten().tolist(), "target": target.flatten().tolist(), "quantiles": qs.tolist(), "loss": loss.item()}
+
+    with open(OUT, "w") as fh:
+        json.dump(out, fh, indent=1)
+    print("wrote", OUT)
+
+
+if __name__ == "__main__":
+    main()
