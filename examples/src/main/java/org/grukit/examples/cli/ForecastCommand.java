@@ -76,6 +76,7 @@ final class ForecastCommand implements Callable<Integer> {
         @Option(names = "--loss", defaultValue = "mse", description = "Point forecast loss: mse or mae (default: ${DEFAULT-VALUE}).") String loss;
         @Option(names = "--hidden", defaultValue = "64", description = "GRU units (default: ${DEFAULT-VALUE}).") int hidden;
         @Option(names = "--layers", defaultValue = "1", description = "GRU layers (default: ${DEFAULT-VALUE}).") int layers;
+        @Option(names = "--ensemble", defaultValue = "1", description = "Independently initialised networks whose forecasts are averaged (default: ${DEFAULT-VALUE}).") int ensemble;
         @Option(names = "--dropout", defaultValue = "0", description = "Dropout between layers (default: ${DEFAULT-VALUE}).") float dropout;
         @Option(names = "--epochs", defaultValue = "100", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
         @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).") int batch;
@@ -95,7 +96,7 @@ final class ForecastCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--style must be direct or seq2seq, got " + style);
             };
             Forecaster.Settings settings = new Forecaster.Settings(targets, covariates, calendar, !noCentre, !noHighway, input > 0 ? input : d.inputLength(), horizon,
-                    stride, st, attention, hidden, layers, dropout, quantiles, loss, epochs, batch, lr, d.clipNorm(), patience, seed, 0, 0);
+                    stride, st, attention, hidden, layers, ensemble, dropout, quantiles, loss, epochs, batch, lr, d.clipNorm(), patience, seed, 0, 0);
             Forecaster.Trained t = Forecaster.train(s, split, settings, model, !noProgress);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());

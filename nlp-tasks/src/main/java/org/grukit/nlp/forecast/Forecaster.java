@@ -63,13 +63,14 @@ public final class Forecaster {
      * @param targets   the columns to forecast (null or empty: every column)
      * @param covariates the other columns are inputs too
      * @param highway   add a linear autoregressive component to the network (LSTNet's highway)
+     * @param members   networks in the ensemble, their forecasts averaged
      * @param quantiles predicted quantiles (empty: one point forecast trained with {@code loss})
      * @param loss      "mse" or "mae" for point forecasts
      * @param season    steps per season for seasonal naive and MASE (0: the frequency's)
      * @param arOrder   order of the linear autoregression baseline (0: the input length)
      */
     public record Settings(List<String> targets, boolean covariates, boolean calendar, boolean centre, boolean highway, int inputLength, int horizon, int stride,
-                           ForecastModel.Style style, boolean attention, int hiddenSize, int numLayers, float dropout, List<Double> quantiles,
+                           ForecastModel.Style style, boolean attention, int hiddenSize, int numLayers, int members, float dropout, List<Double> quantiles,
                            String loss, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed, int season, int arOrder) {
         public Settings {
             targets = targets == null ? List.of() : List.copyOf(targets);
@@ -85,32 +86,37 @@ public final class Forecaster {
         /** Defaults for a horizon: direct GRU of 64 units with the linear highway, centred windows, no calendar; input max(2 horizon, 2 seasons) up to 96. */
         public static Settings defaults(int horizon, TimeSeries.Frequency f) {
             int input = Math.min(96, Math.max(2 * horizon, 2 * f.season));
-            return new Settings(List.of(), false, false, true, true, input, horizon, 1, ForecastModel.Style.DIRECT, false, 64, 1, 0f, List.of(), "mse",
+            return new Settings(List.of(), false, false, true, true, input, horizon, 1, ForecastModel.Style.DIRECT, false, 64, 1, 1, 0f, List.of(), "mse",
                     100, 32, 3e-3, 1.0, 15, 1, 0, 0);
         }
 
         public Settings withModel(ForecastModel.Style s, boolean attend, int hidden, int layers) {
-            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, s, attend, hidden, layers, dropout, quantiles, loss,
+            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, s, attend, hidden, layers, members, dropout, quantiles, loss,
                     epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
         }
 
         public Settings withInputs(List<String> t, boolean cov, boolean cal, int input) {
-            return new Settings(t, cov, cal, centre, highway, input, horizon, stride, style, attention, hiddenSize, numLayers, dropout, quantiles, loss,
+            return new Settings(t, cov, cal, centre, highway, input, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout, quantiles, loss,
                     epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
         }
 
         public Settings withTraining(int e, int batch, double rate, int wait) {
-            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, dropout,
+            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout,
                     quantiles, loss, e, batch, rate, clipNorm, wait, seed, season, arOrder);
         }
 
         public Settings withQuantiles(List<Double> q) {
-            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, dropout,
+            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout,
                     q, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
         }
 
+        public Settings withMembers(int n) {
+            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, n,
+                    dropout, quantiles, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
+        }
+
         public Settings withCentre(boolean c) {
-            return new Settings(targets, covariates, calendar, c, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, dropout,
+            return new Settings(targets, covariates, calendar, c, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout,
                     quantiles, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
         }
     }
@@ -245,7 +251,7 @@ public final class Forecaster {
         int cal = st.calendar() ? Calendar.size(s.frequency()) : 0;
         ForecastModel model = new ForecastModel(new ForecastModel.Config(inputs.size() + cal, targets.size(),
                 st.style() == ForecastModel.Style.SEQ2SEQ ? cal : 0, st.hiddenSize(), st.numLayers(), st.horizon(), st.quantiles(), st.style(),
-                st.attention(), st.dropout(), st.inputLength(), st.highway()), new Rng(st.seed()));
+                st.attention(), st.dropout(), st.inputLength(), st.highway(), st.members()), new Rng(st.seed()));
         Forecaster f = new Forecaster(d, model);
         Task task = new Task(f, s, split, st);
         if (task.train.length == 0 || task.validation.length == 0) {
@@ -317,10 +323,20 @@ public final class Forecaster {
             for (int b = 0; b < origins.length; b++) {
                 for (int h = 0; h < hz; h++) for (int j = 0; j < k; j++) y[(b * hz + h) * k + j] = x[origins[b] + h][j] - shift[b * k + j];
             }
-            Tensor pred = f.model.forward(in[0], in[1]); // [B, H, K, Q]
             Tensor target = Tensor.of(y, origins.length, hz, k);
+            if (!f.model.isTraining()) return loss(f.model.forward(in[0], in[1]), target); // validation: the averaged forecast
+            Tensor total = null;
+            for (Tensor pred : f.model.members(in[0], in[1])) { // each member learns on its own
+                Tensor l = loss(pred, target);
+                total = total == null ? l : Ops.add(total, l);
+            }
+            return total;
+        }
+
+        /** The training loss of forecasts [B, H, K, Q] against targets [B, H, K]. */
+        private Tensor loss(Tensor pred, Tensor target) {
             if (quantiles.length > 0) return Losses.pinball(pred, target, quantiles, Reduction.MEAN);
-            Tensor point = Ops.reshape(pred, origins.length, hz, k);
+            Tensor point = Ops.reshape(pred, target.shape());
             return st.loss().equals("mae") ? Losses.l1(point, target, Reduction.MEAN) : Losses.mse(point, target, Reduction.MEAN);
         }
 

@@ -129,8 +129,8 @@ class ForecastTest {
     void modelGradients() {
         Rng rng = new Rng(4);
         for (ForecastModel.Config c : List.of(
-                new ForecastModel.Config(3, 2, 0, 5, 1, 3, List.of(), ForecastModel.Style.DIRECT, false, 0f, 4, true),
-                new ForecastModel.Config(4, 1, 2, 5, 2, 3, List.of(0.1, 0.5, 0.9), ForecastModel.Style.SEQ2SEQ, true, 0f, 4, true))) {
+                new ForecastModel.Config(3, 2, 0, 5, 1, 3, List.of(), ForecastModel.Style.DIRECT, false, 0f, 4, true, 2),
+                new ForecastModel.Config(4, 1, 2, 5, 2, 3, List.of(0.1, 0.5, 0.9), ForecastModel.Style.SEQ2SEQ, true, 0f, 4, true, 1))) {
             ForecastModel m = new ForecastModel(c, rng);
             Tensor x = Tensor.randn(rng, 2, 4, c.inputSize()).requiresGrad(true);
             Tensor future = c.futureSize() > 0 ? Tensor.randn(rng, 2, 3, c.futureSize()) : null;
