@@ -269,4 +269,59 @@ class GrukitCliTest {
                 yesno.resolve("waves_yesno/1_0_0_0_0_0_0_1.wav").toString(), yesno.resolve("waves_yesno/1_1_1_1_1_1_1_1.wav").toString())));
         assertEquals(2, out.split("\n", -1).length - 1, "a transcript a line: " + out);
     }
+
+    @Test
+    void summarizeTrainsEvaluatesWithTheLeadBaselineAndRuns() throws Exception {
+        Path train = dir.resolve("train.jsonl"), model = dir.resolve("sum"), out = dir.resolve("subjects.txt");
+        StringBuilder sb = new StringBuilder();
+        String[] topics = {"budget", "contract", "meeting", "report"};
+        for (int i = 0; i < 120; i++) {
+            String t = topics[i % topics.length];
+            sb.append("{\"document\": \"Hi all. The ").append(t).append(" is attached for review. Thanks.\", \"summary\": \"").append(t)
+                    .append(" for review\"}\n");
+        }
+        Files.writeString(train, sb.toString());
+        JsonNode trained = lastJson(capture(() -> assertEquals(0, GrukitCli.run("summarize", "train", "--train", train.toString(), "--dev",
+                train.toString(), "--model", model.toString(), "--epochs", "2", "--embed-dim", "8", "--encoder-hidden", "8", "--decoder-hidden", "16",
+                "--no-progress"))));
+        assertTrue(trained.get("pointer").asBoolean() && trained.get("coverage").asBoolean(), trained.toString());
+        JsonNode eval = lastJson(capture(() -> assertEquals(0, GrukitCli.run("summarize", "eval", "--model", model.toString(), "--data",
+                train.toString(), "--output", out.toString()))));
+        assertEquals(120, eval.get("count").asInt());
+        assertTrue(eval.has("rougeL") && eval.has("lead_rougeL") && eval.has("copied_oov_share") && !eval.has("annotators_rougeL"), eval.toString());
+        assertEquals(120, Files.readAllLines(out).size());
+        Path email = dir.resolve("email.txt");
+        Files.writeString(email, "Hi all. The budget is attached for review. Thanks.");
+        String summary = capture(() -> assertEquals(0, GrukitCli.run("summarize", "run", "--model", model.toString(), email.toString())));
+        assertEquals(1, summary.strip().split("\n").length, summary);
+    }
+
+    @Test
+    void forecastTrainsEvaluatesBaselinesAndPredictsWithAPlot() throws Exception {
+        Path csv = dir.resolve("sales.csv"), model = dir.resolve("fc"), png = dir.resolve("fc.png");
+        StringBuilder sb = new StringBuilder("\"Month\",\"Sales\"\r\n");
+        java.time.LocalDate m = java.time.LocalDate.of(2000, 1, 1);
+        for (int i = 0; i < 120; i++, m = m.plusMonths(1)) {
+            sb.append('"').append(m.toString(), 0, 7).append("\",").append(String.format(java.util.Locale.ROOT, "%.2f", 100 + i + 10 * Math.sin(i * Math.PI / 6)))
+                    .append("\r\n");
+        }
+        Files.writeString(csv, sb.toString());
+        JsonNode trained = lastJson(capture(() -> assertEquals(0, GrukitCli.run("forecast", "train", "--data", csv.toString(), "--horizon", "6",
+                "--model", model.toString(), "--epochs", "3", "--hidden", "8", "--quantiles", "0.1,0.5,0.9", "--no-progress"))));
+        assertEquals("monthly", trained.get("frequency").asText());
+        assertEquals(24, trained.get("input").asInt(), "two seasons of input by default: " + trained);
+        JsonNode eval = lastJson(capture(() -> assertEquals(0, GrukitCli.run("forecast", "eval", "--data", csv.toString(), "--model", model.toString()))));
+        for (String k : List.of("model", "naive", "seasonal_naive", "linear_ar")) {
+            JsonNode r = eval.get(k);
+            assertTrue(r != null && r.has("mae") && r.has("rmse") && r.has("mape") && r.has("smape") && r.has("mase"), k + ": " + eval);
+        }
+        assertTrue(eval.get("model").has("interval_coverage"), eval.toString());
+        String predicted = capture(() -> assertEquals(0, GrukitCli.run("forecast", "predict", "--data", csv.toString(), "--model", model.toString(),
+                "--plot", png.toString())));
+        String[] lines = predicted.strip().split("\n");
+        assertEquals("date,Sales,Sales_q0.1,Sales_q0.5,Sales_q0.9", lines[0]);
+        assertEquals(7, lines.length, "a header and a row per step: " + predicted);
+        assertTrue(lines[1].startsWith("2010-01-01"), lines[1]);
+        assertTrue(Files.size(png) > 1000, "a picture was drawn");
+    }
 }
