@@ -128,7 +128,8 @@ final class ForecastCommand implements Callable<Integer> {
         @Mixin DataOptions data;
         @Option(names = "--model", required = true, description = "A model folder from 'grukit forecast train'.") Path model;
         @Option(names = "--season", defaultValue = "0", description = "Steps per season for seasonal naive and MASE (default: the frequency's).") int season;
-        @Option(names = "--ar-order", defaultValue = "0", description = "Order of the linear autoregression (default: the input window).") int arOrder;
+        @Option(names = "--ar-order", defaultValue = "0", description = "Order of the linear autoregression (default: chosen per target on the "
+                + "validation part, up to the input window).") int arOrder;
 
         @Override
         public Integer call() throws IOException {
@@ -139,6 +140,7 @@ final class ForecastCommand implements Callable<Integer> {
             m.put("windows", e.windows());
             m.put("horizon", f.description().horizon());
             m.put("season", e.season());
+            m.put("ar_order", e.arOrders());
             for (var entry : e.scores().entrySet()) {
                 ForecastMetrics.Report r = entry.getValue().original(), n = entry.getValue().normalised();
                 Map<String, Object> one = new LinkedHashMap<>();

@@ -4,7 +4,7 @@ package org.grukit.nlp.forecast;
  * The forecasts a learned model must beat, for one series: naive (the last value), seasonal naive (the value one
  * season before, Hyndman and Athanasopoulos, "Forecasting: Principles and Practice", 5.2) and linear
  * autoregression of order p (least squares with an intercept on the training part, forecasting several steps
- * by feeding its own forecasts back).
+ * by feeding its own forecasts back), its order given or chosen on the validation part.
  */
 public final class Baselines {
     private Baselines() {}
@@ -60,6 +60,39 @@ public final class Baselines {
             for (int i = 1; i < k; i++) a[i][i] += 1e-8 * trace / k;
             double[] w = solve(a, b);
             return new LinearAr(w[0], java.util.Arrays.copyOfRange(w, 1, k));
+        }
+
+        /**
+         * The order, among 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, ... up to {@code maxOrder} (and no more than a third of
+         * the training part), whose fit on the training part forecasts the validation windows (every origin in
+         * [train, validation - horizon], stride 1) with the least squared error; refitted on the training part.
+         */
+        public static LinearAr chooseOrder(float[] y, Forecaster.Split split, int maxOrder, int horizon) {
+            int limit = Math.max(1, Math.min(maxOrder, (split.train() - 1) / 3));
+            LinearAr best = null;
+            double bestErr = Double.POSITIVE_INFINITY;
+            for (int p : candidates(limit)) {
+                LinearAr fit = fit(y, split.train(), p);
+                double err = 0;
+                int n = 0;
+                for (int o = Math.max(split.train(), p); o + horizon <= split.validation(); o++) {
+                    float[] f = fit.forecast(y, o, horizon);
+                    for (int h = 0; h < horizon; h++, n++) err += (f[h] - y[o + h]) * (double) (f[h] - y[o + h]);
+                }
+                if (n > 0 && err / n < bestErr) {
+                    bestErr = err / n;
+                    best = fit;
+                }
+            }
+            if (best == null) throw new IllegalArgumentException("no validation window to choose an autoregression order on");
+            return best;
+        }
+
+        private static java.util.List<Integer> candidates(int limit) {
+            java.util.List<Integer> out = new java.util.ArrayList<>();
+            for (int p = 1; p <= limit; p = p < 4 ? p + 1 : p + Math.max(2, Integer.highestOneBit(p) / 2)) out.add(p);
+            if (out.get(out.size() - 1) != limit) out.add(limit);
+            return out;
         }
 
         /** The next {@code horizon} values after y[0, origin), each forecast fed back as history. */

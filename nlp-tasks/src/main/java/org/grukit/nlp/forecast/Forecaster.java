@@ -361,11 +361,15 @@ public final class Forecaster {
     public record Scores(ForecastMetrics.Report original, ForecastMetrics.Report normalised, double coverage) {}
 
     /** The model's and each baseline's errors on every test window (stride 1), all targets pooled. */
-    public record Evaluation(Map<String, Scores> scores, int windows, int season) {}
+    public record Evaluation(Map<String, Scores> scores, int windows, int season, int[] arOrders) {}
 
+    /**
+     * @param season  steps per season for seasonal naive and MASE (0: the frequency's)
+     * @param arOrder the autoregression's order; 0 chooses it per target on the validation part, as the network's
+     *                options are chosen (see {@link Baselines.LinearAr#chooseOrder})
+     */
     public Evaluation evaluate(TimeSeries s, Split split, int season, int arOrder) {
         int m = season > 0 ? season : d.frequency().season;
-        int p = arOrder > 0 ? arOrder : d.inputLength();
         float[][] x = features(s, d);
         int[] test = origins(split.validation(), split.test(), d.inputLength(), d.horizon(), 1);
         if (test.length == 0) throw new IllegalArgumentException("no whole window fits the test part");
@@ -383,11 +387,14 @@ public final class Forecaster {
             upper = new float[n];
         }
         double[] scale = new double[k];
+        int[] orders = new int[k];
         int med = model.config().median();
         for (int j = 0; j < k; j++) {
             float[] y = s.column(s.columnIndex(d.targets().get(j)));
             scale[j] = ForecastMetrics.maseScale(java.util.Arrays.copyOf(y, split.train()), m);
-            Baselines.LinearAr fit = Baselines.LinearAr.fit(y, split.train(), p);
+            Baselines.LinearAr fit = arOrder > 0 ? Baselines.LinearAr.fit(y, split.train(), arOrder)
+                    : Baselines.LinearAr.chooseOrder(y, split, d.inputLength(), d.horizon());
+            orders[j] = fit.order();
             for (int w = 0; w < test.length; w++) {
                 int o = test[w];
                 float[] nv = Baselines.naive(y, o, hz), sn = Baselines.seasonalNaive(y, o, hz, m), a = fit.forecast(y, o, hz);
@@ -419,7 +426,7 @@ public final class Forecaster {
             }
             out.put(e.getKey(), new Scores(pooledMase(actual, e.getValue(), scale, k), normalised(actual, e.getValue(), k), coverage));
         }
-        return new Evaluation(out, test.length, m);
+        return new Evaluation(out, test.length, m, orders);
     }
 
     /** Metrics pooled over targets, MASE as the mean of each target's scaled errors. */

@@ -104,6 +104,13 @@ class ForecastTest {
         float[] fc = fit.forecast(y, ar.get("end").asInt(), 12);
         for (int h = 0; h < 12; h++) assertEquals(ar.get("forecast").get(h).asDouble(), fc[h], 1e-2, "step " + (h + 1));
 
+        // An AR(2) process: validation needs at least its two lags and stays well below the largest order allowed.
+        Rng rng = new Rng(7);
+        float[] ar2 = new float[600];
+        for (int t = 2; t < ar2.length; t++) ar2[t] = 0.6f * ar2[t - 1] - 0.3f * ar2[t - 2] + (float) rng.normal();
+        int chosen = Baselines.LinearAr.chooseOrder(ar2, new Forecaster.Split(400, 500, 600), 48, 3).order();
+        assertTrue(chosen >= 2 && chosen <= 16, "order chosen for an AR(2) series: " + chosen);
+
         float[] s = {1, 2, 3, 4, 5, 6, 7};
         assertArrayEquals(new float[] {7, 7, 7}, Baselines.naive(s, 7, 3));
         assertArrayEquals(new float[] {5, 6, 7, 5, 6}, Baselines.seasonalNaive(s, 7, 5, 3), "each step repeats the same season's latest value");
