@@ -52,11 +52,7 @@ public final class CopyMixture {
         Parallel.forEach(parts, part -> {
             for (int r = Parallel.start(n, parts, part), end = Parallel.start(n, parts, part + 1); r < end; r++) {
                 int row = lo + r * v;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < v; k++) max = Math.max(max, la[row + k]);
-                double sum = 0;
-                for (int k = 0; k < v; k++) sum += Math.exp(la[row + k] - max);
-                logZ[r] = max + Math.log(sum);
+                logZ[r] = logSumExp(la, row, v);
                 int y = targets[r];
                 pv[r] = y < v ? Math.exp(la[row + y] - logZ[r]) : 0;
                 double c = 0;
@@ -115,13 +111,10 @@ public final class CopyMixture {
             double[] p = new double[width];
             for (int r = Parallel.start(n, parts, part), end = Parallel.start(n, parts, part + 1); r < end; r++) {
                 int row = lo + r * v;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < v; k++) max = Math.max(max, la[row + k]);
-                double sum = 0;
-                for (int k = 0; k < v; k++) sum += Math.exp(la[row + k] - max);
+                double logZ = logSumExp(la, row, v);
                 double g = 1 / (1 + Math.exp(-za[zo + r]));
                 java.util.Arrays.fill(p, 0);
-                for (int k = 0; k < v; k++) p[k] = g * Math.exp(la[row + k] - max) / sum;
+                for (int k = 0; k < v; k++) p[k] = g * Math.exp(la[row + k] - logZ);
                 for (int i = 0; i < s; i++) {
                     int id = sourceIds[r * s + i];
                     if (id < 0) continue;
@@ -132,6 +125,15 @@ public final class CopyMixture {
             }
         });
         return out;
+    }
+
+    /** log sum_k exp(x[off + k]) over n values, shifted by their maximum. */
+    private static double logSumExp(float[] x, int off, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < n; k++) max = Math.max(max, x[off + k]);
+        double sum = 0;
+        for (int k = 0; k < n; k++) sum += Math.exp(x[off + k] - max);
+        return max + Math.log(sum);
     }
 
     private static void check(Tensor logits, Tensor switchLogits, Tensor weights, int[] sourceIds) {

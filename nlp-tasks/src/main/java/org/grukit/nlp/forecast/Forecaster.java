@@ -1,8 +1,6 @@
 package org.grukit.nlp.forecast;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -14,7 +12,7 @@ import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.Batching;
-import org.grukit.core.io.AtomicFiles;
+import org.grukit.core.io.JsonDescriptions;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
@@ -473,8 +471,7 @@ public final class Forecaster {
     }
 
     private void saveDescription(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve(FILE), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(d));
+        JsonDescriptions.write(dir, FILE, d);
     }
 
     public void save(Path dir) throws IOException {
@@ -483,14 +480,8 @@ public final class Forecaster {
     }
 
     public static Forecaster load(Path dir) throws IOException {
+        Description d = JsonDescriptions.read(dir, FILE, Description.class, "forecaster");
         Path p = dir.resolve(FILE);
-        if (!Files.isRegularFile(p)) throw new IOException("no " + FILE + " in " + dir + ": not a grukit forecaster folder");
-        Description d;
-        try {
-            d = new ObjectMapper().readValue(Files.readAllBytes(p), Description.class);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(p + " is not a grukit forecaster description: " + e.getOriginalMessage());
-        }
         if (d.formatVersion() != FORMAT_VERSION) throw new IOException(p + ": format version " + d.formatVersion() + " is not supported");
         if (d.targets() == null || d.inputs() == null || d.mean() == null || d.std() == null || d.mean().length != d.inputs().size()
                 || d.std().length != d.inputs().size() || d.frequency() == null) {

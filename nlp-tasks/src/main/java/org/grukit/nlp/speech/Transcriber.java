@@ -1,8 +1,6 @@
 package org.grukit.nlp.speech;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +11,7 @@ import org.grukit.core.GradMode;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.Batching;
-import org.grukit.core.io.AtomicFiles;
+import org.grukit.core.io.JsonDescriptions;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.nn.Ctc;
@@ -274,20 +272,16 @@ public final class Transcriber {
 
         @Override
         public Tensor loss(int[] batch) {
-            if (augment == null) return ctcLoss(features, targets, batch);
-            List<float[][]> masked = new ArrayList<>(features);
-            for (int i : batch) {
-                float[][] f = features.get(i);
-                masked.set(i, org.grukit.speech.FeatureOps.specAugment(f, 2, 8, 2, Math.max(1, f.length / 10), augment));
-            }
-            return ctcLoss(masked, targets, batch);
+            return ctcLoss(features, targets, batch, augment);
         }
 
-        private Tensor ctcLoss(List<float[][]> features, List<int[]> targets, int[] batch) {
+        /** The mean CTC loss of a batch; with {@code augment}, each picked utterance's features masked afresh (SpecAugment). */
+        private Tensor ctcLoss(List<float[][]> features, List<int[]> targets, int[] batch, Rng augment) {
             List<float[][]> picked = new ArrayList<>(batch.length);
             int total = 0;
             for (int i : batch) {
-                picked.add(features.get(i));
+                float[][] f = features.get(i);
+                picked.add(augment == null ? f : org.grukit.speech.FeatureOps.specAugment(f, 2, 8, 2, Math.max(1, f.length / 10), augment));
                 total += targets.get(i).length;
             }
             int[] lengths = new int[batch.length], targetLengths = new int[batch.length], concat = new int[total];
@@ -309,7 +303,7 @@ public final class Transcriber {
             double loss = 0;
             int batches = 0;
             for (int[] b : Batching.sequential(devFeatures.size(), 32)) {
-                loss += ctcLoss(devFeatures, devTargets, b).item();
+                loss += ctcLoss(devFeatures, devTargets, b, null).item();
                 batches++;
             }
             loss /= batches;
@@ -389,9 +383,7 @@ public final class Transcriber {
     }
 
     private void saveDescription(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve(FILE), new ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(new Description(FORMAT_VERSION, units, labels, features)));
+        JsonDescriptions.write(dir, FILE, new Description(FORMAT_VERSION, units, labels, features));
     }
 
     public void save(Path dir) throws IOException {
@@ -400,14 +392,8 @@ public final class Transcriber {
     }
 
     public static Transcriber load(Path dir) throws IOException {
+        Description d = JsonDescriptions.read(dir, FILE, Description.class, "speech model");
         Path p = dir.resolve(FILE);
-        if (!Files.isRegularFile(p)) throw new IOException("no " + FILE + " in " + dir + ": not a grukit speech model folder");
-        Description d;
-        try {
-            d = new ObjectMapper().readValue(Files.readAllBytes(p), Description.class);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(p + " is not a grukit speech description: " + e.getOriginalMessage());
-        }
         if (d.formatVersion() != FORMAT_VERSION) throw new IOException(p + ": format version " + d.formatVersion() + " is not supported");
         if (d.units() == null || d.labels() == null || d.features() == null) throw new IOException(p + ": needs 'units', 'labels' and 'features'");
         return new Transcriber(d.units(), d.labels(), d.features(), ModelBundle.load(dir, SpeechModel.class));

@@ -1,8 +1,6 @@
 package org.grukit.nlp.summarize;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +15,7 @@ import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.PaddedBatch;
-import org.grukit.core.io.AtomicFiles;
+import org.grukit.core.io.JsonDescriptions;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Module;
 import org.grukit.core.train.Trainer;
@@ -278,7 +276,7 @@ public final class Summarizer {
         private final Summarizer sum;
         private final Settings s;
         private final List<Encoded> docs = new ArrayList<>();
-        private final List<int[]> targets = new ArrayList<>();
+        private final List<int[]> targets = new ArrayList<>(), ids = new ArrayList<>(); // ids: each document's vocabulary ids, for bucketing
         private final List<SummaryData.Document> dev;
         private double coverageWeight;
 
@@ -289,6 +287,7 @@ public final class Summarizer {
             for (SummaryData.Document d : train) {
                 Encoded e = sum.encode(d.text());
                 docs.add(e);
+                ids.add(e.ids());
                 targets.add(sum.target(d.summary(), e, s.maxSummaryTokens()));
             }
         }
@@ -310,8 +309,6 @@ public final class Summarizer {
 
         @Override
         public List<int[]> trainBatches(Rng rng) {
-            List<int[]> ids = new ArrayList<>(docs.size());
-            for (Encoded d : docs) ids.add(d.ids());
             return TextPipeline.buckets(ids, s.batchSize(), rng);
         }
 
@@ -436,10 +433,8 @@ public final class Summarizer {
     }
 
     private void saveDescription(Path dir) throws IOException {
-        Files.createDirectories(dir);
         text.save(dir.resolve("text"));
-        AtomicFiles.writeString(dir.resolve(FILE), new ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(new Description(FORMAT_VERSION, maxSourceTokens)));
+        JsonDescriptions.write(dir, FILE, new Description(FORMAT_VERSION, maxSourceTokens));
     }
 
     public void save(Path dir) throws IOException {
@@ -448,14 +443,8 @@ public final class Summarizer {
     }
 
     public static Summarizer load(Path dir) throws IOException {
+        Description d = JsonDescriptions.read(dir, FILE, Description.class, "summarizer");
         Path p = dir.resolve(FILE);
-        if (!Files.isRegularFile(p)) throw new IOException("no " + FILE + " in " + dir + ": not a grukit summarizer folder");
-        Description d;
-        try {
-            d = new ObjectMapper().readValue(Files.readAllBytes(p), Description.class);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(p + " is not a grukit summarizer description: " + e.getOriginalMessage());
-        }
         if (d.formatVersion() != FORMAT_VERSION) throw new IOException(p + ": format version " + d.formatVersion() + " is not supported");
         if (d.maxSourceTokens() < 1) throw new IOException(p + ": maxSourceTokens must be >= 1, found " + d.maxSourceTokens());
         return new Summarizer(TextPipeline.load(dir.resolve("text")), ModelBundle.load(dir, SummarizationModel.class), d.maxSourceTokens());
