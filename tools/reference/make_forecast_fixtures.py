@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""Writes the forecasting fixtures: error metrics, the linear autoregression baseline and the pinball loss.
+"""Writes the forecasting fixtures: error metrics, the linear autoregression baseline (also of Box-Cox transforms) and the pinball loss.
 
 Run with Debian's Python: /usr/bin/python3 tools/reference/make_forecast_fixtures.py
 Metrics follow their textbook definitions (Hyndman and Koehler 2006 for MASE; sMAPE as in M4), written with numpy.
 The autoregression is fitted with numpy.linalg.lstsq on the first 101 airline passenger counts (the training part of
-the default 70/10/20 split); the pinball loss is computed with torch. CI never runs this.
+the default 70/10/20 split), as they are, their log and their Box-Cox transform with lambda 0.5; the pinball loss is computed with torch. CI never runs this.
 """
 import csv
 import json
@@ -30,6 +30,33 @@ def metrics(a, f, train, m):
             "smape": 100 * smape.mean(), "scale": scale, "mase": e.mean() / scale}
 
 
+def box_cox(y, lam):
+    if lam == 1:
+        return y  # grukit's lambda 1 is "no transform" rather than the textbook's y - 1, which only moves the intercept
+    return np.log(y) if lam == 0 else (np.power(y, lam) - 1) / lam
+
+
+def inv_box_cox(w, lam):
+    if lam == 1:
+        return w
+    return np.exp(w) if lam == 0 else np.power(lam * w + 1, 1 / lam)
+
+
+def ar_fixture(y, p, end, lam):
+    """AR(p) with an intercept fitted by least squares to the Box-Cox transform of y[:end], 12 recursive forecasts back-transformed."""
+    z = box_cox(y[:end], lam)
+    X = np.column_stack([np.ones(end - p)] + [z[p - i:end - i] for i in range(1, p + 1)])
+    w = np.linalg.lstsq(X, z[p:end], rcond=None)[0]
+    hist = list(z)
+    fc = []
+    for _ in range(12):
+        v = w[0] + sum(w[i] * hist[-i] for i in range(1, p + 1))
+        fc.append(v)
+        hist.append(v)
+    return {"order": p, "end": end, "lambda": lam, "intercept": w[0], "coefficients": w[1:].tolist(),
+            "forecast": inv_box_cox(np.array(fc), lam).tolist()}
+
+
 def main():
     rng = np.random.default_rng(3)
     train = rng.normal(10, 3, 40).round(3)
@@ -41,16 +68,9 @@ def main():
 
     with open(SHARED, newline="") as fh:
         y = np.array([float(r["Passengers"]) for r in csv.DictReader(fh)])
-    p, end = 12, 101
-    X = np.column_stack([np.ones(end - p)] + [y[p - i:end - i] for i in range(1, p + 1)])
-    w = np.linalg.lstsq(X, y[p:end], rcond=None)[0]
-    hist = list(y[:end])
-    fc = []
-    for _ in range(12):
-        v = w[0] + sum(w[i] * hist[-i] for i in range(1, p + 1))
-        fc.append(v)
-        hist.append(v)
-    out["airline_ar"] = {"order": p, "end": end, "intercept": w[0], "coefficients": w[1:].tolist(), "forecast": fc}
+    out["airline_ar"] = ar_fixture(y, 12, 101, 1.0)
+    out["airline_ar_log"] = ar_fixture(y, 12, 101, 0.0)
+    out["airline_ar_sqrt"] = ar_fixture(y, 12, 101, 0.5)
 
     g = torch.Generator().manual_seed(5)
     pred = torch.randn(3, 4, 3, generator=g, dtype=torch.float64)

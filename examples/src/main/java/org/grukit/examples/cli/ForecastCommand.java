@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.plot.Charts;
 import org.grukit.core.train.JsonLines;
+import org.grukit.nlp.forecast.BoxCox;
 import org.grukit.nlp.forecast.ForecastMetrics;
 import org.grukit.nlp.forecast.ForecastModel;
 import org.grukit.nlp.forecast.Forecaster;
@@ -72,6 +73,10 @@ final class ForecastCommand implements Callable<Integer> {
         @Option(names = "--calendar", description = "Calendar features (hour, weekday, day or month of year) from the date column.") boolean calendar;
         @Option(names = "--no-centre", description = "Do not shift each window by its last value (forecast levels, not changes).") boolean noCentre;
         @Option(names = "--no-highway", description = "No linear autoregressive component beside the GRU (LSTNet's highway).") boolean noHighway;
+        @Option(names = "--box-cox", description = "Model a Box-Cox transform of the targets: 0 the log, 0.5 the square root, 1 none "
+                + "(default: none); forecasts are transformed back.") Double boxCox;
+        @Option(names = "--refit", description = "Once validation has picked the number of epochs, train again from the start on the "
+                + "training and validation parts for that many (the autoregression baseline is fitted on both too).") boolean refit;
         @Option(names = "--quantiles", split = ",", description = "Forecast these quantiles with the pinball loss, e.g. 0.1,0.5,0.9.") List<Double> quantiles;
         @Option(names = "--loss", defaultValue = "mse", description = "Point forecast loss: mse or mae (default: ${DEFAULT-VALUE}).") String loss;
         @Option(names = "--hidden", defaultValue = "64", description = "GRU units (default: ${DEFAULT-VALUE}).") int hidden;
@@ -96,7 +101,8 @@ final class ForecastCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--style must be direct or seq2seq, got " + style);
             };
             Forecaster.Settings settings = new Forecaster.Settings(targets, covariates, calendar, !noCentre, !noHighway, input > 0 ? input : d.inputLength(), horizon,
-                    stride, st, attention, hidden, layers, ensemble, dropout, quantiles, loss, epochs, batch, lr, d.clipNorm(), patience, seed, 0, 0);
+                    stride, st, attention, hidden, layers, ensemble, dropout, quantiles, loss, epochs, batch, lr, d.clipNorm(), patience, seed, 0, 0,
+                    boxCox == null ? null : new BoxCox(boxCox), refit);
             Forecaster.Trained t = Forecaster.train(s, split, settings, model, !noProgress);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
@@ -104,11 +110,19 @@ final class ForecastCommand implements Callable<Integer> {
             m.put("frequency", s.frequency().name().toLowerCase(Locale.ROOT));
             m.put("split", List.of(split.train(), split.validation(), split.test()));
             m.put("input", settings.inputLength());
+            m.put("windows", t.windows());
             m.put("horizon", horizon);
             m.put("val_loss", round(t.summary().best(), 5));
+            m.put("val_mase", round(t.validation().mase(), 4));
+            m.put("val_rmse", round(t.validation().rmse(), 4));
             m.put("best_epoch", t.summary().bestEpoch());
             m.put("epochs_run", t.summary().epochsRun());
-            m.put("seconds", round(t.summary().seconds(), 1));
+            if (boxCox != null) m.put("box_cox", boxCox);
+            if (t.refit() != null) {
+                m.put("refit_windows", t.refitWindows());
+                m.put("refit_epochs", t.refit().epochsRun());
+            }
+            m.put("seconds", round(t.summary().seconds() + (t.refit() == null ? 0 : t.refit().seconds()), 1));
             m.put("resumed", t.summary().resumed());
             m.put("threads", Parallel.threads());
             System.out.println(JsonLines.of(m));
@@ -128,8 +142,9 @@ final class ForecastCommand implements Callable<Integer> {
         @Mixin DataOptions data;
         @Option(names = "--model", required = true, description = "A model folder from 'grukit forecast train'.") Path model;
         @Option(names = "--season", defaultValue = "0", description = "Steps per season for seasonal naive and MASE (default: the frequency's).") int season;
-        @Option(names = "--ar-order", defaultValue = "0", description = "Order of the linear autoregression (default: chosen per target on the "
-                + "validation part, up to the input window).") int arOrder;
+        @Option(names = "--ar-order", defaultValue = "0", description = "Order of the linear autoregression, fitted to the model's Box-Cox "
+                + "transform (default: the order, up to the input window, and the transform, none, square root or log, chosen per target on the "
+                + "validation part).") int arOrder;
 
         @Override
         public Integer call() throws IOException {
@@ -141,6 +156,7 @@ final class ForecastCommand implements Callable<Integer> {
             m.put("horizon", f.description().horizon());
             m.put("season", e.season());
             m.put("ar_order", e.arOrders());
+            m.put("ar_box_cox", e.arBoxCox());
             for (var entry : e.scores().entrySet()) {
                 ForecastMetrics.Report r = entry.getValue().original(), n = entry.getValue().normalised();
                 Map<String, Object> one = new LinkedHashMap<>();

@@ -316,6 +316,16 @@ class GrukitCliTest {
             assertTrue(r != null && r.has("mae") && r.has("rmse") && r.has("mape") && r.has("smape") && r.has("mase"), k + ": " + eval);
         }
         assertTrue(eval.get("model").has("interval_coverage"), eval.toString());
+        assertEquals(1, eval.get("ar_box_cox").size(), eval.toString());
+
+        Path refit = dir.resolve("fc-refit");
+        JsonNode again = lastJson(capture(() -> assertEquals(0, GrukitCli.run("forecast", "train", "--data", csv.toString(), "--horizon", "6",
+                "--model", refit.toString(), "--epochs", "3", "--hidden", "8", "--box-cox", "0.5", "--refit", "--no-progress"))));
+        assertTrue(again.get("refit_windows").asInt() > again.get("windows").asInt(), again.toString());
+        assertEquals(again.get("best_epoch").asInt(), again.get("refit_epochs").asInt(), again.toString());
+        assertTrue(again.get("val_mase").asDouble() > 0, again.toString());
+        JsonNode evalRefit = lastJson(capture(() -> assertEquals(0, GrukitCli.run("forecast", "eval", "--data", csv.toString(), "--model", refit.toString()))));
+        assertTrue(evalRefit.get("model").get("mase").asDouble() > 0, evalRefit.toString());
         String predicted = capture(() -> assertEquals(0, GrukitCli.run("forecast", "predict", "--data", csv.toString(), "--model", model.toString(),
                 "--plot", png.toString())));
         String[] lines = predicted.strip().split("\n");

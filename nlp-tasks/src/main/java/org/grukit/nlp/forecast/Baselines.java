@@ -4,7 +4,8 @@ package org.grukit.nlp.forecast;
  * The forecasts a learned model must beat, for one series: naive (the last value), seasonal naive (the value one
  * season before, Hyndman and Athanasopoulos, "Forecasting: Principles and Practice", 5.2) and linear
  * autoregression of order p (least squares with an intercept on the training part, forecasting several steps
- * by feeding its own forecasts back), its order given or chosen on the validation part.
+ * by feeding its own forecasts back), its order given or chosen on the validation part, optionally of a Box-Cox
+ * transform of the series ({@link TransformedAr}).
  */
 public final class Baselines {
     private Baselines() {}
@@ -65,27 +66,10 @@ public final class Baselines {
         /**
          * The order, among 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, ... up to {@code maxOrder} (and no more than a third of
          * the training part), whose fit on the training part forecasts the validation windows (every origin in
-         * [train, validation - horizon], stride 1) with the least squared error; refitted on the training part.
+         * [train, validation - horizon], stride 1) with the least squared error; fitted on the training part.
          */
         public static LinearAr chooseOrder(float[] y, Forecaster.Split split, int maxOrder, int horizon) {
-            int limit = Math.max(1, Math.min(maxOrder, (split.train() - 1) / 3));
-            LinearAr best = null;
-            double bestErr = Double.POSITIVE_INFINITY;
-            for (int p : candidates(limit)) {
-                LinearAr fit = fit(y, split.train(), p);
-                double err = 0;
-                int n = 0;
-                for (int o = Math.max(split.train(), p); o + horizon <= split.validation(); o++) {
-                    float[] f = fit.forecast(y, o, horizon);
-                    for (int h = 0; h < horizon; h++, n++) err += (f[h] - y[o + h]) * (double) (f[h] - y[o + h]);
-                }
-                if (n > 0 && err / n < bestErr) {
-                    bestErr = err / n;
-                    best = fit;
-                }
-            }
-            if (best == null) throw new IllegalArgumentException("no validation window to choose an autoregression order on");
-            return best;
+            return TransformedAr.choose(y, split, maxOrder, horizon, java.util.List.of(BoxCox.NONE)).ar();
         }
 
         private static java.util.List<Integer> candidates(int limit) {
@@ -109,6 +93,62 @@ public final class Baselines {
                 out[h] = (float) v;
             }
             return out;
+        }
+    }
+
+    /**
+     * A linear autoregression fitted to a Box-Cox transform of the series; its forecasts are transformed back.
+     * With {@link BoxCox#NONE} it is the plain {@link LinearAr}.
+     */
+    public record TransformedAr(BoxCox transform, LinearAr ar) {
+        /** Fits AR({@code order}) by least squares to the transformed y[0, end). */
+        public static TransformedAr fit(float[] y, int end, int order, BoxCox transform) {
+            return new TransformedAr(transform, LinearAr.fit(transform.apply(java.util.Arrays.copyOf(y, end), "y"), end, order));
+        }
+
+        /**
+         * The transform among {@code transforms} (those whose domain holds every value of y) and the order (as in
+         * {@link LinearAr#chooseOrder}) whose fit on the training part forecasts the validation windows with the
+         * least squared error on the original scale; fitted on the training part.
+         */
+        public static TransformedAr choose(float[] y, Forecaster.Split split, int maxOrder, int horizon, java.util.List<BoxCox> transforms) {
+            int limit = Math.max(1, Math.min(maxOrder, (split.train() - 1) / 3));
+            TransformedAr best = null;
+            double bestErr = Double.POSITIVE_INFINITY;
+            for (BoxCox t : transforms) {
+                if (!t.accepts(y, 0, y.length)) continue;
+                float[] w = t.apply(java.util.Arrays.copyOf(y, split.train()), "y");
+                for (int p : LinearAr.candidates(limit)) {
+                    TransformedAr fit = new TransformedAr(t, LinearAr.fit(w, split.train(), p));
+                    double err = 0;
+                    int n = 0;
+                    for (int o = Math.max(split.train(), p); o + horizon <= split.validation(); o++) {
+                        float[] f = fit.forecast(y, o, horizon);
+                        for (int h = 0; h < horizon; h++, n++) err += (f[h] - y[o + h]) * (double) (f[h] - y[o + h]);
+                    }
+                    if (n > 0 && err / n < bestErr) {
+                        bestErr = err / n;
+                        best = fit;
+                    }
+                }
+            }
+            if (best == null) throw new IllegalArgumentException("no validation window (or no transform whose domain holds the series) to choose an autoregression on");
+            return best;
+        }
+
+        /** The same order and transform fitted again on y[0, end), e.g. on the training and validation parts. */
+        public TransformedAr refit(float[] y, int end) {
+            return fit(y, end, ar.order(), transform);
+        }
+
+        /** The next {@code horizon} values after y[0, origin), on the original scale. */
+        public float[] forecast(float[] y, int origin, int horizon) {
+            int p = ar.order();
+            check(origin, p);
+            if (transform.isIdentity()) return ar.forecast(y, origin, horizon);
+            float[] hist = new float[p];
+            for (int i = 0; i < p; i++) hist[i] = transform.apply(y[origin - p + i]);
+            return transform.invert(ar.forecast(hist, p, horizon));
         }
     }
 

@@ -66,11 +66,16 @@ public final class Forecaster {
      * @param loss      "mse" or "mae" for point forecasts
      * @param season    steps per season for seasonal naive and MASE (0: the frequency's)
      * @param arOrder   order of the linear autoregression baseline (0: the input length)
+     * @param transform Box-Cox transform of the targets before normalisation (null or {@link BoxCox#NONE}: none)
+     * @param refit     once validation has picked the epoch count, train a fresh network on the training and
+     *                  validation parts for that many epochs (and fit the autoregression baseline on both too)
      */
     public record Settings(List<String> targets, boolean covariates, boolean calendar, boolean centre, boolean highway, int inputLength, int horizon, int stride,
                            ForecastModel.Style style, boolean attention, int hiddenSize, int numLayers, int members, float dropout, List<Double> quantiles,
-                           String loss, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed, int season, int arOrder) {
+                           String loss, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed, int season, int arOrder,
+                           BoxCox transform, boolean refit) {
         public Settings {
+            transform = transform == null ? BoxCox.NONE : transform;
             targets = targets == null ? List.of() : List.copyOf(targets);
             quantiles = quantiles == null ? List.of() : List.copyOf(quantiles);
             if (inputLength < 1 || horizon < 1 || stride < 1) {
@@ -85,43 +90,71 @@ public final class Forecaster {
         public static Settings defaults(int horizon, TimeSeries.Frequency f) {
             int input = Math.min(96, Math.max(2 * horizon, 2 * f.season));
             return new Settings(List.of(), false, false, true, true, input, horizon, 1, ForecastModel.Style.DIRECT, false, 64, 1, 1, 0f, List.of(), "mse",
-                    100, 32, 3e-3, 1.0, 15, 1, 0, 0);
+                    100, 32, 3e-3, 1.0, 15, 1, 0, 0, BoxCox.NONE, false);
         }
 
         public Settings withModel(ForecastModel.Style s, boolean attend, int hidden, int layers) {
             return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, s, attend, hidden, layers, members, dropout, quantiles, loss,
-                    epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
+                    epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder, transform, refit);
         }
 
         public Settings withInputs(List<String> t, boolean cov, boolean cal, int input) {
             return new Settings(t, cov, cal, centre, highway, input, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout, quantiles, loss,
-                    epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
+                    epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder, transform, refit);
         }
 
         public Settings withTraining(int e, int batch, double rate, int wait) {
             return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout,
-                    quantiles, loss, e, batch, rate, clipNorm, wait, seed, season, arOrder);
+                    quantiles, loss, e, batch, rate, clipNorm, wait, seed, season, arOrder, transform, refit);
         }
 
         public Settings withQuantiles(List<Double> q) {
             return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout,
-                    q, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
+                    q, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder, transform, refit);
         }
 
         public Settings withMembers(int n) {
             return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, n,
-                    dropout, quantiles, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
+                    dropout, quantiles, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder, transform, refit);
+        }
+
+        public Settings withTransform(BoxCox t, boolean refitAfterwards) {
+            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout,
+                    quantiles, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder, t, refitAfterwards);
         }
 
         public Settings withCentre(boolean c) {
             return new Settings(targets, covariates, calendar, c, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout,
-                    quantiles, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder);
+                    quantiles, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder, transform, refit);
         }
     }
 
-    /** What forecaster.json holds beside the model bundle: how to turn a series into the model's inputs and back. */
+    /**
+     * What forecaster.json holds beside the model bundle: how to turn a series into the model's inputs and back.
+     * {@code mean} and {@code std} are those of the (Box-Cox transformed) training part; {@code boxCox} is the
+     * targets' transform (absent: none) and {@code refit} whether the network was trained on the validation part too.
+     */
     public record Description(int formatVersion, List<String> targets, List<String> inputs, float[] mean, float[] std, boolean calendar,
-                              boolean centre, TimeSeries.Frequency frequency, int inputLength, int horizon, List<Double> quantiles) {}
+                              boolean centre, TimeSeries.Frequency frequency, int inputLength, int horizon, List<Double> quantiles,
+                              Double boxCox, Boolean refit) {
+        public BoxCox transform() {
+            return boxCox == null ? BoxCox.NONE : new BoxCox(boxCox);
+        }
+
+        public boolean refitted() {
+            return Boolean.TRUE.equals(refit);
+        }
+
+        /** The rows the network (and so the autoregression baseline) was fitted on. */
+        int fitEnd(Split split) {
+            return refitted() ? split.validation() : split.train();
+        }
+
+        /** A normalised forecast of target j back on the original scale. */
+        float original(float normalised, int j) {
+            return transform().invert(normalised * std[j] + mean[j]);
+        }
+    }
 
     static {
         ForecastModel.register();
@@ -151,14 +184,23 @@ public final class Forecaster {
         return model;
     }
 
+    /** The series' input columns, targets first and Box-Cox transformed, then covariates as they are. */
+    private static float[][] columns(TimeSeries s, List<String> inputs, int targets, BoxCox transform) {
+        float[][] out = new float[inputs.size()][];
+        for (int i = 0; i < out.length; i++) {
+            float[] c = s.column(s.columnIndex(inputs.get(i)));
+            out[i] = i < targets ? transform.apply(c, inputs.get(i)) : c;
+        }
+        return out;
+    }
+
     /** The series' columns as the model reads them: targets first, then covariates, normalised; then calendar features. */
     private static float[][] features(TimeSeries s, Description d) {
-        int[] cols = new int[d.inputs().size()];
-        for (int i = 0; i < cols.length; i++) cols[i] = s.columnIndex(d.inputs().get(i));
+        float[][] cols = columns(s, d.inputs(), d.targets().size(), d.transform());
         int cal = d.calendar() ? Calendar.size(d.frequency()) : 0;
         float[][] out = new float[s.length()][cols.length + cal];
         for (int t = 0; t < s.length(); t++) {
-            for (int i = 0; i < cols.length; i++) out[t][i] = (s.values()[t][cols[i]] - d.mean()[i]) / d.std()[i];
+            for (int i = 0; i < cols.length; i++) out[t][i] = (cols[i][t] - d.mean()[i]) / d.std()[i];
             if (cal > 0) Calendar.encode(s.time().get(t), d.frequency(), out[t], cols.length);
         }
         return out;
@@ -225,8 +267,15 @@ public final class Forecaster {
         return out;
     }
 
-    /** A run's outcome: the forecaster (best epoch) and the trainer's summary. */
-    public record Trained(Forecaster forecaster, Trainer.Summary summary) {}
+    /**
+     * A run's outcome: the forecaster (the best epoch's, or the refitted network), the trainer's summary of the run
+     * that validation watched, the best epoch's point-forecast errors on the validation windows on the original
+     * scale (MASE with the frequency's season; comparable across Box-Cox transforms, unlike the loss), the number of
+     * training windows, and the summary and windows of the refit on the training and validation parts (null and 0
+     * without one).
+     */
+    public record Trained(Forecaster forecaster, Trainer.Summary summary, ForecastMetrics.Report validation, int windows, Trainer.Summary refit,
+                          int refitWindows) {}
 
     public static Trained train(TimeSeries s, Split split, Settings st, Path dir, boolean progress) throws IOException {
         if (split.test() > s.length()) throw new IllegalArgumentException("the split ends at row " + split.test() + " but the series has " + s.length());
@@ -234,24 +283,21 @@ public final class Forecaster {
         List<String> inputs = new ArrayList<>(targets);
         if (st.covariates()) for (String c : s.columns()) if (!inputs.contains(c)) inputs.add(c);
         float[] mean = new float[inputs.size()], std = new float[inputs.size()];
+        float[][] cols = columns(s, inputs, targets.size(), st.transform());
         for (int i = 0; i < inputs.size(); i++) {
-            int c = s.columnIndex(inputs.get(i));
-            double m = 0, v = 0;
-            for (int t = 0; t < split.train(); t++) m += s.values()[t][c];
-            m /= split.train();
-            for (int t = 0; t < split.train(); t++) v += (s.values()[t][c] - m) * (s.values()[t][c] - m);
-            mean[i] = (float) m;
-            std[i] = (float) Math.max(Math.sqrt(v / split.train()), 1e-6);
+            float[] ms = meanStd(cols[i], split.train());
+            mean[i] = ms[0];
+            std[i] = ms[1];
         }
         Description d = new Description(FORMAT_VERSION, targets, inputs, mean, std, st.calendar(), st.centre(), s.frequency(), st.inputLength(),
-                st.horizon(), st.quantiles());
+                st.horizon(), st.quantiles(), st.transform().isIdentity() ? null : st.transform().lambda(), st.refit() ? Boolean.TRUE : null);
         if (st.calendar() && s.frequency() == TimeSeries.Frequency.IRREGULAR) throw new IllegalArgumentException("calendar features need a regular series");
         int cal = st.calendar() ? Calendar.size(s.frequency()) : 0;
         ForecastModel model = new ForecastModel(new ForecastModel.Config(inputs.size() + cal, targets.size(),
                 st.style() == ForecastModel.Style.SEQ2SEQ ? cal : 0, st.hiddenSize(), st.numLayers(), st.horizon(), st.quantiles(), st.style(),
                 st.attention(), st.dropout(), st.inputLength(), st.highway(), st.members()), new Rng(st.seed()));
         Forecaster f = new Forecaster(d, model);
-        Task task = new Task(f, s, split, st);
+        Task task = new Task(f, s, split, st, false);
         if (task.train.length == 0 || task.validation.length == 0) {
             throw new IllegalArgumentException("no whole window of " + st.inputLength() + " inputs and " + st.horizon() + " steps fits the "
                     + (task.train.length == 0 ? "training" : "validation") + " part; shorten --input or --horizon");
@@ -259,9 +305,31 @@ public final class Forecaster {
         if (dir != null) f.saveDescription(dir);
         Trainer.Summary summary = new Trainer(new TrainerConfig(st.epochs(), st.patience(), st.clipNorm(), dir == null ? null : dir.resolve("checkpoints"),
                 dir != null, st.seed(), progress)).fitAdamCosine(task, Adam.Config.adam(st.lr()));
-        model.train(false);
+        ForecastMetrics.Report validation = f.score(s, split, origins(split.train(), split.validation(), st.inputLength(), st.horizon(), 1));
+        Trainer.Summary refit = null;
+        int refitWindows = 0;
+        if (st.refit()) {
+            // The usual last step once validation has chosen: the same network from the same start, trained on every
+            // window before the test part for the chosen number of epochs. Nothing is held out, so the last epoch is kept.
+            f = new Forecaster(d, new ForecastModel(model.config(), new Rng(st.seed())));
+            if (progress) System.err.println("refitting on the training and validation parts for " + Math.max(1, summary.bestEpoch()) + " epochs");
+            Task all = new Task(f, s, split, st, true);
+            refitWindows = all.trainSize();
+            refit = new Trainer(new TrainerConfig(Math.max(1, summary.bestEpoch()), 0, st.clipNorm(), null, false, st.seed(), progress))
+                    .fitAdamCosine(all, Adam.Config.adam(st.lr()));
+        }
+        f.model.train(false);
         if (dir != null) f.save(dir);
-        return new Trained(f, summary);
+        return new Trained(f, summary, validation, task.trainSize(), refit, refitWindows);
+    }
+
+    /** The mean and standard deviation (at least 1e-6) of c[0, end). */
+    private static float[] meanStd(float[] c, int end) {
+        double m = 0, v = 0;
+        for (int t = 0; t < end; t++) m += c[t];
+        m /= end;
+        for (int t = 0; t < end; t++) v += (c[t] - m) * (c[t] - m);
+        return new float[] {(float) m, (float) Math.max(Math.sqrt(v / end), 1e-6)};
     }
 
     /** Window origins o (forecast rows [o, o + H), inputs [o - L, o)) with o in [from, to - H], every {@code stride}. */
@@ -272,7 +340,10 @@ public final class Forecaster {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Windows of the training part (each target also inside it); validation loss picks the epoch. */
+    /**
+     * Windows of the training part (each target also inside it); validation loss picks the epoch. For a refit, the
+     * windows of the training and validation parts, and every epoch counts as better than the last.
+     */
     private static final class Task implements TrainingTask {
         private final Forecaster f;
         private final float[][] x;
@@ -280,13 +351,16 @@ public final class Forecaster {
         private final int[] train, validation;
         private final Settings st;
         private final double[] quantiles;
+        private final boolean refit;
+        private int epoch;
 
-        Task(Forecaster f, TimeSeries s, Split split, Settings st) {
+        Task(Forecaster f, TimeSeries s, Split split, Settings st, boolean refit) {
             this.f = f;
             this.st = st;
+            this.refit = refit;
             x = features(s, f.d);
             times = f.extendedTimes(s);
-            train = origins(0, split.train(), st.inputLength(), st.horizon(), st.stride());
+            train = origins(0, refit ? split.validation() : split.train(), st.inputLength(), st.horizon(), st.stride());
             validation = origins(split.train(), split.validation(), st.inputLength(), st.horizon(), 1);
             quantiles = st.quantiles().stream().mapToDouble(Double::doubleValue).toArray();
         }
@@ -339,32 +413,52 @@ public final class Forecaster {
         }
 
         @Override
+        public void startEpoch(int e) {
+            epoch = e;
+        }
+
+        @Override
         public Map<String, Double> evaluate() {
+            if (refit) return Map.of("epoch", (double) epoch + 1);
             Tensor l = loss(validation);
             return Map.of("val_loss", (double) l.item());
         }
 
         @Override
         public String monitor() {
-            return "val_loss";
+            return refit ? "epoch" : "val_loss";
         }
 
         @Override
         public boolean maximize() {
-            return false;
+            return refit;
         }
     }
 
     /** Errors of one forecaster on the test windows: on the original scale, and on the normalised scale (as ETT papers report). */
     public record Scores(ForecastMetrics.Report original, ForecastMetrics.Report normalised, double coverage) {}
 
-    /** The model's and each baseline's errors on every test window (stride 1), all targets pooled. */
-    public record Evaluation(Map<String, Scores> scores, int windows, int season, int[] arOrders) {}
+    /**
+     * The model's and each baseline's errors on every test window (stride 1), all targets pooled; the
+     * autoregression's order and Box-Cox lambda per target.
+     */
+    public record Evaluation(Map<String, Scores> scores, int windows, int season, int[] arOrders, double[] arBoxCox) {}
+
+    /** The transforms the autoregression baseline chooses among: none, the square root's, the log, and the model's. */
+    private List<BoxCox> arTransforms() {
+        List<BoxCox> out = new ArrayList<>(List.of(BoxCox.NONE, new BoxCox(0.5), new BoxCox(0)));
+        if (!out.contains(d.transform())) out.add(d.transform());
+        return out;
+    }
 
     /**
+     * MASE is scaled by the seasonal naive's in-sample error over every row before the test part (as the M4
+     * competition scales by the whole history), so it does not change with the validation part's size.
+     *
      * @param season  steps per season for seasonal naive and MASE (0: the frequency's)
-     * @param arOrder the autoregression's order; 0 chooses it per target on the validation part, as the network's
-     *                options are chosen (see {@link Baselines.LinearAr#chooseOrder})
+     * @param arOrder the autoregression's order (on the model's Box-Cox transform); 0 chooses the order and the
+     *                transform per target on the validation part, as the network's options are chosen (see
+     *                {@link Baselines.TransformedAr#choose}). It is fitted on the rows the network was.
      */
     public Evaluation evaluate(TimeSeries s, Split split, int season, int arOrder) {
         int m = season > 0 ? season : d.frequency().season;
@@ -386,13 +480,17 @@ public final class Forecaster {
         }
         double[] scale = new double[k];
         int[] orders = new int[k];
+        double[] lambdas = new double[k];
+        float[][] meanStd = new float[k][];
         int med = model.config().median();
         for (int j = 0; j < k; j++) {
             float[] y = s.column(s.columnIndex(d.targets().get(j)));
-            scale[j] = ForecastMetrics.maseScale(java.util.Arrays.copyOf(y, split.train()), m);
-            Baselines.LinearAr fit = arOrder > 0 ? Baselines.LinearAr.fit(y, split.train(), arOrder)
-                    : Baselines.LinearAr.chooseOrder(y, split, d.inputLength(), d.horizon());
-            orders[j] = fit.order();
+            scale[j] = ForecastMetrics.maseScale(java.util.Arrays.copyOf(y, split.validation()), m);
+            meanStd[j] = meanStd(y, split.train());
+            Baselines.TransformedAr fit = (arOrder > 0 ? Baselines.TransformedAr.fit(y, split.train(), arOrder, d.transform())
+                    : Baselines.TransformedAr.choose(y, split, d.inputLength(), d.horizon(), arTransforms())).refit(y, d.fitEnd(split));
+            orders[j] = fit.ar().order();
+            lambdas[j] = fit.transform().lambda();
             for (int w = 0; w < test.length; w++) {
                 int o = test[w];
                 float[] nv = Baselines.naive(y, o, hz), sn = Baselines.seasonalNaive(y, o, hz, m), a = fit.forecast(y, o, hz);
@@ -402,10 +500,10 @@ public final class Forecaster {
                     naive[at] = nv[h];
                     seasonal[at] = sn[h];
                     ar[at] = a[h];
-                    mine[at] = pred[w][h][j][med] * d.std()[j] + d.mean()[j];
+                    mine[at] = d.original(pred[w][h][j][med], j);
                     if (lower != null) {
-                        lower[at] = pred[w][h][j][lo] * d.std()[j] + d.mean()[j];
-                        upper[at] = pred[w][h][j][hi] * d.std()[j] + d.mean()[j];
+                        lower[at] = d.original(pred[w][h][j][lo], j);
+                        upper[at] = d.original(pred[w][h][j][hi], j);
                     }
                 }
             }
@@ -422,9 +520,28 @@ public final class Forecaster {
                 for (int i = 0; i < n; i++) if (actual[i] >= lower[i] && actual[i] <= upper[i]) inside++;
                 coverage = (double) inside / n;
             }
-            out.put(e.getKey(), new Scores(pooledMase(actual, e.getValue(), scale, k), normalised(actual, e.getValue(), k), coverage));
+            out.put(e.getKey(), new Scores(pooledMase(actual, e.getValue(), scale, k), normalised(actual, e.getValue(), meanStd), coverage));
         }
-        return new Evaluation(out, test.length, m, orders);
+        return new Evaluation(out, test.length, m, orders, lambdas);
+    }
+
+    /** The point forecasts' errors on the original scale at the given origins (MASE with the frequency's season). */
+    private ForecastMetrics.Report score(TimeSeries s, Split split, int[] at) {
+        float[][][][] pred = predictNormalised(features(s, d), extendedTimes(s), at);
+        int k = d.targets().size(), hz = d.horizon(), med = model.config().median();
+        float[] actual = new float[at.length * hz * k], mine = new float[actual.length];
+        double[] scale = new double[k];
+        for (int j = 0; j < k; j++) {
+            float[] y = s.column(s.columnIndex(d.targets().get(j)));
+            scale[j] = ForecastMetrics.maseScale(java.util.Arrays.copyOf(y, split.train()), d.frequency().season);
+            for (int w = 0; w < at.length; w++) {
+                for (int h = 0; h < hz; h++) {
+                    actual[(w * hz + h) * k + j] = y[at[w] + h];
+                    mine[(w * hz + h) * k + j] = d.original(pred[w][h][j][med], j);
+                }
+            }
+        }
+        return pooledMase(actual, mine, scale, k);
     }
 
     /** Metrics pooled over targets, MASE as the mean of each target's scaled errors. */
@@ -435,12 +552,17 @@ public final class Forecaster {
         return new ForecastMetrics.Report(all.mae(), all.mse(), all.rmse(), all.mape(), all.smape(), mase / actual.length, all.count());
     }
 
-    private ForecastMetrics.Report normalised(float[] actual, float[] forecast, int k) {
+    /**
+     * Metrics on values z-normalised with the training part's statistics of each target (as ETT papers report),
+     * on the original scale whether or not the network learns on a Box-Cox transform.
+     */
+    private static ForecastMetrics.Report normalised(float[] actual, float[] forecast, float[][] meanStd) {
+        int k = meanStd.length;
         float[] a = new float[actual.length], f = new float[actual.length];
         for (int i = 0; i < a.length; i++) {
-            int j = i % k;
-            a[i] = (actual[i] - d.mean()[j]) / d.std()[j];
-            f[i] = (forecast[i] - d.mean()[j]) / d.std()[j];
+            float[] ms = meanStd[i % k];
+            a[i] = (actual[i] - ms[0]) / ms[1];
+            f[i] = (forecast[i] - ms[0]) / ms[1];
         }
         return ForecastMetrics.of(a, f, 0);
     }
@@ -463,8 +585,8 @@ public final class Forecaster {
         for (int h = 0; h < d.horizon(); h++) {
             times.add(t = s.frequency() == TimeSeries.Frequency.IRREGULAR ? t : s.frequency().next(t));
             for (int j = 0; j < k; j++) {
-                point[h][j] = p[0][h][j][med] * d.std()[j] + d.mean()[j];
-                for (int i = 0; i < q; i++) bands[h][j][i] = p[0][h][j][i] * d.std()[j] + d.mean()[j];
+                point[h][j] = d.original(p[0][h][j][med], j);
+                for (int i = 0; i < q; i++) bands[h][j][i] = d.original(p[0][h][j][i], j);
             }
         }
         return new Forecast(times, d.targets(), point, d.quantiles(), bands);
