@@ -31,7 +31,9 @@ import org.grukit.core.train.TrainingTask;
  * Optionally ({@code centre}, the default) each window is also shifted by its last observed target values, so the
  * network forecasts changes from the last value: a level outside the training range (a trend) then costs it
  * nothing. Calendar features (sine and cosine of the hour of the day, day of the week, day or month of the year,
- * by frequency) can be added to the inputs and, for the sequence-to-sequence decoder, to each forecast step.
+ * by frequency) can be added to the inputs and, for the sequence-to-sequence decoder, to each forecast step. The
+ * targets can be modelled as a {@link BoxCox} transform (forecasts are transformed back), and once validation has
+ * chosen the number of epochs the network can be trained again on the training and validation parts ({@code refit}).
  */
 public final class Forecaster {
 
