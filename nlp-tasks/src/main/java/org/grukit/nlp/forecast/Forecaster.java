@@ -151,11 +151,6 @@ public final class Forecaster {
         int fitEnd(Split split) {
             return refitted() ? split.validation() : split.train();
         }
-
-        /** A normalised forecast of target j back on the original scale. */
-        float original(float normalised, int j) {
-            return transform().invert(normalised * std[j] + mean[j]);
-        }
     }
 
     static {
@@ -470,21 +465,14 @@ public final class Forecaster {
         int k = d.targets().size(), hz = d.horizon(), n = test.length * hz * k;
         float[][][][] pred = predictNormalised(x, extendedTimes(s), test);
         Map<String, float[]> forecasts = new LinkedHashMap<>();
-        float[] actual = new float[n];
-        float[] mine = new float[n], naive = new float[n], seasonal = new float[n], ar = new float[n];
-        float[] lower = null, upper = null;
-        int lo = -1, hi = -1;
-        if (d.quantiles().size() >= 2) {
-            lo = 0;
-            hi = d.quantiles().size() - 1;
-            lower = new float[n];
-            upper = new float[n];
-        }
+        float[] actual = actuals(s, test);
+        float[] mine = original(pred, model.config().median()), naive = new float[n], seasonal = new float[n], ar = new float[n];
+        boolean band = d.quantiles().size() >= 2;
+        float[] lower = band ? original(pred, 0) : null, upper = band ? original(pred, d.quantiles().size() - 1) : null;
         double[] scale = new double[k];
         int[] orders = new int[k];
         double[] lambdas = new double[k];
         float[][] meanStd = new float[k][];
-        int med = model.config().median();
         for (int j = 0; j < k; j++) {
             float[] y = s.column(s.columnIndex(d.targets().get(j)));
             scale[j] = ForecastMetrics.maseScale(java.util.Arrays.copyOf(y, split.validation()), m);
@@ -498,15 +486,9 @@ public final class Forecaster {
                 float[] nv = Baselines.naive(y, o, hz), sn = Baselines.seasonalNaive(y, o, hz, m), a = fit.forecast(y, o, hz);
                 for (int h = 0; h < hz; h++) {
                     int at = (w * hz + h) * k + j;
-                    actual[at] = y[o + h];
                     naive[at] = nv[h];
                     seasonal[at] = sn[h];
                     ar[at] = a[h];
-                    mine[at] = d.original(pred[w][h][j][med], j);
-                    if (lower != null) {
-                        lower[at] = d.original(pred[w][h][j][lo], j);
-                        upper[at] = d.original(pred[w][h][j][hi], j);
-                    }
                 }
             }
         }
@@ -530,20 +512,37 @@ public final class Forecaster {
     /** The point forecasts' errors on the original scale at the given origins (MASE with the frequency's season). */
     private ForecastMetrics.Report score(TimeSeries s, Split split, int[] at) {
         float[][][][] pred = predictNormalised(features(s, d), extendedTimes(s), at);
-        int k = d.targets().size(), hz = d.horizon(), med = model.config().median();
-        float[] actual = new float[at.length * hz * k], mine = new float[actual.length];
+        int k = d.targets().size();
         double[] scale = new double[k];
         for (int j = 0; j < k; j++) {
             float[] y = s.column(s.columnIndex(d.targets().get(j)));
             scale[j] = ForecastMetrics.maseScale(java.util.Arrays.copyOf(y, split.train()), d.frequency().season);
-            for (int w = 0; w < at.length; w++) {
-                for (int h = 0; h < hz; h++) {
-                    actual[(w * hz + h) * k + j] = y[at[w] + h];
-                    mine[(w * hz + h) * k + j] = d.original(pred[w][h][j][med], j);
-                }
+        }
+        return pooledMase(actuals(s, at), original(pred, model.config().median()), scale, k);
+    }
+
+    /** The targets' values after each origin, flattened as [origin][step][target]. */
+    private float[] actuals(TimeSeries s, int[] at) {
+        int k = d.targets().size(), hz = d.horizon();
+        float[] out = new float[at.length * hz * k];
+        for (int j = 0; j < k; j++) {
+            float[] y = s.column(s.columnIndex(d.targets().get(j)));
+            for (int w = 0; w < at.length; w++) for (int h = 0; h < hz; h++) out[(w * hz + h) * k + j] = y[at[w] + h];
+        }
+        return out;
+    }
+
+    /** One output (the point forecast or a quantile) of normalised forecasts, back on the original scale, flattened as [origin][step][target]. */
+    private float[] original(float[][][][] pred, int output) {
+        BoxCox t = d.transform();
+        int k = d.targets().size(), hz = d.horizon();
+        float[] out = new float[pred.length * hz * k];
+        for (int w = 0; w < pred.length; w++) {
+            for (int h = 0; h < hz; h++) {
+                for (int j = 0; j < k; j++) out[(w * hz + h) * k + j] = t.invert(pred[w][h][j][output] * d.std()[j] + d.mean()[j]);
             }
         }
-        return pooledMase(actual, mine, scale, k);
+        return out;
     }
 
     /** Metrics pooled over targets, MASE as the mean of each target's scaled errors. */
@@ -580,6 +579,7 @@ public final class Forecaster {
         float[][] x = features(s, d);
         float[][][][] p = predictNormalised(x, extendedTimes(s), new int[] {s.length()});
         int k = d.targets().size(), q = model.config().outputs(), med = model.config().median();
+        BoxCox bc = d.transform();
         float[][] point = new float[d.horizon()][k];
         float[][][] bands = new float[d.horizon()][k][q];
         List<LocalDateTime> times = new ArrayList<>();
@@ -587,8 +587,8 @@ public final class Forecaster {
         for (int h = 0; h < d.horizon(); h++) {
             times.add(t = s.frequency() == TimeSeries.Frequency.IRREGULAR ? t : s.frequency().next(t));
             for (int j = 0; j < k; j++) {
-                point[h][j] = d.original(p[0][h][j][med], j);
-                for (int i = 0; i < q; i++) bands[h][j][i] = d.original(p[0][h][j][i], j);
+                point[h][j] = bc.invert(p[0][h][j][med] * d.std()[j] + d.mean()[j]);
+                for (int i = 0; i < q; i++) bands[h][j][i] = bc.invert(p[0][h][j][i] * d.std()[j] + d.mean()[j]);
             }
         }
         return new Forecast(times, d.targets(), point, d.quantiles(), bands);
