@@ -107,6 +107,8 @@ public final class LightGru extends Module implements RecurrentLayer {
                     rm[runningMean.offset() + j] = (1 - MOMENTUM) * rm[runningMean.offset() + j] + MOMENTUM * mv[j];
                     rv[runningVar.offset() + j] = (1 - MOMENTUM) * rv[runningVar.offset() + j] + MOMENTUM * vv[j] * unbias;
                 }
+                runningMean.bumpVersion();
+                runningVar.bumpVersion();
             }
         } else {
             mean = runningMean;

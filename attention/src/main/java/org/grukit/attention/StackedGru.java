@@ -66,7 +66,7 @@ public final class StackedGru extends Module implements RecurrentLayer {
                     rng));
             if (gateList != null && l > 0) {
                 gates[l] = new Linear(width, width, true, rng);
-                java.util.Arrays.fill(gates[l].bias().array(), gates[l].bias().offset(), gates[l].bias().offset() + width, -1f);
+                gates[l].bias().fill(-1f);
                 gateList.put(l, gates[l]);
             }
         }

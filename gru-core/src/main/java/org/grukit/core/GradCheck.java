@@ -57,10 +57,13 @@ public final class GradCheck {
             for (int k = 0; k < t.numel(); k++) {
                 float orig = t.data[t.offset + k];
                 t.data[t.offset + k] = (float) (orig + eps);
+                t.bumpVersion();
                 double plus = loss(f, inputs, weights);
                 t.data[t.offset + k] = (float) (orig - eps);
+                t.bumpVersion();
                 double minus = loss(f, inputs, weights);
                 t.data[t.offset + k] = orig;
+                t.bumpVersion();
                 double numeric = (plus - minus) / (2 * eps);
                 double err = Math.abs(analytic[k] - numeric);
                 double excess = err - (atol + rtol * Math.abs(numeric));

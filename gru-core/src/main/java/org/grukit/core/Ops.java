@@ -318,7 +318,7 @@ public final class Ops {
             throw new IllegalArgumentException("cannot reshape " + Shape.str(a.shape()) + " (" + a.numel()
                     + " values) to " + Shape.str(shape));
         }
-        Tensor out = new Tensor(a.data, a.offset, s);
+        Tensor out = new Tensor(a.data, a.offset, s, a.version);
         if (!Autograd.needsGrad(a)) return out;
         return Autograd.record("reshape", out, () -> {
             float[] ga = Autograd.grad(a);

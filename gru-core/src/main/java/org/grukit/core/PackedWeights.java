@@ -5,9 +5,10 @@ import org.grukit.core.kernel.Gemm;
 /**
  * Packed copies of weight matrices kept on the weight tensor, for products that reuse one matrix many times with
  * few rows each: a decoder step (batch or beam rows) runs the same GRU, attention and output weights at every
- * step, and packing a [V, F] output matrix costs several times the product itself at 64 rows. Each entry holds a
- * fingerprint of the exact values it was packed from and is re-packed when the live values differ (after an
- * optimiser step), so a stale copy is never used. Only leaves (parameters, not results of ops) are cached.
+ * step, and packing a [V, F] output matrix costs several times the product itself at 64 rows. Each entry is
+ * keyed to the weight's storage version ({@link StorageVersion}) as it was when packed; every write through the
+ * API (an optimiser step, {@code copyFrom}, {@code loadStateDict}, {@code set}) bumps it, so a stale copy is
+ * never used. Only leaves (parameters, not results of ops) over tracked storage are cached.
  */
 final class PackedWeights {
     private PackedWeights() {}
@@ -16,7 +17,8 @@ final class PackedWeights {
     static final int MAX_ROWS = 512;
     private static final int ENTRIES = 4;
 
-    private record Entry(int offset, boolean trans, int k, int n, long fingerprint, Gemm.Packed packed) {}
+    private record Entry(StorageVersion storage, long version, int offset, boolean trans, int k, int n,
+                         Gemm.Packed packed) {}
 
     private static final class Holder {
         final Entry[] entries = new Entry[ENTRIES];
@@ -25,7 +27,7 @@ final class PackedWeights {
 
     /** Whether a product of {@code m} rows by {@code w} should take its right operand from the cache. */
     static boolean worthCaching(Tensor w, int m) {
-        return m < MAX_ROWS && w.creator == null;
+        return m < MAX_ROWS && w.creator == null && w.version.tracked;
     }
 
     /**
@@ -33,17 +35,19 @@ final class PackedWeights {
      * {@code trans}, else [k, n].
      */
     static Gemm.Packed of(Tensor w, boolean trans, int k, int n) {
-        long fp = Gemm.fingerprint(w.data, w.offset, k * n);
+        StorageVersion storage = w.version;
+        long version = storage.get(); // read before packing: a write during the packing makes the entry stale
         Object c = w.packCache;
         Holder h = c instanceof Holder hh ? hh : new Holder();
         synchronized (h) {
             for (Entry e : h.entries) {
-                if (e != null && e.offset() == w.offset && e.trans() == trans && e.k() == k && e.n() == n && e.fingerprint() == fp) {
+                if (e != null && e.storage() == storage && e.version() == version && e.offset() == w.offset
+                        && e.trans() == trans && e.k() == k && e.n() == n) {
                     return e.packed();
                 }
             }
             Gemm.Packed p = Gemm.pack(w.data, w.offset, trans ? k : n, trans, k, n);
-            h.entries[h.next] = new Entry(w.offset, trans, k, n, fp, p);
+            h.entries[h.next] = new Entry(storage, version, w.offset, trans, k, n, p);
             h.next = (h.next + 1) % ENTRIES;
             w.packCache = h;
             return p;

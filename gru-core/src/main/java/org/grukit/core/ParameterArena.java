@@ -9,12 +9,17 @@ import java.util.Map;
  * A model's parameters packed into one flat array, with their gradients in a second one of the same
  * layout: each parameter tensor becomes a view at its offset. Zeroing gradients, clipping, optimiser
  * steps and saving are then single passes over contiguous memory.
+ *
+ * <p>The parameters share one storage version ({@link Tensor#version()}): an optimiser step, a {@link #load}
+ * or a write through any parameter bumps it. Code that writes into {@link #data()} itself calls
+ * {@link #bumpVersion()} after, as the optimisers here do.
  */
 public final class ParameterArena {
     private final float[] data;
     private final float[] grad;
     private final Map<String, Tensor> params;
     private final Map<String, Integer> offsets;
+    private final StorageVersion version = new StorageVersion();
 
     /** Packs {@code named} (in order) and re-points each tensor's data and gradient into the arena. */
     public ParameterArena(Map<String, Tensor> named) {
@@ -33,6 +38,7 @@ public final class ParameterArena {
             if (t.grad != null) System.arraycopy(t.grad, t.gradOffset, grad, at, t.numel());
             t.data = data;
             t.offset = at;
+            t.version = version;
             t.grad = grad;
             t.gradOffset = at;
             offs.put(e.getKey(), at);
@@ -42,9 +48,31 @@ public final class ParameterArena {
         this.offsets = Collections.unmodifiableMap(offs);
     }
 
-    /** All parameter values, flat. */
+    /**
+     * All parameter values, flat. A write into this array must be followed by {@link #bumpVersion()}, or
+     * cached forms of the old values (packed weights) may still be used.
+     */
     public float[] data() {
         return data;
+    }
+
+    /** Replaces every parameter value with {@code values} (the arena's layout, as {@link #data()}). */
+    public void load(float[] values) {
+        if (values.length != data.length) {
+            throw new IllegalArgumentException("expected " + data.length + " parameter values, got " + values.length);
+        }
+        System.arraycopy(values, 0, data, 0, data.length);
+        version.bump();
+    }
+
+    /** The number of writes to the parameters so far; see {@link Tensor#version()}. */
+    public long version() {
+        return version.get();
+    }
+
+    /** Records a write made directly into {@link #data()}. */
+    public void bumpVersion() {
+        version.bump();
     }
 
     /** All gradients, flat, in the same layout as {@link #data()}. */

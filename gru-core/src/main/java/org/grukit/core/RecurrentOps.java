@@ -70,8 +70,8 @@ public final class RecurrentOps {
         final float[] gi = new float[steps * batch * g3];
         if (bIh != null) fillRows(gi, bIh, steps * batch, g3);
         // A decoder's cell runs one step at a time: its weights come packed from the cache instead of at every
-        // call. W_hh serves every step of every call, so its packed copy is always kept (a fingerprint costs a
-        // tenth of a packing); W_ih only when the call has few rows.
+        // call. W_hh serves every step of every call, so its packed copy is always kept; W_ih only when the call
+        // has few rows.
         final boolean cache = resetAfter && PackedWeights.worthCaching(wIh, steps * batch);
         final boolean cacheHh = resetAfter && PackedWeights.worthCaching(wHh, 0);
         if (cache) Gemm.gemm(gi, 0, g3, x.data, x.offset, in, false, PackedWeights.of(wIh, true, in, g3), steps * batch);
@@ -237,22 +237,31 @@ public final class RecurrentOps {
     }
 
     /** One thread's packed slices of W_ih and W_hh for the hidden-split path, and what they were packed from. */
-    private record SplitSlices(int hidden, int in, int j0, int w, long fingerprintIh, long fingerprintHh,
-                               Gemm.Packed[] ih, Gemm.Packed[] hh) {}
+    private record SplitSlices(int hidden, int in, int j0, int w, WeightKey ih, WeightKey hh,
+                               Gemm.Packed[] packedIh, Gemm.Packed[] packedHh) {}
+
+    /** Which values a packed copy was made from: the storage, its version then, and the tensor's place in it. */
+    private record WeightKey(StorageVersion storage, long version, int offset) {
+        static WeightKey of(Tensor w) {
+            return new WeightKey(w.version, w.version.get(), w.offset);
+        }
+    }
 
     /**
      * Inference of a single sequence (reset-after form) on two threads that split the hidden units. Each
      * thread owns its units' rows of W_ih and W_hh, packed into panels that then stay in its core's cache:
      * it computes its part of the input projection for all steps in one GEMM, then each step's r, z, n and h
      * for its units, and the threads meet at a barrier after every step. The packed slices are kept on the
-     * weight tensor between calls and re-packed whenever a fingerprint of the live weights differs from the
-     * one they were packed from. Returns false, having done nothing, when the pool cannot run both halves
+     * weight tensor between calls, keyed to both weights' storage versions, and re-packed after any write. Returns false, having done nothing, when the pool cannot run both halves
      * at once or the layer is too small to gain.
      */
     private static boolean forwardSplitHidden(Tensor x, Tensor wIh, Tensor bIh, float[] hs, float[] out, Tensor wHh,
                                               Tensor bHh, int[] lengths, boolean reverse, int steps, int hidden) {
         final int parts = 2;
         if (Parallel.threads() < parts || hidden < 128) return false;
+        // Both weights are keyed here, before any thread packs: a write later in this call is seen by the next.
+        final WeightKey keyIh = WeightKey.of(wIh), keyHh = WeightKey.of(wHh);
+        final boolean cacheable = wIh.version.tracked && wHh.version.tracked;
         final int in = x.dim(2);
         final SpinBarrier barrier = new SpinBarrier(parts);
         final GruGates gates = GruKernels.GATES;
@@ -264,12 +273,13 @@ public final class RecurrentOps {
             // Unit ranges on 16-float boundaries, so both halves run whole vectors.
             int half = (hidden / parts) & ~15;
             int j0 = part == 0 ? 0 : half, w = part == 0 ? half : hidden - half, w3 = 3 * w;
-            SplitSlices sl = slices(cache, part, wIh, wHh, in, hidden, j0, w);
+            SplitSlices sl = slices(cacheable ? cache : new SplitSlices[parts], part, wIh, wHh, keyIh, keyHh, in,
+                    hidden, j0, w);
             float[] gi = new float[steps * w3]; // [T, 3 gates x this part's units]
             for (int t = 0; t < steps; t++) {
                 for (int g = 0; g < 3; g++) fillOrZero(gi, t * w3 + g * w, bIh, g * hidden + j0, w);
             }
-            for (int g = 0; g < 3; g++) Gemm.gemmSerial(gi, g * w, w3, x.data, x.offset, in, false, sl.ih()[g], steps);
+            for (int g = 0; g < 3; g++) Gemm.gemmSerial(gi, g * w, w3, x.data, x.offset, in, false, sl.packedIh()[g], steps);
             float[] gh = new float[w3];
             float[] buf = new float[w3];
             for (int s = 0; s < steps; s++) {
@@ -278,7 +288,7 @@ public final class RecurrentOps {
                 if (t < len) {
                     for (int g = 0; g < 3; g++) {
                         fillOrZero(gh, g * w, bHh, g * hidden + j0, w);
-                        Gemm.gemmSerial(gh, g * w, w3, hs, prev, hidden, false, sl.hh()[g], 1);
+                        Gemm.gemmSerial(gh, g * w, w3, hs, prev, hidden, false, sl.packedHh()[g], 1);
                     }
                     int ib = t * w3;
                     gates.sigmoidOfSum(buf, 0, gi, ib, gh, 0, 2 * w);
@@ -293,18 +303,12 @@ public final class RecurrentOps {
         });
     }
 
-    /** This part's packed slices: the cached ones if the weights are unchanged, else freshly packed. */
-    private static SplitSlices slices(SplitSlices[] cache, int part, Tensor wIh, Tensor wHh, int in, int hidden, int j0,
-                                      int w) {
-        long fpIh = 0, fpHh = 0;
-        for (int g = 0; g < 3; g++) {
-            fpIh = fpIh * 0x9E3779B97F4A7C15L + Gemm.fingerprint(wIh.data, wIh.offset + (g * hidden + j0) * in, w * in);
-            fpHh = fpHh * 0x9E3779B97F4A7C15L
-                    + Gemm.fingerprint(wHh.data, wHh.offset + (g * hidden + j0) * hidden, w * hidden);
-        }
+    /** This part's packed slices: the cached ones if neither weight was written since, else freshly packed. */
+    private static SplitSlices slices(SplitSlices[] cache, int part, Tensor wIh, Tensor wHh, WeightKey keyIh,
+                                      WeightKey keyHh, int in, int hidden, int j0, int w) {
         SplitSlices sl = cache[part];
         if (sl != null && sl.hidden() == hidden && sl.in() == in && sl.j0() == j0 && sl.w() == w
-                && sl.fingerprintIh() == fpIh && sl.fingerprintHh() == fpHh) {
+                && sl.ih().equals(keyIh) && sl.hh().equals(keyHh)) {
             return sl;
         }
         Gemm.Packed[] ih = new Gemm.Packed[3], hh = new Gemm.Packed[3];
@@ -312,7 +316,7 @@ public final class RecurrentOps {
             ih[g] = Gemm.pack(wIh.data, wIh.offset + (g * hidden + j0) * in, in, true, in, w);
             hh[g] = Gemm.pack(wHh.data, wHh.offset + (g * hidden + j0) * hidden, hidden, true, hidden, w);
         }
-        sl = new SplitSlices(hidden, in, j0, w, fpIh, fpHh, ih, hh);
+        sl = new SplitSlices(hidden, in, j0, w, keyIh, keyHh, ih, hh);
         cache[part] = sl;
         return sl;
     }

@@ -22,14 +22,26 @@ public final class Tensor {
     /** The node that produced this tensor; null for leaves and for anything made with grad disabled. */
     Node creator;
     /**
-     * Kernel data derived from this tensor's values (packed weight slices), each entry carrying a
-     * fingerprint of the values it was made from, so it is checked, never trusted, on use.
+     * The write counter of the storage, shared with every other tensor grukit made over it; re-pointed with
+     * the storage by {@link ParameterArena}.
+     */
+    StorageVersion version;
+    /**
+     * Kernel data derived from this tensor's values (packed weight slices), each entry keyed to the storage
+     * counter and its value at the time it was made, so a write through the API makes it unusable.
      */
     volatile Object kernelCache;
-    /** Packed copies of this tensor as a matrix operand ({@link PackedWeights}), fingerprint-checked on use. */
+    /** Packed copies of this tensor as a matrix operand ({@link PackedWeights}), keyed to the storage version. */
     volatile Object packCache;
 
+    /** A tensor over new storage, or storage no other grukit tensor views: a counter of its own. */
     Tensor(float[] data, int offset, int[] shape) {
+        this(data, offset, shape, new StorageVersion());
+    }
+
+    /** A tensor over the storage {@code version} counts writes to (a view of another tensor's storage). */
+    Tensor(float[] data, int offset, int[] shape, StorageVersion version) {
+        this.version = version;
         this.shape = shape.clone();
         this.size = Shape.numel(this.shape);
         if (offset < 0 || offset + size > data.length) {
@@ -42,7 +54,10 @@ public final class Tensor {
 
     // ---- construction ----
 
-    /** Wraps {@code values} (no copy) as a tensor of the given shape. */
+    /**
+     * Wraps {@code values} (no copy) as a tensor of the given shape. The caller hands the array over: a later
+     * write into it by any other means than this tensor's methods must be followed by {@link #bumpVersion()}.
+     */
     public static Tensor of(float[] values, int... shape) {
         Shape.check(shape);
         if (Shape.numel(shape) != values.length) {
@@ -52,7 +67,11 @@ public final class Tensor {
         return new Tensor(values, 0, shape);
     }
 
-    /** A view of {@code storage[offset, offset + numel(shape))}; no copy. */
+    /**
+     * A view of {@code storage[offset, offset + numel(shape))}; no copy. Views made this way count their writes
+     * apart: a write into {@code storage} through anything but this tensor (another view of the same array
+     * included) must be followed by {@link #bumpVersion()} on this one.
+     */
     public static Tensor view(float[] storage, int offset, int... shape) {
         Shape.check(shape);
         return new Tensor(storage, offset, shape);
@@ -110,9 +129,30 @@ public final class Tensor {
         return size;
     }
 
-    /** The backing array; this tensor's values are {@code array()[offset() .. offset() + numel())}. */
+    /**
+     * The backing array; this tensor's values are {@code array()[offset() .. offset() + numel())}. Reading is
+     * free; a write into it bypasses the version counter, so follow it with {@link #bumpVersion()}, or cached
+     * forms of the old values (packed weights) may still be used.
+     */
     public float[] array() {
         return data;
+    }
+
+    /**
+     * The number of writes made to this tensor's storage through the API so far, as PyTorch's
+     * {@code tensor._version}: {@link #set}, {@link #copyFrom}, {@link #fill}, optimiser steps and state-dict
+     * loads each count. Tensors viewing the same storage share the count.
+     */
+    public long version() {
+        return version.get();
+    }
+
+    /**
+     * Records a write made directly into {@link #array()} (or into the arena's array): cached forms derived
+     * from the old values are dropped on their next use.
+     */
+    public void bumpVersion() {
+        version.bump();
     }
 
     public int offset() {
@@ -131,6 +171,13 @@ public final class Tensor {
     /** Sets one value in place. Not recorded by autograd: use on data, not on intermediate results. */
     public void set(float value, int... index) {
         data[offset + Shape.flatIndex(shape, index)] = value;
+        version.bump();
+    }
+
+    /** Sets every value to {@code value} in place; not recorded by autograd. */
+    public void fill(float value) {
+        Arrays.fill(data, offset, offset + size, value);
+        version.bump();
     }
 
     /** The single value of a one-element tensor. */
@@ -148,6 +195,7 @@ public final class Tensor {
                     + "), got " + src.size + " (shape " + Shape.str(src.shape) + ")");
         }
         System.arraycopy(src.data, src.offset, data, offset, size);
+        version.bump();
     }
 
     /** An independent copy of the values, with no gradient history. */
@@ -178,7 +226,7 @@ public final class Tensor {
 
     /** The accumulated gradient, as a tensor viewing the gradient storage; null before any backward. */
     public Tensor grad() {
-        return grad == null ? null : new Tensor(grad, gradOffset, shape);
+        return grad == null ? null : new Tensor(grad, gradOffset, shape, StorageVersion.UNTRACKED);
     }
 
     /** Gradient storage, allocated (zeroed) on first use. Used by op backward functions. */
@@ -196,7 +244,7 @@ public final class Tensor {
 
     /** A tensor sharing these values with no history and no gradient. */
     public Tensor detach() {
-        return new Tensor(data, offset, shape);
+        return new Tensor(data, offset, shape, version);
     }
 
     /** Back-propagates from this one-element tensor (its gradient seeded with 1). */

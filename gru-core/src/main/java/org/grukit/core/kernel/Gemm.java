@@ -99,11 +99,6 @@ public final class Gemm {
         DEFAULT.gemm(c, cOff, ldc, a, aOff, lda, transA, b, bOff, ldb, transB, m, n, k);
     }
 
-    /** A 64-bit fingerprint of the exact values x[off .. off + n), for checking cached packed weights. */
-    public static long fingerprint(float[] x, int off, int n) {
-        return DEFAULT.kernel.fingerprint(x, off, n);
-    }
-
     /** y[r] += dot(W[r, 0..k), x[0..k)) for {@code rows} rows of a row-major W (stride ldw), on this thread. */
     public static void gemv(float[] y, int yOff, float[] w, int wOff, int ldw, int rows, float[] x, int xOff, int k) {
         DEFAULT.kernel.dots(y, yOff, w, wOff, ldw, rows, x, xOff, k);

@@ -33,11 +33,4 @@ interface MicroKernel {
      * sequence's step) streaming the weight once is all the work there is.
      */
     void dots(float[] y, int yOff, float[] w, int wOff, int ldw, int rows, float[] x, int xOff, int k);
-
-    /**
-     * A 64-bit fingerprint of x[off .. off + n) (the exact float bits): equal contents give equal values;
-     * any change gives a different value except with negligible probability. Lets cached packed weights
-     * be checked against the live weights on every call at a fraction of the cost of packing them again.
-     */
-    long fingerprint(float[] x, int off, int n);
 }

@@ -52,11 +52,4 @@ final class ScalarMicroKernel implements MicroKernel {
             y[yOff + r] += s;
         }
     }
-
-    @Override
-    public long fingerprint(float[] x, int off, int n) {
-        long h = 1125899906842597L;
-        for (int i = 0; i < n; i++) h = 31 * h + Float.floatToRawIntBits(x[off + i]);
-        return h ^ n;
-    }
 }

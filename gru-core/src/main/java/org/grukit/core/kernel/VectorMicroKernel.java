@@ -13,7 +13,6 @@ final class VectorMicroKernel implements MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int NR = 2 * L;
-    private static final VectorSpecies<Integer> INT_S = S.withLanes(int.class);
 
     @Override
     public int nr() {
@@ -176,19 +175,5 @@ final class VectorMicroKernel implements MicroKernel {
         float s = a0.add(b0).reduceLanes(VectorOperators.ADD);
         for (; p < k; p++) s += w[w0 + p] * x[xOff + p];
         return s;
-    }
-
-    @Override
-    public long fingerprint(float[] x, int off, int n) {
-        // Per-lane polynomial hashes (multiplier 0x01000193, odd: every step is a bijection), mixed at the end.
-        jdk.incubator.vector.IntVector acc = jdk.incubator.vector.IntVector.zero(INT_S);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            acc = acc.mul(0x01000193).add(FloatVector.fromArray(S, x, off + i).reinterpretAsInts());
-        }
-        long h = n;
-        for (int lane = 0; lane < L; lane++) h = h * 0x9E3779B97F4A7C15L + acc.lane(lane);
-        for (; i < n; i++) h = 31 * h + Float.floatToRawIntBits(x[off + i]);
-        return h ^ (h >>> 29);
     }
 }

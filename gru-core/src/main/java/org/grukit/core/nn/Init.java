@@ -11,12 +11,14 @@ public final class Init {
     public static void uniform(Tensor t, Rng rng, double bound) {
         float[] d = t.array();
         for (int i = 0; i < t.numel(); i++) d[t.offset() + i] = (float) rng.uniform(-bound, bound);
+        t.bumpVersion();
     }
 
     /** N(0, std^2) in place. */
     public static void normal(Tensor t, Rng rng, double std) {
         float[] d = t.array();
         for (int i = 0; i < t.numel(); i++) d[t.offset() + i] = (float) (rng.normal() * std);
+        t.bumpVersion();
     }
 
     /**

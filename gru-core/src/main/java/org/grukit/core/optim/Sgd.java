@@ -1,9 +1,13 @@
 package org.grukit.core.optim;
 
+import java.util.List;
 import java.util.Map;
 import org.grukit.core.ParameterArena;
 
-/** Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay, as torch.optim.SGD. */
+/**
+ * Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay, as torch.optim.SGD;
+ * parameter groups ({@link ParamGroup}) take their own lr and weight decay.
+ */
 public final class Sgd extends ArenaOptimizer {
     /** Hyperparameters, validated. */
     public record Config(double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
@@ -37,26 +41,32 @@ public final class Sgd extends ArenaOptimizer {
     private float[] buf;
 
     public Sgd(ParameterArena arena, Config config) {
-        super(arena, config.lr());
+        this(arena, config, List.of());
+    }
+
+    /** With parameter groups: parameters in no group take {@code config}'s lr and weight decay. */
+    public Sgd(ParameterArena arena, Config config, List<ParamGroup> groups) {
+        super(arena, config.lr(), config.weightDecay(), groups);
         this.config = config;
     }
 
     @Override
-    public void step() {
-        float[] p = arena.data(), g = arena.grad();
-        float wd = (float) config.weightDecay(), mom = (float) config.momentum();
-        float damp = (float) (1 - config.dampening()), rate = (float) lr;
+    protected void update(float[] p, float[] g) {
+        float mom = (float) config.momentum();
+        float damp = (float) (1 - config.dampening());
         boolean first = buf == null;
         if (mom != 0f && first) buf = new float[p.length];
-        for (int i = 0; i < p.length; i++) {
-            float d = g[i] + wd * p[i];
-            if (mom != 0f) {
-                buf[i] = first ? d : mom * buf[i] + damp * d;
-                d = config.nesterov() ? d + mom * buf[i] : buf[i];
+        for (Segment s : segments()) {
+            float wd = (float) s.weightDecay(), rate = (float) (lr * s.lrScale());
+            for (int i = s.start(); i < s.end(); i++) {
+                float d = g[i] + wd * p[i];
+                if (mom != 0f) {
+                    buf[i] = first ? d : mom * buf[i] + damp * d;
+                    d = config.nesterov() ? d + mom * buf[i] : buf[i];
+                }
+                p[i] -= rate * d;
             }
-            p[i] -= rate * d;
         }
-        steps++;
     }
 
     @Override

@@ -189,7 +189,7 @@ public final class Trainer {
             onEpoch.accept(r);
         }
         if (bestWeights != null) {
-            System.arraycopy(bestWeights, 0, arena.data(), 0, bestWeights.length);
+            arena.load(bestWeights);
         } else if (bestDir != null && bestEpoch > 0 && java.nio.file.Files.exists(bestDir.resolve(ModelBundle.WEIGHTS))) {
             // Resumed after the best epoch: its weights are on disk, not in memory.
             try {

@@ -120,6 +120,7 @@ public final class WordVectors {
             System.arraycopy(values, r * dim, data, w.offset() + id * dim, dim);
             found++;
         }
+        w.bumpVersion();
         return found;
     }
 }
