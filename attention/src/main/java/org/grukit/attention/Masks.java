@@ -6,10 +6,11 @@ import org.grukit.core.Tensor;
 import org.grukit.core.data.Batching;
 
 /**
- * Masks in torch.nn.MultiheadAttention's convention: a key padding mask [B, S] is 1 where a key is padding
- * (to be ignored) and 0 where it is real. Masked scores become -inf before the softmax, so masked
- * positions get exactly zero weight; a query whose every key is masked gets all-zero weights (PyTorch
- * gives NaN there).
+ * Key padding masks for grukit's attention layers and decoders: [B, S], 1 where a key is padding (to be
+ * ignored) and 0 where it is real, as a boolean mask in torch.nn.MultiheadAttention. Masked scores become
+ * -inf before the softmax, so masked positions get exactly zero weight; a query whose every key is masked
+ * gets all-zero weights (PyTorch gives NaN there). {@link MultiheadAttention} takes masks as {@link BoolMask}
+ * or as PyTorch's additive float masks.
  */
 public final class Masks {
     private Masks() {}
@@ -20,13 +21,6 @@ public final class Masks {
         float[] d = valid.array();
         for (int i = 0; i < d.length; i++) d[i] = 1f - d[i];
         return valid;
-    }
-
-    /** [T, T] causal mask: 1 above the diagonal (a position may not attend to later ones). */
-    public static Tensor causal(int steps) {
-        Tensor m = Tensor.zeros(steps, steps);
-        for (int i = 0; i < steps; i++) for (int j = i + 1; j < steps; j++) m.set(1f, i, j);
-        return m;
     }
 
     /**

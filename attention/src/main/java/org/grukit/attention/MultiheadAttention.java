@@ -13,9 +13,13 @@ import org.grukit.core.nn.Module;
  * the packed {@code in_proj_weight} [3E, E] and {@code in_proj_bias} [3E] (rows q | k | v), then
  * {@code out_proj.weight}/{@code .bias}; its initialisation (Xavier-uniform in_proj, zero biases);
  * batch-first or sequence-first layouts; a key padding mask [B, S] and an attention mask [L, S] or
- * [B * H, L, S] (1 = may not attend, as PyTorch's boolean masks), plus an optional additive float bias
- * of the same shapes; attention dropout in training; and the weights averaged over heads or per head.
- * Per head: softmax(q k^T / sqrt(E / H)) v.
+ * [B * H, L, S], each either boolean ({@link BoolMask}: true = may not attend) or float (a {@link Tensor},
+ * added to the scores), as PyTorch takes them; attention dropout in training; and the weights averaged over
+ * heads or per head. Per head: softmax(q k^T / sqrt(E / H)) v.
+ *
+ * <p>A float mask of only 0s and 1s is refused: PyTorch would add it (1 raises a score, it does not mask), and
+ * such a mask is nearly always a boolean one in float form; wrap it with {@link BoolMask#of(Tensor)}, or pass
+ * it with {@link Options#withAttnBias} if adding is meant.
  */
 public final class MultiheadAttention extends Module {
     /** Hyperparameters, named as torch.nn.MultiheadAttention's arguments. */
@@ -44,27 +48,65 @@ public final class MultiheadAttention extends Module {
         }
     }
 
-    /** Optional arguments of {@link #forward}: masks, and which weights to return. */
-    public record Options(Tensor keyPaddingMask, Tensor attnMask, Tensor attnBias, boolean needWeights,
-                          boolean averageWeights) {
+    /**
+     * Optional arguments of {@link #forward}: masks, and which weights to return. Each mask is boolean or float
+     * (added), as PyTorch's {@code key_padding_mask} and {@code attn_mask}; {@code attnBias} is a float
+     * attention mask taken as it is, with no check that it is not a boolean one in float form.
+     */
+    public record Options(BoolMask keyPaddingMask, Tensor keyPaddingFloatMask, BoolMask attnMask, Tensor attnFloatMask,
+                          Tensor attnBias, boolean needWeights, boolean averageWeights) {
         public static Options defaults() {
-            return new Options(null, null, null, true, true);
+            return new Options(null, null, null, null, null, true, true);
         }
 
+        /** A boolean key padding mask [B, S]: true where a key is padding. Replaces a float one. */
+        public Options withKeyPaddingMask(BoolMask m) {
+            return new Options(m, null, attnMask, attnFloatMask, attnBias, needWeights, averageWeights);
+        }
+
+        /** A float key padding mask [B, S], added to every query's scores for those keys (-inf masks). */
         public Options withKeyPaddingMask(Tensor m) {
-            return new Options(m, attnMask, attnBias, needWeights, averageWeights);
+            return new Options(null, checkFloatMask("keyPaddingMask", m), attnMask, attnFloatMask, attnBias, needWeights,
+                    averageWeights);
         }
 
+        /** A boolean attention mask [L, S] or [B * H, L, S]: true where a query may not attend. Replaces a float one. */
+        public Options withAttnMask(BoolMask m) {
+            return new Options(keyPaddingMask, keyPaddingFloatMask, m, null, attnBias, needWeights, averageWeights);
+        }
+
+        /** A float attention mask [L, S] or [B * H, L, S], added to the scores (-inf masks). */
         public Options withAttnMask(Tensor m) {
-            return new Options(keyPaddingMask, m, attnBias, needWeights, averageWeights);
+            return new Options(keyPaddingMask, keyPaddingFloatMask, null, checkFloatMask("attnMask", m), attnBias,
+                    needWeights, averageWeights);
         }
 
+        /** A float [L, S] or [B * H, L, S] added to the scores as it is, beside any attention mask. */
         public Options withAttnBias(Tensor m) {
-            return new Options(keyPaddingMask, attnMask, m, needWeights, averageWeights);
+            return new Options(keyPaddingMask, keyPaddingFloatMask, attnMask, attnFloatMask, m, needWeights,
+                    averageWeights);
         }
 
         public Options withWeights(boolean need, boolean average) {
-            return new Options(keyPaddingMask, attnMask, attnBias, need, average);
+            return new Options(keyPaddingMask, keyPaddingFloatMask, attnMask, attnFloatMask, attnBias, need, average);
+        }
+
+        /** A float mask, unless it holds only 0s and 1s with a 1: that is a boolean mask in float form. */
+        private static Tensor checkFloatMask(String what, Tensor m) {
+            if (m == null) return null;
+            boolean zeroOne = true, anyOne = false;
+            float[] d = m.array();
+            for (int i = 0; i < m.numel() && zeroOne; i++) {
+                float v = d[m.offset() + i];
+                zeroOne = v == 0f || v == 1f;
+                anyOne |= v == 1f;
+            }
+            if (zeroOne && anyOne) {
+                throw new IllegalArgumentException("ambiguous " + what + ": a float tensor of only 0 and 1. PyTorch adds a"
+                        + " float mask to the scores (1 adds 1, it does not mask); for a boolean mask (1 = may not attend)"
+                        + " pass BoolMask.of(mask), for adding use withAttnBias or 0/-inf values");
+            }
+            return m;
         }
     }
 
@@ -81,8 +123,7 @@ public final class MultiheadAttention extends Module {
         outProj = registerModule("out_proj", new Linear(e, e, config.bias(), rng));
         // torch's _reset_parameters: xavier_uniform_ over the whole [3E, E] matrix, zero biases.
         Init.xavierUniform(inProjWeight, rng, 1.0);
-        if (config.bias()) java.util.Arrays.fill(outProj.bias().array(), outProj.bias().offset(),
-                outProj.bias().offset() + e, 0f);
+        if (config.bias()) outProj.bias().fill(0f);
         dropoutRng = rng.split();
     }
 
@@ -117,11 +158,18 @@ public final class MultiheadAttention extends Module {
         Tensor kh = heads(kp, b, s, heads, hd), vh = heads(vp, b, s, heads, hd);
         Tensor scores = Ops.reshape(Ops.bmm(qh, kh, true), b, heads, l, s);
         if (opt.attnBias() != null) scores = Ops.add(scores, headShaped("attention bias", opt.attnBias(), b, heads, l, s));
+        if (opt.attnFloatMask() != null) {
+            scores = Ops.add(scores, headShaped("attention mask", opt.attnFloatMask(), b, heads, l, s));
+        }
         if (opt.attnMask() != null) {
-            scores = Ops.maskedFill(scores, headShaped("attention mask", opt.attnMask(), b, heads, l, s),
+            scores = Ops.maskedFill(scores, headShaped("attention mask", opt.attnMask().values(), b, heads, l, s),
                     Float.NEGATIVE_INFINITY);
         }
-        scores = Masks.maskKeys(scores, opt.keyPaddingMask());
+        if (opt.keyPaddingFloatMask() != null) {
+            Shape.expect("key padding mask", opt.keyPaddingFloatMask(), b, s);
+            scores = Ops.add(scores, Ops.reshape(opt.keyPaddingFloatMask(), b, 1, 1, s));
+        }
+        if (opt.keyPaddingMask() != null) scores = Masks.maskKeys(scores, opt.keyPaddingMask().values());
         Tensor weights = Ops.softmax(scores, -1); // [B, H, L, S]
         Tensor attn = isTraining() && config.dropout() > 0f ? Ops.dropout(weights, config.dropout(), dropoutRng) : weights;
         Tensor ctx = Ops.bmm(Ops.reshape(attn, b * heads, l, s), vh, false); // [B * H, L, hd]

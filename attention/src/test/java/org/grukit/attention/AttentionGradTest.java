@@ -55,9 +55,15 @@ class AttentionGradTest {
     @Test
     void multihead() {
         MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.Config.of(6, 2).withBatchFirst(true), rng);
-        Tensor causal = Masks.causal(5);
+        BoolMask causal = BoolMask.causal(5);
         checkAll("multi-head", mha, x -> mha.forward(x[0], x[1], x[2], MultiheadAttention.Options.defaults()
-                .withKeyPaddingMask(mask).withWeights(true, false)), leaf(2, 3, 6), leaf(2, 5, 6), leaf(2, 5, 6));
+                .withKeyPaddingMask(BoolMask.of(mask)).withWeights(true, false)), leaf(2, 3, 6), leaf(2, 5, 6),
+                leaf(2, 5, 6));
+        Tensor additive = Tensor.of(new float[] {0f, -0.5f, 0.25f, Float.NEGATIVE_INFINITY, 1.5f,
+                0f, 0f, -2f, 0.5f, Float.NEGATIVE_INFINITY}, 2, 5);
+        checkAll("multi-head float key padding mask", mha, x -> mha.forward(x[0], x[1], x[2],
+                MultiheadAttention.Options.defaults().withKeyPaddingMask(additive)), leaf(2, 3, 6), leaf(2, 5, 6),
+                leaf(2, 5, 6));
         checkAll("multi-head self causal", mha, x -> mha.forward(x[0], x[0], x[0], MultiheadAttention.Options.defaults()
                 .withAttnMask(causal).withAttnBias(Tensor.randn(new Rng(2), 5, 5))), leaf(2, 5, 6));
     }

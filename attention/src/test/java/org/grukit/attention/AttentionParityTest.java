@@ -2,6 +2,8 @@ package org.grukit.attention;
 
 import static org.grukit.core.Fixtures.assertForward;
 import static org.grukit.core.Fixtures.assertGrad;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +33,11 @@ class AttentionParityTest {
         return in;
     }
 
+    /** A fixture's 0/1 mask (written from a torch.bool one) as a boolean mask; null when the case has none. */
+    private static BoolMask boolMask(Tensor m) {
+        return m == null ? null : BoolMask.of(m);
+    }
+
     private static void check(String what, Module m, Map<String, Tensor> f, Map<String, Tensor> in, Attended a,
                               String outName) {
         assertForward(what + " " + outName, f.get(outName), a.context());
@@ -54,9 +61,40 @@ class AttentionParityTest {
         Map<String, Tensor> in = self ? setUp(mha, f, "query") : setUp(mha, f, "query", "key", "value");
         Tensor q = in.get("query");
         MultiheadAttention.Options opt = MultiheadAttention.Options.defaults().withWeights(true, average)
-                .withKeyPaddingMask(f.get("key_padding_mask")).withAttnMask(f.get("attn_mask"));
+                .withKeyPaddingMask(boolMask(f.get("key_padding_mask"))).withAttnMask(boolMask(f.get("attn_mask")));
         Attended a = self ? mha.forward(q, q, q, opt) : mha.forward(q, in.get("key"), in.get("value"), opt);
         check(name, mha, f, in, a, "output");
+    }
+
+    /** PyTorch adds a float mask to the scores: finite entries shift them, -inf masks. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mha_float_masks", "mha_float_padding", "mha_bool_padding_float_attn"})
+    void floatMasksAreAddedAsInTorch(String name) {
+        var contents = Fixtures.read(name);
+        Map<String, Tensor> f = contents.tensors();
+        MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.Config.of(8, 2).withBatchFirst(true),
+                new Rng(0));
+        Map<String, Tensor> in = setUp(mha, f, "query", "key", "value");
+        MultiheadAttention.Options opt = MultiheadAttention.Options.defaults();
+        if (f.containsKey("attn_mask")) opt = opt.withAttnMask(f.get("attn_mask"));
+        opt = contents.metadata().get("key_padding_bool").equals("True")
+                ? opt.withKeyPaddingMask(BoolMask.of(f.get("key_padding_mask")))
+                : opt.withKeyPaddingMask(f.get("key_padding_mask"));
+        check(name, mha, f, in, mha.forward(in.get("query"), in.get("key"), in.get("value"), opt), "output");
+    }
+
+    @Test
+    void aFloatMaskOfZerosAndOnesIsRefusedAsAmbiguous() {
+        Tensor zeroOne = BoolMask.causal(3).toTensor();
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> MultiheadAttention.Options.defaults().withAttnMask(zeroOne));
+        assertTrue(e.getMessage().contains("BoolMask.of"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> MultiheadAttention.Options.defaults().withKeyPaddingMask(Masks.keyPadding(new int[] {1, 3}, 3)));
+        // Not ambiguous: all zeros adds nothing and masks nothing either way; 0/-inf is a float mask.
+        MultiheadAttention.Options.defaults().withAttnMask(Tensor.zeros(3, 3));
+        var bad = assertThrows(IllegalArgumentException.class, () -> BoolMask.of(Tensor.full(0.5f, 2, 2)));
+        assertTrue(bad.getMessage().contains("0.5"), bad.getMessage());
     }
 
     @Test
