@@ -1,6 +1,7 @@
 package org.grukit.core;
 
 import java.util.Arrays;
+import java.util.OptionalInt;
 import org.grukit.core.kernel.Gemm;
 import org.grukit.core.kernel.GruKernels;
 import org.grukit.core.kernel.Reductions;
@@ -815,15 +816,26 @@ public final class Ops {
 
     // ---------------------------------------------------------------- embedding, dropout, normalisation
 
+    /** Rows of {@code weight} [V, D] for each id; output shape is idsShape + [D], as torch.nn.functional.embedding. */
+    public static Tensor embedding(Tensor weight, int[] ids, int[] idsShape) {
+        return embedding(weight, ids, idsShape, OptionalInt.empty());
+    }
+
     /**
-     * Rows of {@code weight} [V, D] for each id; output shape is idsShape + [D]. Rows at
-     * {@code paddingIdx} (negative for none) receive no gradient, as torch.nn.functional.embedding.
+     * As {@link #embedding(Tensor, int[], int[])}, with the row at {@code paddingIdx} getting no gradient; a
+     * negative index counts from the end (-1 is the last row), as torch's {@code padding_idx}.
      */
     public static Tensor embedding(Tensor weight, int[] ids, int[] idsShape, int paddingIdx) {
+        return embedding(weight, ids, idsShape, OptionalInt.of(paddingIdx));
+    }
+
+    /** As {@link #embedding(Tensor, int[], int[], int)}; an empty {@code paddingIdx} is no padding row. */
+    public static Tensor embedding(Tensor weight, int[] ids, int[] idsShape, OptionalInt paddingIdx) {
         if (weight.rank() != 2) {
             throw new IllegalArgumentException("expected embedding weight of shape [V, D], got " + Shape.str(weight.shape()));
         }
         int vocab = weight.dim(0), dimD = weight.dim(1);
+        final int padding = paddingIdx.isPresent() ? paddingRow(paddingIdx.getAsInt(), vocab) : -1;
         if (Shape.numel(idsShape) != ids.length) {
             throw new IllegalArgumentException("ids shape " + Shape.str(idsShape) + " needs " + Shape.numel(idsShape)
                     + " ids, got " + ids.length);
@@ -845,11 +857,23 @@ public final class Ops {
             float[] gw = Autograd.grad(weight);
             int gwo = Autograd.gradOffset(weight);
             for (int i = 0; i < ids.length; i++) {
-                if (ids[i] == paddingIdx) continue;
+                if (ids[i] == padding) continue;
                 int dst = gwo + ids[i] * dimD, src = out.gradOffset + i * dimD;
                 for (int j = 0; j < dimD; j++) gw[dst + j] += out.grad[src + j];
             }
         }, weight);
+    }
+
+    /**
+     * The padding row for {@code paddingIdx} in a table of {@code rows}: itself, or counted from the end when
+     * negative, as torch.nn.Embedding normalises {@code padding_idx}.
+     */
+    public static int paddingRow(int paddingIdx, int rows) {
+        if (paddingIdx < -rows || paddingIdx >= rows) {
+            throw new IllegalArgumentException("paddingIdx must be in [-" + rows + ", " + rows + ") for " + rows
+                    + " embeddings, got " + paddingIdx);
+        }
+        return paddingIdx < 0 ? paddingIdx + rows : paddingIdx;
     }
 
     /** Inverted dropout: zeroes each value with probability p and scales the rest by 1/(1-p). */

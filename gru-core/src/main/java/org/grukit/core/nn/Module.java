@@ -131,11 +131,28 @@ public abstract class Module {
     }
 
     /**
-     * Copies values from {@code state} into this module's parameters and buffers. Every name must be present with
-     * the same shape, and no extra names may appear; otherwise nothing is changed and the error lists
-     * what is missing, unexpected or mis-shaped.
+     * The names {@link #loadStateDict(Map, boolean)} found missing from the state dict and unexpected in it, as
+     * torch's {@code _IncompatibleKeys}; both empty after a strict load.
      */
-    public void loadStateDict(Map<String, Tensor> state) {
+    public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {
+        public LoadResult {
+            missingKeys = List.copyOf(missingKeys);
+            unexpectedKeys = List.copyOf(unexpectedKeys);
+        }
+    }
+
+    /** {@link #loadStateDict(Map, boolean)} with {@code strict} on, as torch's default. */
+    public LoadResult loadStateDict(Map<String, Tensor> state) {
+        return loadStateDict(state, true);
+    }
+
+    /**
+     * Copies values from {@code state} into this module's parameters and buffers, as torch's load_state_dict.
+     * Strict: every name must be present with the same shape and no extra name may appear; otherwise nothing is
+     * changed and the error lists what is missing, unexpected and mis-shaped. Not strict: the names both sides
+     * have are loaded and the others returned; a shape mismatch is still an error that changes nothing.
+     */
+    public LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
         Map<String, Tensor> own = stateDict();
         TreeSet<String> missing = new TreeSet<>(own.keySet());
         missing.removeAll(state.keySet());
@@ -149,13 +166,18 @@ public abstract class Module {
                         + Shape.str(src.shape()));
             }
         }
-        if (!missing.isEmpty() || !unexpected.isEmpty() || !misShaped.isEmpty()) {
+        boolean keysMatch = missing.isEmpty() && unexpected.isEmpty();
+        if (!misShaped.isEmpty() || (strict && !keysMatch)) {
             StringBuilder sb = new StringBuilder("state dict does not match the model:");
-            if (!missing.isEmpty()) sb.append(" missing ").append(missing).append(';');
-            if (!unexpected.isEmpty()) sb.append(" unexpected ").append(unexpected).append(';');
+            if (strict && !missing.isEmpty()) sb.append(" missing ").append(missing).append(';');
+            if (strict && !unexpected.isEmpty()) sb.append(" unexpected ").append(unexpected).append(';');
             if (!misShaped.isEmpty()) sb.append(" mis-shaped ").append(misShaped).append(';');
             throw new IllegalArgumentException(sb.substring(0, sb.length() - 1));
         }
-        for (Map.Entry<String, Tensor> e : own.entrySet()) e.getValue().copyFrom(state.get(e.getKey()));
+        for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src != null) e.getValue().copyFrom(src);
+        }
+        return new LoadResult(new ArrayList<>(missing), new ArrayList<>(unexpected));
     }
 }

@@ -113,7 +113,7 @@ public final class WordVectors {
         float[] data = w.array();
         int found = 0;
         for (int id = 0; id < vocabulary.size(); id++) {
-            if (vocabulary.isSpecial(id) || id == embedding.paddingIdx()) continue;
+            if (vocabulary.isSpecial(id) || embedding.paddingIdx().equals(java.util.OptionalInt.of(id))) continue;
             String t = vocabulary.token(id);
             int r = rows.getIfAbsent(t, lowerRows.getIfAbsent(t.toLowerCase(Locale.ROOT), -1));
             if (r < 0) continue;
