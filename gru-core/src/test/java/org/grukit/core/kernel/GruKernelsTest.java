@@ -75,4 +75,37 @@ class GruKernelsTest {
         assertTrue(worstTail < 5e-7, "exp relative error (sigmoid far left) " + worstTail);
         assertTrue(worstTanh < 2e-7, "tanh absolute error " + worstTanh);
     }
+
+    /**
+     * Relative error over magnitudes from 1e-30 to 80, both signs: tanh(y) ~ y near 0 must keep its relative
+     * accuracy (the (1 - e) / (1 + e) form lost 3e-5 at 1e-3 and 1% at 1e-6), and so must sigmoid and, through
+     * sigmoid's far left, exp. Bounds in units of float's epsilon (2^-23), against double-precision Math.
+     */
+    @Test
+    void vectorMathKeepsRelativeAccuracyOverAWideRange() {
+        int perSign = 3000;
+        int n = 2 * perSign + 1;
+        float[] in = new float[n], zero = new float[n], sig = new float[n], th = new float[n];
+        for (int i = 0; i < perSign; i++) {
+            float mag = (float) Math.pow(10, -30 + (Math.log10(80) + 30) * i / (perSign - 1));
+            in[2 * i] = mag;
+            in[2 * i + 1] = -mag;
+        }
+        VectorMath.sigmoidOfSum(sig, 0, in, 0, zero, 0, n);
+        VectorMath.tanhOfGated(th, 0, in, 0, null, 0, zero, 0, n);
+        double eps = Math.ulp(1f), worstTanh = 0, worstSig = 0, atTanh = 0;
+        for (int i = 0; i < n; i++) {
+            double x = in[i], t = Math.tanh(x), s = 1 / (1 + Math.exp(-x));
+            double rt = t == 0 ? Math.abs(th[i]) : Math.abs(th[i] - t) / Math.abs(t);
+            if (rt > worstTanh) {
+                worstTanh = rt;
+                atTanh = x;
+            }
+            if (x > -87) worstSig = Math.max(worstSig, Math.abs(sig[i] - s) / s);
+        }
+        System.out.printf("vector math relative error: tanh %.2f eps (at %.3g), sigmoid %.2f eps%n", worstTanh / eps,
+                atTanh, worstSig / eps);
+        assertTrue(worstTanh <= 4 * eps, "tanh relative error " + worstTanh / eps + " eps at " + atTanh);
+        assertTrue(worstSig <= 4 * eps, "sigmoid relative error " + worstSig / eps + " eps");
+    }
 }
