@@ -1,9 +1,13 @@
 package org.grukit.attention;
 
 import static org.grukit.core.WeightChanges.assertFollowsWeights;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
+import org.grukit.core.kernel.Gemm;
+import org.grukit.core.kernel.VectorSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,6 +16,14 @@ import org.junit.jupiter.api.Test;
  * executions: the Vector API kernels and the plain Java ones.
  */
 class CachedAttentionWeightsTest {
+    @Test
+    void plainKernelsChosenOnPurposeAreNotWarnedOf() {
+        if ("false".equals(System.getProperty("grukit.vector"))) {
+            assertEquals("java", Gemm.backend());
+            assertNull(VectorSupport.notice(), "-Dgrukit.vector=false is a choice, not a missing flag");
+        }
+    }
+
     @Test
     void multiheadAttentionFollowsItsWeights() {
         assertFollowsWeights("MultiheadAttention",

@@ -27,8 +27,7 @@ public final class Gemm {
     static final long SMALL = 4096;
 
     private static MicroKernel chooseKernel() {
-        boolean wanted = !"false".equalsIgnoreCase(System.getProperty("grukit.vector"));
-        if (wanted && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        if (VectorSupport.wanted() && VectorSupport.present()) {
             try {
                 return (MicroKernel) Class.forName("org.grukit.core.kernel.VectorMicroKernel")
                         .getDeclaredConstructor().newInstance();
@@ -36,6 +35,7 @@ public final class Gemm {
                 // Fall through to plain Java: slower, same results.
             }
         }
+        VectorSupport.fellBack("matrix");
         return new ScalarMicroKernel();
     }
 

@@ -11,8 +11,7 @@ public final class GruKernels {
     public static final GruGates GATES = choose();
 
     private static GruGates choose() {
-        boolean wanted = !"false".equalsIgnoreCase(System.getProperty("grukit.vector"));
-        if (wanted && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        if (VectorSupport.wanted() && VectorSupport.present()) {
             try {
                 return (GruGates) Class.forName("org.grukit.core.kernel.VectorGruKernels").getDeclaredConstructor()
                         .newInstance();
@@ -20,6 +19,7 @@ public final class GruKernels {
                 // Plain Java: slower, same results.
             }
         }
+        VectorSupport.fellBack("GRU gate");
         return new ScalarGruKernels();
     }
 
