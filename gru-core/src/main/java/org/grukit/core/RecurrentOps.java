@@ -4,7 +4,7 @@ import org.grukit.core.kernel.Gemm;
 import org.grukit.core.kernel.GruGates;
 import org.grukit.core.kernel.GruKernels;
 import org.grukit.core.kernel.Parallel;
-import org.grukit.core.kernel.SpinBarrier;
+import org.grukit.core.kernel.PhasedWork;
 import org.grukit.core.kernel.Reductions;
 
 /**
@@ -55,15 +55,10 @@ public final class RecurrentOps {
         final int bh = batch * hidden, g4 = 4 * hidden;
         final GruGates gates = GruKernels.GATES;
 
-        // A single sequence in inference: two threads split the hidden units, with no packing at all.
+        // A single sequence in inference: two threads split the hidden units, each with its slices packed.
         if (!train && batch == 1 && resetAfter) {
-            float[] hs1 = new float[2 * hidden], out1 = new float[steps * hidden];
-            if (h0 != null) System.arraycopy(h0.data, h0.offset, hs1, 0, hidden);
-            if (forwardSplitHidden(x, wIh, bIh, hs1, out1, wHh, bHh, lengths, reverse, steps, hidden)) {
-                int last1 = (steps & 1) * hidden;
-                return new GruResult(Tensor.of(out1, steps, 1, hidden),
-                        Tensor.of(java.util.Arrays.copyOfRange(hs1, last1, last1 + hidden), 1, hidden));
-            }
+            GruResult split = forwardSplitHidden(x, h0, wIh, bIh, wHh, bHh, lengths, reverse, steps, hidden);
+            if (split != null) return split;
         }
 
         // gi [T*B, 3H] = x W_ih^T + b_ih for all steps in one (threaded) GEMM.
@@ -248,59 +243,77 @@ public final class RecurrentOps {
     }
 
     /**
-     * Inference of a single sequence (reset-after form) on two threads that split the hidden units. Each
-     * thread owns its units' rows of W_ih and W_hh, packed into panels that then stay in its core's cache:
-     * it computes its part of the input projection for all steps in one GEMM, then each step's r, z, n and h
-     * for its units, and the threads meet at a barrier after every step. The packed slices are kept on the
-     * weight tensor between calls, keyed to both weights' storage versions, and re-packed after any write. Returns false, having done nothing, when the pool cannot run both halves
-     * at once or the layer is too small to gain.
+     * Inference of a single sequence (reset-after form) on two threads that split the hidden units. Each part
+     * of the units has its rows of W_ih and W_hh packed into panels (kept on the weight tensor between calls,
+     * keyed to both weights' storage versions), its input projection for all steps done in one GEMM, then its
+     * r, z, n and h at every step. The parts are {@link PhasedWork} units: phase 0 is the packing and the
+     * projection, phase s + 1 is step s. The caller finishes every unit a helper has not started or is late
+     * with, so a helper that loses its core (other processes on the machine) costs a few microseconds, not a
+     * time slice at every step; on an idle machine both threads run their part of every step. Every phase
+     * writes its own slots (the states of all steps are kept), so a unit run twice changes nothing. Returns
+     * null, having done nothing, when the pool cannot offer a helper or the layer is too small to gain.
      */
-    private static boolean forwardSplitHidden(Tensor x, Tensor wIh, Tensor bIh, float[] hs, float[] out, Tensor wHh,
-                                              Tensor bHh, int[] lengths, boolean reverse, int steps, int hidden) {
+    private static GruResult forwardSplitHidden(Tensor x, Tensor h0, Tensor wIh, Tensor bIh, Tensor wHh, Tensor bHh,
+                                                int[] lengths, boolean reverse, int steps, int hidden) {
         final int parts = 2;
-        if (Parallel.threads() < parts || hidden < 128) return false;
+        if (Parallel.threads() < parts || hidden < 128) return null;
+        final int in = x.dim(2);
+        final GruGates gates = GruKernels.GATES;
+        final int len = lengths == null ? steps : lengths[0];
         // Both weights are keyed here, before any thread packs: a write later in this call is seen by the next.
         final WeightKey keyIh = WeightKey.of(wIh), keyHh = WeightKey.of(wHh);
         final boolean cacheable = wIh.version.tracked && wHh.version.tracked;
-        final int in = x.dim(2);
-        final SpinBarrier barrier = new SpinBarrier(parts);
-        final GruGates gates = GruKernels.GATES;
-        final int len = lengths == null ? steps : lengths[0];
         Object cached = wHh.kernelCache;
-        final SplitSlices[] cache = cached instanceof SplitSlices[] c && c.length == parts ? c : new SplitSlices[parts];
-        wHh.kernelCache = cache;
-        return Parallel.tryConcurrently(parts, part -> {
-            // Unit ranges on 16-float boundaries, so both halves run whole vectors.
-            int half = (hidden / parts) & ~15;
-            int j0 = part == 0 ? 0 : half, w = part == 0 ? half : hidden - half, w3 = 3 * w;
-            SplitSlices sl = slices(cacheable ? cache : new SplitSlices[parts], part, wIh, wHh, keyIh, keyHh, in,
-                    hidden, j0, w);
-            float[] gi = new float[steps * w3]; // [T, 3 gates x this part's units]
-            for (int t = 0; t < steps; t++) {
-                for (int g = 0; g < 3; g++) fillOrZero(gi, t * w3 + g * w, bIh, g * hidden + j0, w);
-            }
-            for (int g = 0; g < 3; g++) Gemm.gemmSerial(gi, g * w, w3, x.data, x.offset, in, false, sl.packedIh()[g], steps);
-            float[] gh = new float[w3];
-            float[] buf = new float[w3];
-            for (int s = 0; s < steps; s++) {
-                int t = reverse ? steps - 1 - s : s;
-                int prev = (s & 1) * hidden, next = ((s + 1) & 1) * hidden;
-                if (t < len) {
-                    for (int g = 0; g < 3; g++) {
-                        fillOrZero(gh, g * w, bHh, g * hidden + j0, w);
-                        Gemm.gemmSerial(gh, g * w, w3, hs, prev, hidden, false, sl.packedHh()[g], 1);
+        final SplitSlices[] cache = !cacheable ? new SplitSlices[parts]
+                : cached instanceof SplitSlices[] c && c.length == parts ? c : new SplitSlices[parts];
+        if (cacheable) wHh.kernelCache = cache;
+        // Unit ranges on 16-float boundaries, so both halves run whole vectors.
+        final int half = (hidden / parts) & ~15;
+        final SplitSlices[] slices = new SplitSlices[parts];
+        final float[][] gis = new float[parts][]; // per part: [T, 3 gates x the part's units]
+        final float[] hs = new float[(steps + 1) * hidden]; // the state before each step, and the last
+        final float[] out = new float[steps * hidden]; // [T, H]
+        if (h0 != null) System.arraycopy(h0.data, h0.offset, hs, 0, hidden);
+        final PhasedWork work = new PhasedWork(steps + 1, parts);
+        boolean ran = Parallel.withHelpers(parts - 1, thread -> {
+            float[] gh = new float[3 * (hidden - half)], buf = new float[3 * (hidden - half)]; // this thread's
+            work.runAll(thread, (phase, part) -> {
+                int j0 = part == 0 ? 0 : half, w = part == 0 ? half : hidden - half, w3 = 3 * w;
+                if (phase == 0) {
+                    SplitSlices sl = slices(cache, part, wIh, wHh, keyIh, keyHh, in, hidden, j0, w);
+                    float[] gi = new float[steps * w3];
+                    for (int t = 0; t < steps; t++) {
+                        for (int g = 0; g < 3; g++) fillOrZero(gi, t * w3 + g * w, bIh, g * hidden + j0, w);
                     }
-                    int ib = t * w3;
-                    gates.sigmoidOfSum(buf, 0, gi, ib, gh, 0, 2 * w);
-                    gates.tanhOfGated(buf, 2 * w, gi, ib + 2 * w, buf, 0, gh, 2 * w, w);
-                    gates.update(hs, next + j0, buf, w, buf, 2 * w, hs, prev + j0, w);
-                    System.arraycopy(hs, next + j0, out, t * hidden + j0, w);
-                } else {
-                    System.arraycopy(hs, prev + j0, hs, next + j0, w);
+                    for (int g = 0; g < 3; g++) {
+                        Gemm.gemmSerial(gi, g * w, w3, x.data, x.offset, in, false, sl.packedIh()[g], steps);
+                    }
+                    slices[part] = sl;
+                    gis[part] = gi;
+                    return;
                 }
-                barrier.await();
-            }
+                int s = phase - 1, t = reverse ? steps - 1 - s : s;
+                int prev = s * hidden, next = (s + 1) * hidden;
+                if (t >= len) {
+                    System.arraycopy(hs, prev + j0, hs, next + j0, w);
+                    return;
+                }
+                SplitSlices sl = slices[part];
+                for (int g = 0; g < 3; g++) {
+                    fillOrZero(gh, g * w, bHh, g * hidden + j0, w);
+                    Gemm.gemmSerial(gh, g * w, w3, hs, prev, hidden, false, sl.packedHh()[g], 1);
+                }
+                int ib = t * w3;
+                gates.sigmoidOfSum(buf, 0, gis[part], ib, gh, 0, 2 * w);
+                gates.tanhOfGated(buf, 2 * w, gis[part], ib + 2 * w, buf, 0, gh, 2 * w, w);
+                gates.update(hs, next + j0, buf, w, buf, 2 * w, hs, prev + j0, w);
+                System.arraycopy(hs, next + j0, out, t * hidden + j0, w);
+            });
         });
+        if (!ran) return null;
+        // Copies: a helper that lost its core may still write (the same values) into these buffers.
+        return new GruResult(Tensor.of(out.clone(), steps, 1, hidden),
+                Tensor.of(java.util.Arrays.copyOfRange(hs, steps * hidden, (steps + 1) * hidden), 1, hidden));
     }
 
     /** This part's packed slices: the cached ones if neither weight was written since, else freshly packed. */

@@ -31,6 +31,8 @@ public final class WeightChanges {
         SWAP_ROWS,
         /** The state dict of the same module made from another seed, loaded with {@code loadStateDict}. */
         LOAD_RELATED_STATE,
+        /** Every weight plus 0.25, through {@code ParameterArena.load}, as the trainer restores its best epoch. */
+        ARENA_LOAD,
         /** One Adam step (lr 0.05) on the gradients of a loss over the input. */
         OPTIMIZER_STEP
     }
@@ -90,6 +92,11 @@ public final class WeightChanges {
             });
             case SWAP_ROWS -> state.values().forEach(WeightChanges::swapFirstRows);
             case LOAD_RELATED_STATE -> module.loadStateDict(copies(make.apply(3).stateDict()));
+            case ARENA_LOAD -> {
+                float[] values = module.arena().data().clone();
+                for (int i = 0; i < values.length; i++) values[i] += 0.25f;
+                module.arena().load(values);
+            }
             case OPTIMIZER_STEP -> {
                 Adam adam = new Adam(module.arena(), Adam.Config.adam(0.05));
                 adam.zeroGrad();
