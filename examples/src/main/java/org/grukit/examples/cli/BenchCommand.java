@@ -4,13 +4,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.grukit.core.bench.BusyLoad;
 import org.grukit.core.bench.GruBench;
 import org.grukit.core.bench.GruBenchShape;
 import org.grukit.core.kernel.Gemm;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.train.JsonLines;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code grukit bench}: wall-clock timings of the shipped kernels, one JSON line per result. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Time the GRU shapes, GEMM, speech features or the text pipeline as shipped.",
@@ -44,24 +48,36 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--reps", description = "Timed runs per measurement, at least (default: ${DEFAULT-VALUE}).",
                 defaultValue = "9")
         int reps;
+        @Option(names = "--busy", description = "Spinning processes to start beside the benchmark, as other programs"
+                + " load a shared machine (default: ${DEFAULT-VALUE}; --busy alone: one per core).",
+                defaultValue = "0", fallbackValue = "-1", arity = "0..1")
+        int busy;
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
             if (threads != null) Parallel.setThreads(threads);
+            if (busy < -1) throw new CommandLine.ParameterException(spec.commandLine(), "--busy must be >= 0, got " + busy);
+            int spinners = busy == -1 ? Runtime.getRuntime().availableProcessors() : busy;
             List<GruBenchShape> which = shapes == null ? List.of(GruBenchShape.values())
                     : shapes.stream().map(GruBenchShape::of).toList();
-            for (GruBenchShape s : which) {
-                GruBench.GruResult r = GruBench.gru(s, warmup, reps);
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("shape", r.shape());
-                m.put("infer_ms", r.inferMs());
-                m.put("train_ms", r.trainMs());
-                m.put("infer_gflops", r.inferGflops());
-                m.put("train_gflops", r.trainGflops());
-                m.putAll(context(Parallel.threads()));
-                System.out.println(JsonLines.of(m));
+            try (BusyLoad load = BusyLoad.start(spinners)) {
+                for (GruBenchShape s : which) print(GruBench.gru(s, warmup, reps), load.processes());
             }
             return 0;
+        }
+
+        private static void print(GruBench.GruResult r, int busyProcesses) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("shape", r.shape());
+            m.put("infer_ms", r.inferMs());
+            m.put("train_ms", r.trainMs());
+            m.put("infer_gflops", r.inferGflops());
+            m.put("train_gflops", r.trainGflops());
+            m.put("busy_processes", busyProcesses);
+            m.putAll(context(Parallel.threads()));
+            System.out.println(JsonLines.of(m));
         }
     }
 

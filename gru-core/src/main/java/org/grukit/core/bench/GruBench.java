@@ -28,7 +28,7 @@ public final class GruBench {
 
     /**
      * Runs {@code body} until {@code warmupSeconds} have passed and at least {@link #MIN_WARMUP_RUNS} times,
-     * then {@code reps} timed runs (more while under {@code minSeconds}); the median in ms.
+     * then {@code reps} timed runs, and more until {@code minSeconds} have passed; the median in ms.
      */
     static double medianMs(Runnable body, double warmupSeconds, int reps, double minSeconds) {
         long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
@@ -40,7 +40,9 @@ public final class GruBench {
         double[] t = new double[reps];
         long budgetEnd = System.nanoTime() + (long) (minSeconds * 1e9);
         int n = 0;
-        while (n < reps || (System.nanoTime() < budgetEnd && n < 10 * reps)) {
+        // Fast shapes take many runs to fill the time budget: a window of a few scheduler time slices would
+        // time the scheduler of the moment (on a loaded machine above all), not the kernels.
+        while (n < reps || System.nanoTime() < budgetEnd) {
             long t0 = System.nanoTime();
             body.run();
             double ms = (System.nanoTime() - t0) / 1e6;
