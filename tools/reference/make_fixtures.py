@@ -100,6 +100,36 @@ def gru_reset_before(x, h0, w_ih, w_hh, b_ih, b_hh):
     return torch.stack(outs), h
 
 
+class Classifier(torch.nn.Module):
+    """The small GRU classifier of the training fixtures: GRU(3->8, batch-first) -> h_n -> Linear(8->2)."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = torch.nn.GRU(3, 8, batch_first=True)
+        self.fc = torch.nn.Linear(8, 2)
+
+    def forward(self, x):
+        _, hn = self.gru(x)
+        return self.fc(hn[-1])
+
+
+def loss_curves(model, init, x, y, optimisers, t):
+    """20 cross-entropy steps from init under each optimiser (made from the model); losses and final weights."""
+    for name, make in optimisers.items():
+        model.load_state_dict(init)
+        opt = make(model)
+        losses = []
+        for _ in range(20):
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        t["losses." + name] = torch.tensor(losses)
+        for k, v in model.state_dict().items():
+            t["final." + name + "." + k] = v.detach().clone()
+
+
 def main():
     torch.manual_seed(20261124)
 
@@ -195,16 +225,6 @@ def main():
                  "log_softmax": F.log_softmax(x, dim=-1), "softmax_dim0": F.softmax(x, dim=0)})
 
     # 20 training steps of a small GRU classifier: GRU(3->8, batch-first) -> h_n -> Linear(8->2) -> CE.
-    class Classifier(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.gru = torch.nn.GRU(3, 8, batch_first=True)
-            self.fc = torch.nn.Linear(8, 2)
-
-        def forward(self, x):
-            _, hn = self.gru(x)
-            return self.fc(hn[-1])
-
     model = Classifier()
     init = {k: v.detach().clone() for k, v in model.state_dict().items()}
     x = torch.randn(8, 5, 3)
@@ -217,19 +237,7 @@ def main():
         "adamw": lambda ps: torch.optim.AdamW(ps, lr=0.01, weight_decay=0.1),
         "sgd_nesterov_wd": lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01),
     }
-    for name, make in optimisers.items():
-        model.load_state_dict(init)
-        opt = make(model.parameters())
-        losses = []
-        for _ in range(20):
-            opt.zero_grad()
-            loss = F.cross_entropy(model(x), y)
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
-        t["losses." + name] = torch.tensor(losses)
-        for k, v in model.state_dict().items():
-            t["final." + name + "." + k] = v.detach().clone()
+    loss_curves(model, init, x, y, {k: (lambda m, make=make: make(m.parameters())) for k, make in optimisers.items()}, t)
     save("train_classifier", t)
     trained_gru()
 

@@ -11,21 +11,9 @@ import os
 import sys
 
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_fixtures import save  # noqa: E402
-
-
-class Classifier(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.gru = torch.nn.GRU(3, 8, batch_first=True)
-        self.fc = torch.nn.Linear(8, 2)
-
-    def forward(self, x):
-        _, hn = self.gru(x)
-        return self.fc(hn[-1])
+from make_fixtures import Classifier, loss_curves, save  # noqa: E402
 
 
 def groups(model, bias_lr, **matrix_options):
@@ -48,19 +36,7 @@ def main():
         "adamw_groups": lambda m: torch.optim.AdamW(groups(m, 0.003), lr=0.01, weight_decay=0.1),
         "sgd_groups": lambda m: torch.optim.SGD(groups(m, 0.3), lr=0.1, momentum=0.9, weight_decay=0.01),
     }
-    for name, make in optimisers.items():
-        model.load_state_dict(init)
-        opt = make(model)
-        losses = []
-        for _ in range(20):
-            opt.zero_grad()
-            loss = F.cross_entropy(model(x), y)
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
-        t["losses." + name] = torch.tensor(losses)
-        for k, v in model.state_dict().items():
-            t["final." + name + "." + k] = v.detach().clone()
+    loss_curves(model, init, x, y, optimisers, t)
     save("train_optim_groups", t)
 
 
