@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -16,10 +17,13 @@ import org.grukit.core.data.PaddedBatch;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
-import org.grukit.core.optim.Adam;
+import org.grukit.core.task.LengthSorted;
+import org.grukit.core.task.Task;
+import org.grukit.core.task.TaskModel;
+import org.grukit.core.task.TaskSettings;
+import org.grukit.core.task.Tasks;
+import org.grukit.core.task.TrainingSettings;
 import org.grukit.core.train.Trainer;
-import org.grukit.core.train.TrainerConfig;
-import org.grukit.core.train.TrainingTask;
 import org.grukit.nlp.data.LabelledText;
 import org.grukit.nlp.text.TextPipeline;
 import org.grukit.nlp.text.Token;
@@ -33,12 +37,12 @@ import org.grukit.nlp.text.WordVectors;
  * (model.json, weights.safetensors, text-pipeline.json). A loaded classifier is read-only and serves predict
  * calls from many threads at once.
  */
-public final class SentimentClassifier {
+public final class SentimentClassifier implements TaskModel<List<LabelledText>, String, SentimentClassifier.Prediction> {
     /** Everything a training run is set by; {@link #defaults()} are the command line's defaults. */
     public record Settings(String tokeniser, boolean lowerCase, int minFrequency, int maxVocab, int maxLength, int embedDim,
                            int hiddenSize, int numLayers, boolean bidirectional, GruVariant cell, SentimentModel.Pooling pooling,
                            int attentionDim, float dropout, float wordDropout, int epochs, int batchSize, double lr, double weightDecay, double clipNorm,
-                           int patience, long seed, Path vectors) {
+                           int patience, long seed, Path vectors) implements TaskSettings {
         public Settings {
             if (epochs <= 0 || batchSize <= 0) throw new IllegalArgumentException("epochs and batchSize must be > 0, got " + epochs + ", " + batchSize);
             if (!(lr > 0)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
@@ -46,6 +50,11 @@ public final class SentimentClassifier {
             if (minFrequency < 1 || maxVocab < 5 || maxLength < 0) {
                 throw new IllegalArgumentException("need minFrequency >= 1, maxVocab >= 5, maxLength >= 0; got " + minFrequency + ", " + maxVocab + ", " + maxLength);
             }
+        }
+
+        @Override
+        public TrainingSettings training() {
+            return new TrainingSettings(epochs, batchSize, lr, weightDecay, clipNorm, patience, seed);
         }
 
         /** For a large training set (SST-2's 67k phrases): 8 epochs of batches of 64 at Adam 1e-3. */
@@ -141,9 +150,25 @@ public final class SentimentClassifier {
     /**
      * Trains on {@code train}, picking the epoch with the best accuracy on {@code dev}; with a {@code modelDir},
      * the best model is written there (and checkpoints under {@code modelDir/checkpoints}, resumed if present).
+     * The same run as {@link Tasks#train} with a {@link SentimentTask}, with the dev evaluation in full.
      */
     public static Trained train(List<LabelledText> train, List<LabelledText> dev, Settings s, Path modelDir, boolean progress,
                                 Consumer<Trainer.EpochResult> onEpoch) throws IOException {
+        Tasks.Trained<SentimentClassifier> t = Tasks.train(new SentimentTask(), s, train, dev,
+                new Tasks.Run(modelDir, progress, onEpoch == null ? r -> {} : onEpoch));
+        double seconds = 0, examples = 0;
+        for (Trainer.EpochResult r : t.summary().history()) {
+            seconds += r.examplesPerSecond() > 0 ? train.size() / r.examplesPerSecond() : 0;
+            examples += train.size();
+        }
+        return new Trained(t.model(), t.summary(), t.model().evaluate(dev), seconds > 0 ? examples / seconds : 0);
+    }
+
+    /**
+     * Fits the text pipeline on {@code train}, builds the model from the settings' seed, and returns the training
+     * loop's view of the run: bucketed batches, cross-entropy (with optional word dropout), dev accuracy.
+     */
+    static Fit prepare(List<LabelledText> train, List<LabelledText> dev, Settings s) throws IOException {
         if (train.isEmpty() || dev.isEmpty()) throw new IllegalArgumentException("need training and dev examples, got " + train.size() + " and " + dev.size());
         List<String> labels = SentimentData.labels(train);
         for (LabelledText x : dev) {
@@ -160,28 +185,15 @@ public final class SentimentClassifier {
         if (s.vectors() != null) {
             WordVectors v = WordVectors.read(s.vectors(), java.nio.charset.StandardCharsets.UTF_8, pipeline.vocabulary());
             int found = v.initialise(model.embedding(), pipeline.vocabulary());
-            if (progress) System.err.printf("word vectors: %d of %d vocabulary words found in %s%n", found, pipeline.vocabulary().size(), s.vectors());
+            System.getLogger(SentimentClassifier.class.getName()).log(System.Logger.Level.INFO, "word vectors: {0} of {1}"
+                    + " vocabulary words found in {2}", found, pipeline.vocabulary().size(), s.vectors());
         }
         SentimentClassifier classifier = new SentimentClassifier(pipeline, model);
-        Task task = new Task(classifier, train, dev, s.batchSize(), s.wordDropout(), new Rng(s.seed() ^ 0x5DEECE66DL));
-        TrainerConfig tc = new TrainerConfig(s.epochs(), s.patience(), s.clipNorm(),
-                modelDir == null ? null : modelDir.resolve("checkpoints"), modelDir != null, s.seed(), progress);
-        if (modelDir != null) pipeline.save(modelDir); // the checkpoints' model is usable with the folder's pipeline
-        Trainer trainer = new Trainer(tc).provenance(ModelBundle.Provenance.of(s.seed(), train.size() + " texts"));
-        if (onEpoch != null) trainer.onEpoch(onEpoch);
-        Trainer.Summary summary = trainer.fitAdamCosine(task, Adam.Config.adam(s.lr()).withWeightDecay(s.weightDecay()));
-        model.train(false);
-        if (modelDir != null) classifier.save(modelDir);
-        double seconds = 0, examples = 0;
-        for (Trainer.EpochResult r : summary.history()) {
-            seconds += r.examplesPerSecond() > 0 ? train.size() / r.examplesPerSecond() : 0;
-            examples += train.size();
-        }
-        return new Trained(classifier, summary, classifier.evaluate(dev), seconds > 0 ? examples / seconds : 0);
+        return new Fit(classifier, train, dev, s.batchSize(), s.wordDropout(), new Rng(s.seed() ^ 0x5DEECE66DL));
     }
 
     /** The training loop's view of the task: bucketed batches, cross-entropy, dev accuracy and macro-F1. */
-    private static final class Task implements TrainingTask {
+    static final class Fit implements Task.Training<SentimentClassifier> {
         private final SentimentClassifier c;
         private final List<int[]> encoded;
         private final int[] targets;
@@ -190,7 +202,7 @@ public final class SentimentClassifier {
         private final float wordDropout;
         private final Rng wordRng;
 
-        Task(SentimentClassifier c, List<LabelledText> train, List<LabelledText> dev, int batchSize, float wordDropout, Rng wordRng) {
+        Fit(SentimentClassifier c, List<LabelledText> train, List<LabelledText> dev, int batchSize, float wordDropout, Rng wordRng) {
             this.c = c;
             this.dev = dev;
             this.batchSize = batchSize;
@@ -203,6 +215,16 @@ public final class SentimentClassifier {
                 encoded.add(nonEmpty(c.pipeline.encode(train.get(i).text())));
                 targets[i] = labels.indexOf(train.get(i).label());
             }
+        }
+
+        @Override
+        public SentimentClassifier result() {
+            return c;
+        }
+
+        @Override
+        public void writePreprocessing(Path dir) throws IOException {
+            c.pipeline.save(dir);
         }
 
         @Override
@@ -274,25 +296,23 @@ public final class SentimentClassifier {
     }
 
     /** Predictions in input order, computed in batches of texts of similar length. */
+    @Override
     public List<Prediction> predict(List<String> texts) {
         List<int[]> encoded = new ArrayList<>(texts.size());
         for (String t : texts) {
             if (t == null) throw new IllegalArgumentException("text " + encoded.size() + " is null");
             encoded.add(nonEmpty(pipeline.encode(t)));
         }
-        Integer[] order = new Integer[texts.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Integer.compare(encoded.get(a).length, encoded.get(b).length));
-        Prediction[] out = new Prediction[texts.size()];
         try (GradMode g = GradMode.noGrad()) {
-            for (int start = 0; start < order.length; start += PREDICT_BATCH) {
-                int[] idx = new int[Math.min(PREDICT_BATCH, order.length - start)];
-                for (int i = 0; i < idx.length; i++) idx[i] = order[start + i];
-                Tensor probs = Ops.softmax(model.forward(TextPipeline.batch(encoded, idx)).logits(), -1);
-                for (int i = 0; i < idx.length; i++) out[idx[i]] = prediction(probs, i);
-            }
+            return LengthSorted.map(encoded, ids -> ids.length, PREDICT_BATCH, batch -> {
+                int[] idx = new int[batch.size()];
+                for (int i = 0; i < idx.length; i++) idx[i] = i;
+                Tensor probs = Ops.softmax(model.forward(TextPipeline.batch(batch, idx)).logits(), -1);
+                List<Prediction> out = new ArrayList<>(idx.length);
+                for (int i = 0; i < idx.length; i++) out.add(prediction(probs, i));
+                return out;
+            });
         }
-        return Arrays.asList(out);
     }
 
     private Prediction prediction(Tensor probs, int row) {
@@ -323,7 +343,42 @@ public final class SentimentClassifier {
         }
     }
 
+    @Override
+    public String type() {
+        return SentimentModel.TYPE;
+    }
+
+    @Override
+    public Class<String> inputType() {
+        return String.class;
+    }
+
+    @Override
+    public Module module() {
+        return model;
+    }
+
+    /** Accuracy and macro-F1 on {@code data}, as {@link #evaluate} computes them. */
+    @Override
+    public Map<String, Double> metrics(List<LabelledText> data) {
+        Evaluation e = evaluate(data);
+        return Map.of("accuracy", e.accuracy(), "macro_f1", e.macroF1());
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        SentimentModel.Config c = model.config();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type());
+        m.put("labels", labels());
+        m.put("vocabulary", pipeline.vocabulary().size());
+        m.put("pooling", c.pooling().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("parameters", model.parameterCount());
+        return m;
+    }
+
     /** Writes the model bundle and the text pipeline into {@code dir}. */
+    @Override
     public void save(Path dir) throws IOException {
         pipeline.save(dir);
         ModelBundle.save(dir, model, ModelBundle.Provenance.none());

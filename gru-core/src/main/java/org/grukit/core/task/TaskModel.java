@@ -1,0 +1,39 @@
+package org.grukit.core.task;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.grukit.core.nn.Module;
+
+/**
+ * A trained model of some task, as code that does not know the task sees it (the CLI, Spark, the server):
+ * predict a list of inputs, evaluate on a dataset, save, describe. Loaded models are read-only and serve
+ * {@link #predict} from many threads at once.
+ *
+ * @param <D> the task's dataset (labelled texts, sentence pairs, utterances, a series and its split)
+ * @param <I> one input to predict for (a text, an utterance's audio, a history)
+ * @param <O> one prediction (a label with probabilities, a translation, a transcript, a forecast)
+ */
+public interface TaskModel<D, I, O> {
+    /** The registered model type, as written in model.json ("sentiment"). */
+    String type();
+
+    /** The class of one input, so that generic code can convert requests and table columns to it. */
+    Class<I> inputType();
+
+    /** The network itself. */
+    Module module();
+
+    /** Predictions in input order; inputs are batched by the model (length-sorted where lengths differ). */
+    List<O> predict(List<I> inputs);
+
+    /** The task's metrics on {@code data}, by name ("accuracy", "bleu", "wer"). */
+    Map<String, Double> metrics(D data);
+
+    /** What a person or a client needs to know of the model (labels, vocabulary sizes, sample rate...). */
+    Map<String, Object> describe();
+
+    /** Writes the whole model folder (model.json, weights and what preprocessing needs) into {@code dir}. */
+    void save(Path dir) throws IOException;
+}

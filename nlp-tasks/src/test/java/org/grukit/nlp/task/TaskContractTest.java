@@ -1,0 +1,92 @@
+package org.grukit.nlp.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.grukit.core.Rng;
+import org.grukit.core.task.TaskModel;
+import org.grukit.core.task.Tasks;
+import org.grukit.nlp.data.LabelledText;
+import org.grukit.nlp.sentiment.SentimentClassifier;
+import org.grukit.nlp.sentiment.SentimentTask;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Generic code drives a task through the contract without naming it: the task is found on the class path,
+ * trained by {@link Tasks#train}, and its folder loaded back by the type model.json names, then asked to
+ * predict and evaluate.
+ */
+class TaskContractTest {
+    @TempDir
+    Path dir;
+
+    /** Two-word reviews whose label is set by one of the words, the other word noise. */
+    private static List<LabelledText> reviews(int n, long seed) {
+        String[] good = {"great", "lovely", "superb", "fine"}, bad = {"awful", "dull", "poor", "tedious"};
+        String[] noise = {"film", "plot", "cast", "score", "ending", "story"};
+        Rng rng = new Rng(seed);
+        List<LabelledText> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            boolean pos = rng.uniform() < 0.5;
+            String word = (pos ? good : bad)[(int) (rng.uniform() * 4)];
+            String other = noise[(int) (rng.uniform() * noise.length)];
+            out.add(new LabelledText(rng.uniform() < 0.5 ? word + " " + other : other + " " + word, pos ? "pos" : "neg",
+                    "reviews:" + (i + 1)));
+        }
+        return out;
+    }
+
+    @Test
+    void everyTaskOnTheClassPathIsFoundByNameAndModelType() {
+        assertTrue(Tasks.all().stream().anyMatch(t -> t instanceof SentimentTask), "sentiment registers as a service");
+        assertEquals("sentiment", Tasks.named("sentiment").name());
+        assertEquals(Tasks.named("sentiment").modelType(), Tasks.forModelType(new SentimentTask().modelType()).modelType());
+        var e = assertThrows(IllegalArgumentException.class, () -> Tasks.named("weather"));
+        assertTrue(e.getMessage().contains("sentiment"), e.getMessage());
+    }
+
+    @Test
+    void aModelTrainedThroughTheContractLoadsAndPredictsWithoutItsTaskBeingNamed() throws IOException {
+        List<LabelledText> train = reviews(400, 1), dev = reviews(100, 2), test = reviews(100, 3);
+        SentimentTask task = new SentimentTask();
+        SentimentClassifier.Settings s = task.defaults(train.size()).withSize(16, 16).withEpochs(4).withOptimiser(1e-2, 16);
+        Tasks.Trained<SentimentClassifier> t = Tasks.train(task, s, train, dev, new Tasks.Run(dir, false, r -> {}));
+        assertTrue(t.dev().get("accuracy") > 0.9, "one word decides the label: " + t.dev());
+        assertTrue(t.summary().bestEpoch() > 0);
+
+        TaskModel<?, ?, ?> loaded = Tasks.load(dir);
+        assertInstanceOf(SentimentClassifier.class, loaded);
+        assertEquals(String.class, loaded.inputType());
+        assertEquals(List.of("neg", "pos"), loaded.describe().get("labels"));
+        List<String> texts = new ArrayList<>();
+        for (LabelledText x : test) texts.add(x.text());
+        List<?> predictions = predictAny(loaded, texts);
+        assertEquals(texts.size(), predictions.size());
+        int right = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            if (((SentimentClassifier.Prediction) predictions.get(i)).label().equals(test.get(i).label())) right++;
+        }
+        assertEquals(t.model().metrics(test).get("accuracy"), right / (double) texts.size(), 1e-12,
+                "predictions in input order, the same as the trained model's metrics");
+    }
+
+    @Test
+    void aFolderWithoutAModelIsRefusedByName() {
+        var e = assertThrows(IOException.class, () -> Tasks.load(dir));
+        assertTrue(e.getMessage().contains("model.json"), e.getMessage());
+    }
+
+    /** What a server or a Spark stage does: convert its inputs to the model's input type and predict. */
+    private static <I> List<?> predictAny(TaskModel<?, I, ?> model, List<String> raw) {
+        List<I> inputs = new ArrayList<>();
+        for (String r : raw) inputs.add(model.inputType().cast(r));
+        return model.predict(inputs);
+    }
+}
