@@ -17,10 +17,12 @@ import org.grukit.core.data.PaddedBatch;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
-import org.grukit.core.optim.Adam;
+import org.grukit.core.task.Task;
+import org.grukit.core.task.TaskModel;
+import org.grukit.core.task.TaskSettings;
+import org.grukit.core.task.Tasks;
+import org.grukit.core.task.TrainingSettings;
 import org.grukit.core.train.Trainer;
-import org.grukit.core.train.TrainerConfig;
-import org.grukit.core.train.TrainingTask;
 import org.grukit.nlp.data.TextPair;
 import org.grukit.nlp.metrics.Bleu;
 import org.grukit.nlp.metrics.ChrF;
@@ -37,7 +39,7 @@ import org.grukit.nlp.text.Vocabulary;
  * search, score with BLEU and chrF, save and load as a folder (the model bundle, and the source and target
  * text pipelines in {@code source/} and {@code target/}).
  */
-public final class Translator {
+public final class Translator implements TaskModel<List<TextPair>, String, Translator.Translation> {
     /**
      * A training run's settings; {@link #defaults()} are the command line's.
      *
@@ -49,7 +51,8 @@ public final class Translator {
      */
     public record Settings(String tokeniser, int bpeVocab, boolean sharedVocabulary, boolean lowerCase, int minFrequency, int maxLength,
                            int embedDim, int encoderHidden, int encoderLayers, int decoderHidden, String attention, boolean tiedEmbeddings,
-                           float dropout, float labelSmoothing, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed) {
+                           float dropout, float labelSmoothing, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed)
+            implements TaskSettings {
         public Settings {
             if (epochs <= 0 || batchSize <= 0 || maxLength < 2) {
                 throw new IllegalArgumentException("need epochs > 0, batchSize > 0, maxLength >= 2; got " + epochs + ", " + batchSize + ", " + maxLength);
@@ -59,6 +62,11 @@ public final class Translator {
                 throw new IllegalArgumentException("bpeVocab must be 0 (words) or > 260 (256 bytes, the space and merges), got " + bpeVocab);
             }
             style(attention); // validates the name
+        }
+
+        @Override
+        public TrainingSettings training() {
+            return new TrainingSettings(epochs, batchSize, lr, 0, clipNorm, patience, seed);
         }
 
         public static Settings defaults() {
@@ -158,7 +166,22 @@ public final class Translator {
     /** A run's outcome: the translator (best epoch), the trainer's summary, training target tokens per second. */
     public record Trained(Translator translator, Trainer.Summary summary, double targetTokensPerSecond) {}
 
+    /**
+     * Trains on {@code train}, picking the epoch by greedy dev BLEU; with a {@code dir}, the best model is written
+     * there (checkpoints under {@code dir/checkpoints}, resumed if present). The same run as {@link Tasks#train}
+     * with a {@link TranslationTask}.
+     */
     public static Trained train(List<TextPair> train, List<TextPair> dev, Settings s, Path dir, boolean progress) throws IOException {
+        Tasks.Trained<Translator> t = Tasks.train(new TranslationTask(), s, train, dev, Tasks.Run.into(dir).withProgress(progress));
+        long targetTokens = 0;
+        for (TextPair p : train) targetTokens += t.model().target.encode(p.target()).length - 1;
+        double seconds = 0;
+        for (Trainer.EpochResult r : t.summary().history()) seconds += r.examplesPerSecond() > 0 ? train.size() / r.examplesPerSecond() : 0;
+        return new Trained(t.model(), t.summary(), seconds > 0 ? targetTokens * t.summary().history().size() / seconds : 0);
+    }
+
+    /** Fits the source and target pipelines (words or BPE, shared or not) on {@code train} and builds the model. */
+    static Fit prepare(List<TextPair> train, List<TextPair> dev, Settings s) throws IOException {
         if (train.isEmpty() || dev.isEmpty()) throw new IllegalArgumentException("need training and dev pairs, got " + train.size() + " and " + dev.size());
         List<String> src = new ArrayList<>(), tgt = new ArrayList<>();
         for (TextPair p : train) {
@@ -185,40 +208,34 @@ public final class Translator {
                 s.encoderHidden(), s.encoderLayers(), s.decoderHidden(), Settings.style(s.attention()), Settings.score(s.attention()), s.dropout(),
                 s.tiedEmbeddings()), new Rng(s.seed()));
         Translator t = new Translator(sp, tp, model);
-        Task task = new Task(t, train, dev, s);
-        if (dir != null) {
-            sp.save(dir.resolve("source"));
-            tp.save(dir.resolve("target"));
-        }
-        Trainer.Summary summary = new Trainer(new TrainerConfig(s.epochs(), s.patience(), s.clipNorm(), dir == null ? null : dir.resolve("checkpoints"),
-                dir != null, s.seed(), progress)).fitAdamCosine(task, Adam.Config.adam(s.lr()));
-        model.train(false);
-        if (dir != null) t.save(dir);
-        double seconds = 0;
-        for (Trainer.EpochResult r : summary.history()) seconds += r.examplesPerSecond() > 0 ? train.size() / r.examplesPerSecond() : 0;
-        return new Trained(t, summary, seconds > 0 ? task.targetTokens * summary.history().size() / seconds : 0);
+        return new Fit(t, train, dev, s);
     }
 
     /** Bucketed batches by source length; label-smoothed cross-entropy with padding ignored; dev BLEU (greedy). */
-    private static final class Task implements TrainingTask {
+    static final class Fit implements Task.Training<Translator> {
         private final Translator t;
         private final List<int[]> src = new ArrayList<>(), tgt = new ArrayList<>();
         private final List<TextPair> dev;
         private final Settings s;
-        final long targetTokens;
-
-        Task(Translator t, List<TextPair> train, List<TextPair> dev, Settings s) {
+        Fit(Translator t, List<TextPair> train, List<TextPair> dev, Settings s) {
             this.t = t;
             this.dev = dev;
             this.s = s;
-            long n = 0;
             for (TextPair p : train) {
                 src.add(nonEmpty(t.source.encode(p.source())));
-                int[] y = t.target.encode(p.target());
-                tgt.add(y);
-                n += y.length - 1;
+                tgt.add(t.target.encode(p.target()));
             }
-            targetTokens = n;
+        }
+
+        @Override
+        public Translator result() {
+            return t;
+        }
+
+        @Override
+        public void writePreprocessing(Path dir) throws IOException {
+            t.source.save(dir.resolve("source"));
+            t.target.save(dir.resolve("target"));
         }
 
         @Override
@@ -373,6 +390,57 @@ public final class Translator {
         return new Scores(Bleu.corpus(hyps, List.of(references)).score(), ChrF.corpus(hyps, references), hyps.size(), hyps);
     }
 
+    /** The decoding {@link #predict} and {@link #metrics} use: beam 5, as the command line's default. */
+    public static final Decode DEFAULT_DECODE = Decode.beam(5);
+
+    @Override
+    public String type() {
+        return TranslationModel.TYPE;
+    }
+
+    @Override
+    public Class<String> inputType() {
+        return String.class;
+    }
+
+    @Override
+    public Module module() {
+        return model;
+    }
+
+    /** The best translation of each sentence, in input order, by {@link #DEFAULT_DECODE}. */
+    @Override
+    public List<Translation> predict(List<String> sentences) {
+        List<Translation> out = new ArrayList<>(sentences.size());
+        for (List<Translation> t : translate(sentences, DEFAULT_DECODE)) out.add(t.get(0));
+        return out;
+    }
+
+    /** BLEU and chrF against the pairs' targets, by {@link #DEFAULT_DECODE}. */
+    @Override
+    public Map<String, Double> metrics(List<TextPair> data) {
+        List<String> srcs = new ArrayList<>(), refs = new ArrayList<>();
+        for (TextPair p : data) {
+            srcs.add(p.source());
+            refs.add(p.target());
+        }
+        Scores sc = evaluate(srcs, refs, DEFAULT_DECODE);
+        return Map.of("bleu", sc.bleu(), "chrf", sc.chrf());
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        TranslationModel.Config c = model.config();
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", type());
+        m.put("source_vocabulary", c.sourceVocab());
+        m.put("target_vocabulary", c.targetVocab());
+        m.put("attention", c.style().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("parameters", model.parameterCount());
+        return m;
+    }
+
+    @Override
     public void save(Path dir) throws IOException {
         source.save(dir.resolve("source"));
         target.save(dir.resolve("target"));
