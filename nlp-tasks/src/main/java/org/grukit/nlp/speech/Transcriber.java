@@ -17,10 +17,12 @@ import org.grukit.core.kernel.Parallel;
 import org.grukit.core.nn.Ctc;
 import org.grukit.core.nn.Module;
 import org.grukit.core.nn.Reduction;
-import org.grukit.core.optim.Adam;
+import org.grukit.core.task.Task;
+import org.grukit.core.task.TaskModel;
+import org.grukit.core.task.TaskSettings;
+import org.grukit.core.task.Tasks;
+import org.grukit.core.task.TrainingSettings;
 import org.grukit.core.train.Trainer;
-import org.grukit.core.train.TrainerConfig;
-import org.grukit.core.train.TrainingTask;
 import org.grukit.nlp.metrics.ErrorRate;
 import org.grukit.speech.Audio;
 import org.grukit.speech.FeaturePipeline;
@@ -31,7 +33,7 @@ import org.grukit.speech.FeaturePipeline;
  * word n-gram model), score with WER and CER, save and load as a folder (the model bundle and {@code speech.json}:
  * the output labels and the feature pipeline).
  */
-public final class Transcriber {
+public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, SpeechData.Utterance, String> {
     static {
         SpeechModel.register();
     }
@@ -53,10 +55,16 @@ public final class Transcriber {
      *                    two spans of up to a tenth of the frames, drawn afresh for every batch
      */
     public record Settings(Units units, int sampleRate, int convChannels, int convKernel, int convStride, int hiddenSize, int numLayers,
-                           float dropout, boolean specAugment, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed) {
+                           float dropout, boolean specAugment, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed)
+            implements TaskSettings {
         public Settings {
             if (units == null) throw new IllegalArgumentException("units must not be null");
             if (epochs <= 0 || batchSize <= 0) throw new IllegalArgumentException("need epochs > 0 and batchSize > 0, got " + epochs + ", " + batchSize);
+        }
+
+        @Override
+        public TrainingSettings training() {
+            return new TrainingSettings(epochs, batchSize, lr, 0, clipNorm, patience, seed);
         }
 
         public static Settings defaults() {
@@ -139,8 +147,19 @@ public final class Transcriber {
     /** WER and CER (corpus rates, 0..1), the number of utterances, and the transcripts. */
     public record Scores(double wer, double cer, int count, List<String> hypotheses) {}
 
+    /**
+     * Trains on {@code train}, picking the epoch by greedy dev WER; with a {@code dir}, the best model is written
+     * there (checkpoints under {@code dir/checkpoints}, resumed if present). The same run as {@link Tasks#train}
+     * with a {@link SpeechTask}.
+     */
     public static Trained train(List<SpeechData.Utterance> train, List<SpeechData.Utterance> dev, Settings s, Path dir, boolean progress)
             throws IOException {
+        Tasks.Trained<Transcriber> t = Tasks.train(new SpeechTask(), s, train, dev, Tasks.Run.into(dir).withProgress(progress));
+        return new Trained(t.model(), t.summary(), t.model().evaluate(dev, Decode.greedy()));
+    }
+
+    /** Sets the units and labels from the training transcripts, computes every feature matrix, builds the model. */
+    static Fit prepare(List<SpeechData.Utterance> train, List<SpeechData.Utterance> dev, Settings s) throws IOException {
         if (train.isEmpty() || dev.isEmpty()) throw new IllegalArgumentException("need training and dev utterances, got " + train.size() + " and " + dev.size());
         int rate = s.sampleRate() > 0 ? s.sampleRate() : rateOf(train.get(0));
         FeaturePipeline fp = FeaturePipeline.kaldiMfcc(rate);
@@ -152,13 +171,7 @@ public final class Transcriber {
         SpeechModel model = new SpeechModel(new SpeechModel.Config(dim, s.convChannels(), s.convKernel(), s.convStride(), s.hiddenSize(),
                 s.numLayers(), true, labels.size(), s.dropout()), new Rng(s.seed()));
         Transcriber t = new Transcriber(units, labels, fp, model);
-        Task task = new Task(t, train, trainFeatures, dev, devFeatures, s.batchSize(), s.specAugment() ? new Rng(s.seed() ^ 0x5eedL) : null);
-        if (dir != null) t.saveDescription(dir);
-        Trainer.Summary summary = new Trainer(new TrainerConfig(s.epochs(), s.patience(), s.clipNorm(), dir == null ? null : dir.resolve("checkpoints"),
-                dir != null, s.seed(), progress)).fitAdamCosine(task, Adam.Config.adam(s.lr()));
-        model.train(false);
-        if (dir != null) t.save(dir);
-        return new Trained(t, summary, t.score(devFeatures, dev));
+        return new Fit(t, train, trainFeatures, dev, devFeatures, s.batchSize(), s.specAugment() ? new Rng(s.seed() ^ 0x5eedL) : null);
     }
 
     private static int rateOf(SpeechData.Utterance u) throws IOException {
@@ -233,7 +246,7 @@ public final class Transcriber {
     }
 
     /** CTC training: bucketed batches by length, mean CTC loss; dev WER (greedy) picks the epoch. */
-    private static final class Task implements TrainingTask {
+    static final class Fit implements Task.Training<Transcriber> {
         private final Transcriber t;
         private final List<float[][]> features, devFeatures;
         private final List<int[]> targets = new ArrayList<>(), devTargets = new ArrayList<>();
@@ -241,8 +254,8 @@ public final class Transcriber {
         private final int batchSize;
         private final Rng augment; // null: no SpecAugment
 
-        Task(Transcriber t, List<SpeechData.Utterance> train, List<float[][]> features, List<SpeechData.Utterance> dev, List<float[][]> devFeatures,
-             int batchSize, Rng augment) {
+        Fit(Transcriber t, List<SpeechData.Utterance> train, List<float[][]> features, List<SpeechData.Utterance> dev, List<float[][]> devFeatures,
+            int batchSize, Rng augment) {
             this.augment = augment;
             this.t = t;
             this.features = features;
@@ -251,6 +264,16 @@ public final class Transcriber {
             this.batchSize = batchSize;
             for (SpeechData.Utterance u : train) targets.add(t.encode(u.transcript(), u.id()));
             for (SpeechData.Utterance u : dev) devTargets.add(t.encodeKnown(u.transcript()));
+        }
+
+        @Override
+        public Transcriber result() {
+            return t;
+        }
+
+        @Override
+        public void writePreprocessing(Path dir) throws IOException {
+            t.saveDescription(dir);
         }
 
         @Override
@@ -386,6 +409,54 @@ public final class Transcriber {
         JsonDescriptions.write(dir, FILE, new Description(FORMAT_VERSION, units, labels, features));
     }
 
+    @Override
+    public String type() {
+        return SpeechModel.TYPE;
+    }
+
+    @Override
+    public Class<SpeechData.Utterance> inputType() {
+        return SpeechData.Utterance.class;
+    }
+
+    @Override
+    public Module module() {
+        return model;
+    }
+
+    /** Greedy transcripts of the utterances, in order; an unreadable recording is an error naming it. */
+    @Override
+    public List<String> predict(List<SpeechData.Utterance> utterances) {
+        try {
+            return transcribe(utterances, Decode.greedy());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** Greedy WER and CER (corpus rates, 0..1). */
+    @Override
+    public Map<String, Double> metrics(List<SpeechData.Utterance> data) {
+        try {
+            Scores sc = evaluate(data, Decode.greedy());
+            return Map.of("wer", sc.wer(), "cer", sc.cer());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", type());
+        m.put("units", units.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("labels", labels.subList(1, labels.size()));
+        m.put("sample_rate", features.sampleRate());
+        m.put("parameters", model.parameterCount());
+        return m;
+    }
+
+    @Override
     public void save(Path dir) throws IOException {
         saveDescription(dir);
         ModelBundle.save(dir, model, ModelBundle.Provenance.none());
