@@ -19,8 +19,11 @@ import org.grukit.core.io.JsonDescriptions;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Module;
 import org.grukit.core.train.Trainer;
-import org.grukit.core.train.TrainerConfig;
-import org.grukit.core.train.TrainingTask;
+import org.grukit.core.task.Task;
+import org.grukit.core.task.TaskModel;
+import org.grukit.core.task.TaskSettings;
+import org.grukit.core.task.Tasks;
+import org.grukit.core.task.TrainingSettings;
 import org.grukit.nlp.metrics.Rouge;
 import org.grukit.nlp.text.Detokeniser;
 import org.grukit.nlp.text.SentenceSplitter;
@@ -40,7 +43,7 @@ import org.grukit.nlp.text.Vocabulary;
  * outside it get extended ids (V, V + 1, ... in order of first appearance) that the pointer can copy, so a
  * summary word outside the vocabulary is a target the model can still produce when the document holds it.
  */
-public final class Summarizer {
+public final class Summarizer implements TaskModel<List<SummaryData.Document>, String, Summarizer.Summary> {
     /**
      * A training run's settings; {@link #defaults()} are the command line's.
      *
@@ -53,7 +56,7 @@ public final class Summarizer {
     public record Settings(String tokeniser, boolean lowerCase, int vocabSize, int minFrequency, int maxSourceTokens, int maxSummaryTokens,
                            int embedDim, int encoderHidden, int decoderHidden, int attentionDim, boolean pointer, boolean coverage,
                            double coverageWeight, int coverageFrom, float dropout, int epochs, int batchSize, double lr, double clipNorm,
-                           int patience, long seed) {
+                           int patience, long seed) implements TaskSettings {
         public Settings {
             if (epochs <= 0 || batchSize <= 0) throw new IllegalArgumentException("need epochs > 0 and batchSize > 0, got " + epochs + ", " + batchSize);
             if (vocabSize < 5) throw new IllegalArgumentException("vocabSize must be >= 5, got " + vocabSize);
@@ -62,6 +65,11 @@ public final class Summarizer {
             }
             if (!(coverageWeight >= 0)) throw new IllegalArgumentException("coverageWeight must be >= 0, got " + coverageWeight);
             if (coverageFrom < 0) throw new IllegalArgumentException("coverageFrom must be >= 0 (0: never), got " + coverageFrom);
+        }
+
+        @Override
+        public TrainingSettings training() {
+            return new TrainingSettings(epochs, batchSize, lr, 0, clipNorm, patience, seed);
         }
 
         /** Pointer-generator with coverage, the coverage loss in the last two of 8 epochs. */
@@ -248,8 +256,19 @@ public final class Summarizer {
     /** A run's outcome: the summarizer (best epoch), the trainer's summary. */
     public record Trained(Summarizer summarizer, Trainer.Summary summary) {}
 
+    /**
+     * Trains on {@code train}, picking the epoch by greedy dev ROUGE-L; with a {@code dir}, the best model is
+     * written there (checkpoints under {@code dir/checkpoints}, resumed if present). The same run as
+     * {@link Tasks#train} with a {@link SummarizationTask}.
+     */
     public static Trained train(List<SummaryData.Document> train, List<SummaryData.Document> dev, Settings s, Path dir, boolean progress)
             throws IOException {
+        Tasks.Trained<Summarizer> t = Tasks.train(new SummarizationTask(), s, train, dev, Tasks.Run.into(dir).withProgress(progress));
+        return new Trained(t.model(), t.summary());
+    }
+
+    /** Fits the shared document and summary pipeline on {@code train} and builds the pointer-generator. */
+    static Fit prepare(List<SummaryData.Document> train, List<SummaryData.Document> dev, Settings s) throws IOException {
         if (train.isEmpty() || dev.isEmpty()) throw new IllegalArgumentException("need training and dev documents, got " + train.size() + " and " + dev.size());
         TextPipeline.Config tc = TextPipeline.Config.of(s.tokeniser()).withLowerCase(s.lowerCase());
         List<String> texts = new ArrayList<>(2 * train.size());
@@ -262,17 +281,11 @@ public final class Summarizer {
         SummarizationModel model = new SummarizationModel(new SummarizationModel.Config(pipeline.vocabulary().size(), s.embedDim(), s.encoderHidden(),
                 s.decoderHidden(), s.attentionDim(), s.pointer(), s.coverage(), s.dropout(), Vocabulary.PAD_ID, Vocabulary.UNK_ID), new Rng(s.seed()));
         Summarizer sum = new Summarizer(pipeline, model, s.maxSourceTokens());
-        Task task = new Task(sum, train, dev, s);
-        if (dir != null) sum.saveDescription(dir);
-        Trainer.Summary summary = new Trainer(new TrainerConfig(s.epochs(), s.patience(), s.clipNorm(), dir == null ? null : dir.resolve("checkpoints"),
-                dir != null, s.seed(), progress)).fitAdamCosine(task, org.grukit.core.optim.Adam.Config.adam(s.lr()));
-        model.train(false);
-        if (dir != null) sum.save(dir);
-        return new Trained(sum, summary);
+        return new Fit(sum, train, dev, s);
     }
 
     /** Bucketed batches by document length; NLL per real target token (+ coverage loss late); dev ROUGE-L (greedy). */
-    private static final class Task implements TrainingTask {
+    static final class Fit implements Task.Training<Summarizer> {
         private final Summarizer sum;
         private final Settings s;
         private final List<Encoded> docs = new ArrayList<>();
@@ -280,7 +293,7 @@ public final class Summarizer {
         private final List<SummaryData.Document> dev;
         private double coverageWeight;
 
-        Task(Summarizer sum, List<SummaryData.Document> train, List<SummaryData.Document> dev, Settings s) {
+        Fit(Summarizer sum, List<SummaryData.Document> train, List<SummaryData.Document> dev, Settings s) {
             this.sum = sum;
             this.s = s;
             this.dev = dev;
@@ -290,6 +303,16 @@ public final class Summarizer {
                 ids.add(e.ids());
                 targets.add(sum.target(d.summary(), e, s.maxSummaryTokens()));
             }
+        }
+
+        @Override
+        public Summarizer result() {
+            return sum;
+        }
+
+        @Override
+        public void writePreprocessing(Path dir) throws IOException {
+            sum.saveDescription(dir);
         }
 
         @Override
@@ -437,6 +460,48 @@ public final class Summarizer {
         JsonDescriptions.write(dir, FILE, new Description(FORMAT_VERSION, maxSourceTokens));
     }
 
+    @Override
+    public String type() {
+        return SummarizationModel.TYPE;
+    }
+
+    @Override
+    public Class<String> inputType() {
+        return String.class;
+    }
+
+    @Override
+    public Module module() {
+        return model;
+    }
+
+    /** Summaries of the documents, in order, by {@link Decode#defaults()} (the command line's decoding). */
+    @Override
+    public List<Summary> predict(List<String> documents) {
+        return summarize(documents, Decode.defaults());
+    }
+
+    /** ROUGE-1, -2 and -L F1 (x 100) against the documents' original summaries, by {@link Decode#defaults()}. */
+    @Override
+    public Map<String, Double> metrics(List<SummaryData.Document> data) {
+        Rouge.Scores r = evaluate(data, Decode.defaults()).original();
+        return Map.of("rouge1", 100 * r.rouge1().f1(), "rouge2", 100 * r.rouge2().f1(), "rougeL", 100 * r.rougeL().f1());
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        SummarizationModel.Config c = model.config();
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", type());
+        m.put("vocabulary", c.vocabSize());
+        m.put("pointer", c.pointer());
+        m.put("coverage", c.coverage());
+        m.put("max_source_tokens", maxSourceTokens);
+        m.put("parameters", model.parameterCount());
+        return m;
+    }
+
+    @Override
     public void save(Path dir) throws IOException {
         saveDescription(dir);
         ModelBundle.save(dir, model, ModelBundle.Provenance.none());

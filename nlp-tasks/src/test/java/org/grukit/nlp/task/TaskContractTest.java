@@ -47,7 +47,8 @@ class TaskContractTest {
     @Test
     void everyTaskOnTheClassPathIsFoundByNameAndModelType() {
         List<String> names = Tasks.all().stream().map(Task::name).toList();
-        assertTrue(names.containsAll(List.of("sentiment", "translate", "speech")), "every task registers as a service: " + names);
+        assertTrue(names.containsAll(List.of("sentiment", "translate", "speech", "summarize")),
+                "every task registers as a service: " + names);
         for (Task<?, ?, ?, ?, ?> t : Tasks.all()) {
             assertEquals(t.getClass(), Tasks.named(t.name()).getClass());
             assertEquals(t.getClass(), Tasks.forModelType(t.modelType()).getClass());
