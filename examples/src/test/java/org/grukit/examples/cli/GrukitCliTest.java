@@ -95,6 +95,17 @@ class GrukitCliTest {
         assertTrue(Files.size(dir.resolve("p.png")) > 1000);
         String piped = pipe("i loved the film .\n", "sentiment", "predict", "--model", model.toString());
         assertTrue(piped.startsWith("pos\t"), piped);
+
+        // How the model was made, from its folder alone.
+        JsonNode info = JsonLines.mapper().readTree(capture(() -> assertEquals(0, GrukitCli.run("info", model.toString()))).strip());
+        assertEquals("sentiment", info.get("task").asText());
+        assertEquals(List.of("neg", "pos"), JsonLines.mapper().convertValue(info.at("/describe/labels"), List.class));
+        JsonNode prov = info.get("provenance");
+        assertEquals(2400, prov.at("/data/train/examples").asInt(), prov.toString());
+        assertTrue(prov.at("/data/dev/sha256").asText().matches("[0-9a-f]{64}"), prov.toString());
+        assertEquals(result.get("best_epoch").asInt(), prov.get("bestEpoch").asInt());
+        assertEquals(8, prov.at("/settings/epochs").asInt());
+        assertEquals(1, GrukitCli.run("info", dir.toString()), "a folder without model.json is an error, not a trace");
     }
 
     /** A 16-bit mono WAV of a 440 Hz tone. */

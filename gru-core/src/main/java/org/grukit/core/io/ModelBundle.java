@@ -71,6 +71,18 @@ public final class ModelBundle {
         AtomicFiles.writeString(dir.resolve(MODEL_JSON), JSON.writeValueAsString(root) + "\n");
     }
 
+    /**
+     * Adds {@code entries} to the provenance in {@code dir}'s model.json (a trained model's settings, data digests,
+     * per-epoch metrics), replacing entries of the same name; the file is rewritten atomically.
+     */
+    public static void recordProvenance(Path dir, Map<String, ?> entries) throws IOException {
+        JsonNode root = readDescriptor(dir);
+        ObjectNode prov = root.path("provenance").isObject() ? (ObjectNode) root.get("provenance")
+                : ((ObjectNode) root).putObject("provenance");
+        entries.forEach((k, v) -> prov.set(k, JSON.valueToTree(v)));
+        AtomicFiles.writeString(dir.resolve(MODEL_JSON), JSON.writeValueAsString(root) + "\n");
+    }
+
     /** Reads and checks model.json without building the model. */
     public static JsonNode readDescriptor(Path dir) throws IOException {
         Path file = dir.resolve(MODEL_JSON);

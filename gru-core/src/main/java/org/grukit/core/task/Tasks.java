@@ -1,18 +1,22 @@
 package org.grukit.core.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.io.OutputStream;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
 import org.grukit.core.io.ModelBundle;
+import org.grukit.core.kernel.Gemm;
+import org.grukit.core.kernel.Parallel;
 import org.grukit.core.optim.Adam;
 import org.grukit.core.train.Trainer;
 import org.grukit.core.train.TrainerConfig;
@@ -34,21 +38,35 @@ public final class Tasks {
      * Where and how a run reports: the model folder (null for none: nothing written, no checkpoints), a
      * progress bar on standard error, and a listener called after every epoch.
      */
-    public record Run(Path dir, boolean progress, Consumer<Trainer.EpochResult> onEpoch) {
+    public record Run(Path dir, boolean progress, Consumer<Trainer.EpochResult> onEpoch, List<String> commandLine) {
+        public Run {
+            onEpoch = onEpoch == null ? r -> {} : onEpoch;
+            commandLine = commandLine == null ? List.of() : List.copyOf(commandLine);
+        }
+
+        public Run(Path dir, boolean progress, Consumer<Trainer.EpochResult> onEpoch) {
+            this(dir, progress, onEpoch, List.of());
+        }
+
         public static Run quiet() {
-            return new Run(null, false, r -> {});
+            return new Run(null, false, null);
         }
 
         public static Run into(Path dir) {
-            return new Run(dir, true, r -> {});
+            return new Run(dir, true, null);
         }
 
         public Run withProgress(boolean on) {
-            return new Run(dir, on, onEpoch);
+            return new Run(dir, on, onEpoch, commandLine);
         }
 
         public Run withOnEpoch(Consumer<Trainer.EpochResult> listener) {
-            return new Run(dir, progress, listener == null ? r -> {} : listener);
+            return new Run(dir, progress, listener, commandLine);
+        }
+
+        /** The command line that started the run, recorded in the model's provenance. */
+        public Run withCommandLine(List<String> args) {
+            return new Run(dir, progress, onEpoch, args);
         }
     }
 
@@ -83,18 +101,14 @@ public final class Tasks {
 
     /** Loads any task's model folder: the task is the one whose model type model.json names. */
     public static TaskModel<?, ?, ?> load(Path dir) throws IOException {
-        Path file = dir.resolve(ModelBundle.MODEL_JSON);
-        JsonNode root;
-        try (InputStream in = Files.newInputStream(file)) {
-            root = JSON.readTree(in);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "not a grukit model folder: no " + ModelBundle.MODEL_JSON);
+        String type = ModelBundle.readDescriptor(dir).get("type").asText();
+        Task<?, ?, ?, ?, ?> task;
+        try {
+            task = forModelType(type);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(dir.resolve(ModelBundle.MODEL_JSON) + ": " + e.getMessage(), e);
         }
-        JsonNode type = root == null ? null : root.get("type");
-        if (type == null || !type.isTextual()) {
-            throw new IOException(file + ": expected a \"type\" string naming the model type, found " + type);
-        }
-        return forModelType(type.asText()).load(dir);
+        return task.load(dir);
     }
 
     /**
@@ -116,7 +130,52 @@ public final class Tasks {
         Trainer.Summary summary = trainer.fitAdamCosine(training, Adam.Config.adam(ts.lr()).withWeightDecay(ts.weightDecay()));
         M model = training.result();
         model.module().train(false);
-        if (dir != null) model.save(dir);
-        return new Trained<>(model, summary, model.metrics(dev));
+        Map<String, Double> devMetrics = model.metrics(dev);
+        if (dir != null) {
+            model.save(dir);
+            ModelBundle.recordProvenance(dir, provenance(task, settings, train, dev, run, summary, devMetrics));
+        }
+        return new Trained<>(model, summary, devMetrics);
+    }
+
+    /**
+     * How a model was made, for its model.json: the task, the full settings, the command line, each dataset's size
+     * and SHA-256 (of its content as JSON), the seed, the JDK and kernels, every epoch's metrics and the chosen one.
+     */
+    static <S extends TaskSettings, D> Map<String, Object> provenance(Task<S, D, ?, ?, ?> task, S settings, D train, D dev,
+                                                                      Run run, Trainer.Summary summary,
+                                                                      Map<String, Double> devMetrics) throws IOException {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("task", task.name());
+        p.put("settings", settings);
+        if (!run.commandLine().isEmpty()) p.put("commandLine", run.commandLine());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("train", Map.of("examples", task.size(train), "sha256", digest(train)));
+        data.put("dev", Map.of("examples", task.size(dev), "sha256", digest(dev)));
+        p.put("data", data);
+        p.put("seed", settings.training().seed());
+        p.put("java", Runtime.version().toString());
+        p.put("kernels", Gemm.backend());
+        p.put("threads", Parallel.threads());
+        p.put("monitor", summary.monitor());
+        p.put("bestEpoch", summary.bestEpoch());
+        p.put("epochs", summary.history());
+        p.put("devMetrics", devMetrics);
+        p.put("seconds", summary.seconds());
+        return p;
+    }
+
+    /** SHA-256 of a dataset's content, serialised as JSON: the same examples in the same order give the same digest. */
+    static String digest(Object data) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+        try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), md)) {
+            JSON.writeValue(out, data);
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 }

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.grukit.core.Rng;
+import org.grukit.core.io.ModelBundle;
 import org.grukit.core.task.Task;
 import org.grukit.core.task.TaskModel;
 import org.grukit.core.task.Tasks;
@@ -65,6 +67,17 @@ class TaskContractTest {
         Tasks.Trained<SentimentClassifier> t = Tasks.train(task, s, train, dev, new Tasks.Run(dir, false, r -> {}));
         assertTrue(t.dev().get("accuracy") > 0.9, "one word decides the label: " + t.dev());
         assertTrue(t.summary().bestEpoch() > 0);
+
+        JsonNode prov = ModelBundle.readDescriptor(dir).get("provenance");
+        assertEquals("sentiment", prov.get("task").asText());
+        assertEquals(4, prov.at("/settings/epochs").asInt(), "the full settings: " + prov.get("settings"));
+        assertEquals(400, prov.at("/data/train/examples").asInt());
+        assertTrue(prov.at("/data/train/sha256").asText().matches("[0-9a-f]{64}"), prov.get("data").toString());
+        assertTrue(!prov.at("/data/train/sha256").asText().equals(prov.at("/data/dev/sha256").asText()));
+        assertEquals(t.summary().bestEpoch(), prov.get("bestEpoch").asInt());
+        assertEquals(t.summary().history().size(), prov.get("epochs").size(), "every epoch's metrics");
+        assertEquals(t.dev().get("accuracy"), prov.at("/devMetrics/accuracy").asDouble(), 1e-12);
+        assertTrue(prov.has("java") && prov.has("kernels") && prov.has("grukitVersion"), prov.toString());
 
         TaskModel<?, ?, ?> loaded = Tasks.load(dir);
         assertInstanceOf(SentimentClassifier.class, loaded);
