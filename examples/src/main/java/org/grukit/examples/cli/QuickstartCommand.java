@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grukit.core.plot.Charts;
+import org.grukit.core.task.Tasks;
 import org.grukit.core.train.JsonLines;
 import org.grukit.nlp.data.LabelledText;
 import org.grukit.nlp.sentiment.Evaluation;
@@ -65,7 +66,9 @@ final class QuickstartCommand implements Callable<Integer> {
                 train.size(), dev.size(), test.size());
         SentimentClassifier.Settings s = SentimentClassifier.Settings.defaultsFor(train.size()).withSize(128, 128).withEpochs(epochs)
                 .withSeed(seed);
-        SentimentClassifier.Trained t = SentimentClassifier.train(train, dev, s, out, true, null);
+        // A demo run replaces the last one (a folder that holds no grukit model is still refused).
+        SentimentClassifier.Trained t = SentimentClassifier.train(train, dev, s,
+                Tasks.Run.into(out).withExisting(Tasks.Existing.OVERWRITE));
 
         SentimentClassifier loaded = SentimentClassifier.load(out); // as a user would
         Evaluation e = loaded.evaluate(test);

@@ -49,8 +49,12 @@ final class SentimentCommand implements Callable<Integer> {
         Path dev;
         @Option(names = "--holdout", defaultValue = "0.1", description = "Share held out as dev when there is no --dev (default: ${DEFAULT-VALUE}).")
         double holdout;
-        @Option(names = "--model", required = true, description = "Folder for the model (best epoch) and checkpoints; resumed if present.")
+        @Option(names = "--model", required = true, description = "Folder for the model (best epoch) and checkpoints; must be empty, or see --resume and --overwrite.")
         Path model;
+        @picocli.CommandLine.Mixin
+        ModelFolderOptions folder = new ModelFolderOptions();
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--epochs", description = "Epochs (default: 8; 12 below 20,000 training texts).")
         Integer epochs;
         @Option(names = "--batch-size", description = "Batch size (default: 64; 32 below 20,000 training texts).")
@@ -111,7 +115,8 @@ final class SentimentCommand implements Callable<Integer> {
                     SentimentModel.Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT)), D.attentionDim(), dropout, wordDropout,
                     epochs != null ? epochs : d.epochs(), batchSize != null ? batchSize : d.batchSize(), lr != null ? lr : d.lr(),
                     weightDecay, D.clipNorm(), patience, seed, vectors);
-            SentimentClassifier.Trained t = SentimentClassifier.train(trainData, devData, s, model, !noProgress, null);
+            SentimentClassifier.Trained t = SentimentClassifier.train(trainData, devData, s, folder.run(model, !noProgress,
+                    spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
             m.put("train", trainData.size());

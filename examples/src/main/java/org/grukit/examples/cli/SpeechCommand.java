@@ -43,7 +43,11 @@ final class SpeechCommand implements Callable<Integer> {
         @Option(names = "--dev", description = "Dev data (default: 10% of the training utterances, by seed).") Path dev;
         @Option(names = "--dev-select", defaultValue = "all", description = "Which dev utterances (as --select).") String devSelect;
         @Option(names = "--digit-strings", defaultValue = "0", description = "Train on N connected digit strings made from the selected FSDD recordings.") int strings;
-        @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; resumed if present.") Path model;
+        @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; must be empty, or see --resume and --overwrite.") Path model;
+        @picocli.CommandLine.Mixin
+        ModelFolderOptions folder = new ModelFolderOptions();
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--units", defaultValue = "auto", description = "chars, words, or auto: words when the transcripts use at most "
                 + Transcriber.AUTO_WORDS + " distinct words, else chars (default: ${DEFAULT-VALUE}).") String units;
         @Option(names = "--epochs", defaultValue = "0", description = "Epochs (default: 20, or enough for about 800 updates on small data).") int epochs;
@@ -77,7 +81,8 @@ final class SpeechCommand implements Callable<Integer> {
             Transcriber.Settings sized = Transcriber.Settings.defaultsFor(tr.size());
             Transcriber.Settings s = new Transcriber.Settings(u, 0, conv, D.convKernel(), stride, hidden, layers, dropout, specAugment,
                     epochs > 0 ? epochs : sized.epochs(), batch > 0 ? batch : sized.batchSize(), lr, D.clipNorm(), sized.patience(), seed);
-            Transcriber.Trained t = Transcriber.train(tr, dv, s, model, !noProgress);
+            Transcriber.Trained t = Transcriber.train(tr, dv, s, folder.run(model, !noProgress,
+                    spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
             m.put("train", tr.size());

@@ -45,7 +45,11 @@ final class SummarizeCommand implements Callable<Integer> {
         private static final Summarizer.Settings D = Summarizer.Settings.defaults();
         @Option(names = "--train", required = true, description = DATA) Path train;
         @Option(names = "--dev", required = true, description = "Dev data, in the same forms.") Path dev;
-        @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; resumed if present.") Path model;
+        @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; must be empty, or see --resume and --overwrite.") Path model;
+        @picocli.CommandLine.Mixin
+        ModelFolderOptions folder = new ModelFolderOptions();
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--no-pointer", description = "No copying: the plain sequence-to-sequence baseline with attention (with --no-coverage).") boolean noPointer;
         @Option(names = "--no-coverage", description = "No coverage mechanism or loss.") boolean noCoverage;
         @Option(names = "--coverage-weight", defaultValue = "1.0", description = "Weight of the coverage loss (default: ${DEFAULT-VALUE}).") double coverageWeight;
@@ -76,7 +80,8 @@ final class SummarizeCommand implements Callable<Integer> {
             if (limit > 0 && limit < tr.size()) tr = tr.subList(0, limit);
             Summarizer.Settings s = new Summarizer.Settings(tokenizer, !keepCase, vocab, minFreq, maxSource, maxSummary, embed, encoder, decoder, decoder,
                     !noPointer, !noCoverage, coverageWeight, coverageFrom, dropout, epochs, batchSize, lr, D.clipNorm(), patience, seed);
-            Summarizer.Trained t = Summarizer.train(tr, dv, s, model, !noProgress);
+            Summarizer.Trained t = Summarizer.train(tr, dv, s, folder.run(model, !noProgress,
+                    spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
             m.put("train", tr.size());

@@ -34,7 +34,11 @@ final class TranslateCommand implements Callable<Integer> {
         @Option(names = "--train-tgt", required = true, description = "Their translations, line by line.") Path trainTgt;
         @Option(names = "--dev-src", required = true, description = "Dev sources (dev BLEU picks the epoch).") Path devSrc;
         @Option(names = "--dev-tgt", required = true, description = "Dev references.") Path devTgt;
-        @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; resumed if present.") Path model;
+        @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; must be empty, or see --resume and --overwrite.") Path model;
+        @picocli.CommandLine.Mixin
+        ModelFolderOptions folder = new ModelFolderOptions();
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
         @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).") int batchSize;
         @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).") double lr;
@@ -64,7 +68,8 @@ final class TranslateCommand implements Callable<Integer> {
             if (limit > 0 && limit < train.size()) train = train.subList(0, limit);
             Translator.Settings s = new Translator.Settings(tokenizer, bpe, shared, lower, minFreq, maxLength, embed, encoder, 1, decoder,
                     attention, tied, dropout, smoothing, epochs, batchSize, lr, D.clipNorm(), patience, seed);
-            Translator.Trained t = Translator.train(train, dev, s, model, !noProgress);
+            Translator.Trained t = Translator.train(train, dev, s, folder.run(model, !noProgress,
+                    spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
             m.put("train", train.size());

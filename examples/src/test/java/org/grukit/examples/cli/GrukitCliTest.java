@@ -194,6 +194,38 @@ class GrukitCliTest {
         }
     }
 
+    /** {@code args} with {@code more} added; a later option overrides an earlier one of the same name. */
+    private static String[] with(String[] args, String... more) {
+        java.util.List<String> out = new java.util.ArrayList<>(java.util.Arrays.asList(args));
+        for (int i = 0; i < more.length; i++) {
+            if (more[i].startsWith("--") && i + 1 < more.length && !more[i + 1].startsWith("--")) {
+                int at = out.indexOf(more[i]);
+                if (at >= 0) {
+                    out.set(at + 1, more[++i]);
+                    continue;
+                }
+                out.add(more[i]);
+                out.add(more[++i]);
+            } else {
+                out.add(more[i]);
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /** What {@code r} writes to standard error. */
+    private static String captureErr(Runnable r) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setErr(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
     private static JsonNode lastJson(String out) {
         String[] lines = out.strip().split("\n");
         try {
@@ -233,9 +265,23 @@ class GrukitCliTest {
         assertTrue(!first.get("resumed").asBoolean());
         String[] threeEpochs = twoEpochs.clone();
         threeEpochs[common.length + 1] = "3";
-        JsonNode again = lastJson((capture(() -> assertEquals(0, GrukitCli.run(threeEpochs)))));
-        assertTrue(again.get("resumed").asBoolean(), "a second run on the same folder resumes: " + again);
+        // A rerun into the same folder is refused unless it says what it means, and says why.
+        String refused = captureErr(() -> assertEquals(1, GrukitCli.run(threeEpochs)));
+        assertTrue(refused.contains("--resume") && refused.contains("--overwrite"), refused);
+        String[] otherSettings = with(threeEpochs, "--resume", "--decoder-hidden", "48");
+        String differs = captureErr(() -> assertEquals(1, GrukitCli.run(otherSettings)));
+        assertTrue(differs.contains("settings/decoderHidden: 32 then, 48 now"), differs);
+        Path otherDev = dir.resolve("dev.tgt");
+        Files.writeString(otherDev, t.toString().replace("one", "five"));
+        String[] otherData = with(threeEpochs, "--resume", "--dev-tgt", otherDev.toString());
+        String dataDiffers = captureErr(() -> assertEquals(1, GrukitCli.run(otherData)));
+        assertTrue(dataDiffers.contains("the dev data differ"), dataDiffers);
+        JsonNode again = lastJson((capture(() -> assertEquals(0, GrukitCli.run(with(threeEpochs, "--resume"))))));
+        assertTrue(again.get("resumed").asBoolean(), "--resume continues the run: " + again);
         assertEquals(3, again.get("epochs_run").asInt(), "and runs only the missing epoch: " + again);
+        JsonNode fresh = lastJson((capture(() -> assertEquals(0, GrukitCli.run(with(twoEpochs, "--overwrite"))))));
+        assertTrue(!fresh.get("resumed").asBoolean(), "--overwrite starts again: " + fresh);
+        assertEquals(2, fresh.get("epochs_run").asInt());
 
         Path png = dir.resolve("attention.png");
         PrintStream oldErr = System.err;

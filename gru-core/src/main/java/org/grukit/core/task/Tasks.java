@@ -34,18 +34,31 @@ public final class Tasks {
     /** A finished run: the model with its best epoch's weights, the trainer's summary, and the dev metrics. */
     public record Trained<M>(M model, Trainer.Summary summary, Map<String, Double> dev) {}
 
+    /** What to do with a model folder that is not empty. */
+    public enum Existing {
+        /** Refuse to train into it (the default): a rerun must never mix with or silently replace another run. */
+        REFUSE,
+        /** Continue its stopped run, only if the settings and the data are the run's own. */
+        RESUME,
+        /** Delete the model that is there (only a grukit model folder) and start again. */
+        OVERWRITE
+    }
+
     /**
-     * Where and how a run reports: the model folder (null for none: nothing written, no checkpoints), a
-     * progress bar on standard error, and a listener called after every epoch.
+     * Where and how a run reports: the model folder (null for none: nothing written, no checkpoints), what to do
+     * when it is not empty, a progress bar on standard error, a listener called after every epoch, and the
+     * command line that started it (recorded in the provenance).
      */
-    public record Run(Path dir, boolean progress, Consumer<Trainer.EpochResult> onEpoch, List<String> commandLine) {
+    public record Run(Path dir, Existing existing, boolean progress, Consumer<Trainer.EpochResult> onEpoch,
+                      List<String> commandLine) {
         public Run {
+            existing = existing == null ? Existing.REFUSE : existing;
             onEpoch = onEpoch == null ? r -> {} : onEpoch;
             commandLine = commandLine == null ? List.of() : List.copyOf(commandLine);
         }
 
         public Run(Path dir, boolean progress, Consumer<Trainer.EpochResult> onEpoch) {
-            this(dir, progress, onEpoch, List.of());
+            this(dir, Existing.REFUSE, progress, onEpoch, List.of());
         }
 
         public static Run quiet() {
@@ -56,17 +69,21 @@ public final class Tasks {
             return new Run(dir, true, null);
         }
 
+        public Run withExisting(Existing e) {
+            return new Run(dir, e, progress, onEpoch, commandLine);
+        }
+
         public Run withProgress(boolean on) {
-            return new Run(dir, on, onEpoch, commandLine);
+            return new Run(dir, existing, on, onEpoch, commandLine);
         }
 
         public Run withOnEpoch(Consumer<Trainer.EpochResult> listener) {
-            return new Run(dir, progress, listener, commandLine);
+            return new Run(dir, existing, progress, listener, commandLine);
         }
 
         /** The command line that started the run, recorded in the model's provenance. */
         public Run withCommandLine(List<String> args) {
-            return new Run(dir, progress, onEpoch, args);
+            return new Run(dir, existing, progress, onEpoch, args);
         }
     }
 
@@ -120,11 +137,12 @@ public final class Tasks {
     public static <S extends TaskSettings, D, I, O, M extends TaskModel<D, I, O>> Trained<M> train(
             Task<S, D, I, O, M> task, S settings, D train, D dev, Run run) throws IOException {
         TrainingSettings ts = settings.training();
-        Task.Training<M> training = task.prepare(settings, train, dev);
         Path dir = run.dir();
+        boolean resume = dir != null && RunRecord.prepareFolder(dir, run.existing(), RunRecord.of(task, settings, train, dev));
+        Task.Training<M> training = task.prepare(settings, train, dev);
         if (dir != null) training.writePreprocessing(dir); // a checkpoint is usable with the folder's preprocessing
         TrainerConfig tc = new TrainerConfig(ts.epochs(), ts.patience(), ts.clipNorm(),
-                dir == null ? null : dir.resolve("checkpoints"), dir != null, ts.seed(), run.progress());
+                dir == null ? null : dir.resolve("checkpoints"), resume, ts.seed(), run.progress());
         Trainer trainer = new Trainer(tc).provenance(ModelBundle.Provenance.of(ts.seed(), task.size(train) + " examples"))
                 .onEpoch(run.onEpoch());
         Trainer.Summary summary = trainer.fitAdamCosine(training, Adam.Config.adam(ts.lr()).withWeightDecay(ts.weightDecay()));

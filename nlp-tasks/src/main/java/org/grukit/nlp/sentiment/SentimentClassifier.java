@@ -154,8 +154,12 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
      */
     public static Trained train(List<LabelledText> train, List<LabelledText> dev, Settings s, Path modelDir, boolean progress,
                                 Consumer<Trainer.EpochResult> onEpoch) throws IOException {
-        Tasks.Trained<SentimentClassifier> t = Tasks.train(new SentimentTask(), s, train, dev,
-                new Tasks.Run(modelDir, progress, onEpoch == null ? r -> {} : onEpoch));
+        return train(train, dev, s, new Tasks.Run(modelDir, progress, onEpoch));
+    }
+
+    /** As {@link #train(List, List, Settings, Path, boolean, Consumer)}, with the run's folder handling and reporting. */
+    public static Trained train(List<LabelledText> train, List<LabelledText> dev, Settings s, Tasks.Run run) throws IOException {
+        Tasks.Trained<SentimentClassifier> t = Tasks.train(new SentimentTask(), s, train, dev, run);
         double seconds = 0, examples = 0;
         for (Trainer.EpochResult r : t.summary().history()) {
             seconds += r.examplesPerSecond() > 0 ? train.size() / r.examplesPerSecond() : 0;

@@ -154,7 +154,12 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
      */
     public static Trained train(List<SpeechData.Utterance> train, List<SpeechData.Utterance> dev, Settings s, Path dir, boolean progress)
             throws IOException {
-        Tasks.Trained<Transcriber> t = Tasks.train(new SpeechTask(), s, train, dev, Tasks.Run.into(dir).withProgress(progress));
+        return train(train, dev, s, Tasks.Run.into(dir).withProgress(progress));
+    }
+
+    /** As {@link #train(List, List, Settings, Path, boolean)}, with the run's folder handling and reporting. */
+    public static Trained train(List<SpeechData.Utterance> train, List<SpeechData.Utterance> dev, Settings s, Tasks.Run run) throws IOException {
+        Tasks.Trained<Transcriber> t = Tasks.train(new SpeechTask(), s, train, dev, run);
         return new Trained(t.model(), t.summary(), t.model().evaluate(dev, Decode.greedy()));
     }
 

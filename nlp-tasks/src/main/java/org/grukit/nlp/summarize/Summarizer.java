@@ -263,7 +263,12 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
      */
     public static Trained train(List<SummaryData.Document> train, List<SummaryData.Document> dev, Settings s, Path dir, boolean progress)
             throws IOException {
-        Tasks.Trained<Summarizer> t = Tasks.train(new SummarizationTask(), s, train, dev, Tasks.Run.into(dir).withProgress(progress));
+        return train(train, dev, s, Tasks.Run.into(dir).withProgress(progress));
+    }
+
+    /** As {@link #train(List, List, Settings, Path, boolean)}, with the run's folder handling and reporting. */
+    public static Trained train(List<SummaryData.Document> train, List<SummaryData.Document> dev, Settings s, Tasks.Run run) throws IOException {
+        Tasks.Trained<Summarizer> t = Tasks.train(new SummarizationTask(), s, train, dev, run);
         return new Trained(t.model(), t.summary());
     }
 

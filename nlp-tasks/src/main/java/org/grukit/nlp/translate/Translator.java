@@ -171,8 +171,14 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
      * there (checkpoints under {@code dir/checkpoints}, resumed if present). The same run as {@link Tasks#train}
      * with a {@link TranslationTask}.
      */
-    public static Trained train(List<TextPair> train, List<TextPair> dev, Settings s, Path dir, boolean progress) throws IOException {
-        Tasks.Trained<Translator> t = Tasks.train(new TranslationTask(), s, train, dev, Tasks.Run.into(dir).withProgress(progress));
+    public static Trained train(List<TextPair> train, List<TextPair> dev, Settings s, Path dir, boolean progress)
+            throws IOException {
+        return train(train, dev, s, Tasks.Run.into(dir).withProgress(progress));
+    }
+
+    /** As {@link #train(List, List, Settings, Path, boolean)}, with the run's folder handling and reporting. */
+    public static Trained train(List<TextPair> train, List<TextPair> dev, Settings s, Tasks.Run run) throws IOException {
+        Tasks.Trained<Translator> t = Tasks.train(new TranslationTask(), s, train, dev, run);
         long targetTokens = 0;
         for (TextPair p : train) targetTokens += t.model().target.encode(p.target()).length - 1;
         double seconds = 0;

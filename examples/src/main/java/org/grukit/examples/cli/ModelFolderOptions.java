@@ -1,0 +1,24 @@
+package org.grukit.examples.cli;
+
+import java.util.List;
+import org.grukit.core.task.Tasks;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every {@code train} shares for its model folder: a folder that is not empty is refused unless
+ * the user says to continue its run or to replace it.
+ */
+final class ModelFolderOptions {
+    @Option(names = "--resume", description = "Continue the stopped run in the model folder; refused unless its settings"
+            + " (but --epochs and --patience) and data are this run's.")
+    boolean resume;
+    @Option(names = "--overwrite", description = "Replace the model in the folder and start again.")
+    boolean overwrite;
+
+    /** The run into {@code dir}, as the options say, with the command line recorded in its provenance. */
+    Tasks.Run run(java.nio.file.Path dir, boolean progress, String... commandLine) {
+        if (resume && overwrite) throw new IllegalArgumentException("--resume and --overwrite exclude each other; give one");
+        Tasks.Existing e = resume ? Tasks.Existing.RESUME : overwrite ? Tasks.Existing.OVERWRITE : Tasks.Existing.REFUSE;
+        return Tasks.Run.into(dir).withProgress(progress).withExisting(e).withCommandLine(List.of(commandLine));
+    }
+}

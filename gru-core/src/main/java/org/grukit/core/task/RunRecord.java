@@ -1,0 +1,137 @@
+package org.grukit.core.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.grukit.core.io.AtomicFiles;
+import org.grukit.core.io.ModelBundle;
+
+/**
+ * What identifies a training run, kept in its model folder ({@value #FILE}): the task, the settings and the
+ * data digests. A run that would train into a non-empty folder is refused unless it resumes this very run
+ * (same task, settings and data; only the number of epochs and the patience may change) or overwrites a
+ * grukit model folder, so a rerun can never report another run's figures or mix its files with them.
+ */
+final class RunRecord {
+    static final String FILE = "run.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Settings a resumed run may change: it may train longer, or stop differently. */
+    private static final List<String> MAY_CHANGE = List.of("/settings/epochs", "/settings/patience");
+
+    private RunRecord() {}
+
+    static <S extends TaskSettings, D> ObjectNode of(Task<S, D, ?, ?, ?> task, S settings, D train, D dev) throws IOException {
+        ObjectNode r = JSON.createObjectNode();
+        r.put("task", task.name());
+        r.set("settings", JSON.valueToTree(settings));
+        ObjectNode data = r.putObject("data");
+        data.put("train", Tasks.digest(train));
+        data.put("dev", Tasks.digest(dev));
+        // As it will be read back: a float field becomes a double on reading, and must compare equal then.
+        return (ObjectNode) JSON.readTree(JSON.writeValueAsString(r));
+    }
+
+    /**
+     * Makes {@code dir} ready for the run {@code record} describes and writes the record there; true when the run
+     * continues from the folder's checkpoints.
+     */
+    static boolean prepareFolder(Path dir, Tasks.Existing existing, ObjectNode record) throws IOException {
+        boolean empty = !Files.exists(dir) || isEmptyDirectory(dir);
+        boolean resume = false;
+        if (!empty) {
+            switch (existing) {
+                case REFUSE -> throw new IllegalArgumentException("the model folder " + dir + " is not empty; continue its"
+                        + " run with --resume, or replace it with --overwrite (Tasks.Existing.RESUME or OVERWRITE)");
+                case OVERWRITE -> deleteModelFolder(dir);
+                case RESUME -> {
+                    List<String> differences = differences(read(dir), record);
+                    if (!differences.isEmpty()) {
+                        throw new IllegalArgumentException("cannot resume the run in " + dir + ": " + String.join("; ",
+                                differences) + "; train into another folder, or replace this one with --overwrite");
+                    }
+                    resume = true;
+                }
+            }
+        }
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(dir.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
+        return resume;
+    }
+
+    private static boolean isEmptyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("the model folder " + dir + " is a file, not a folder");
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private static JsonNode read(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException("cannot resume in " + dir + ": it holds no run record (" + FILE + "; a folder"
+                    + " from an older grukit, or not a model folder); replace it with --overwrite");
+        }
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + " is not a readable run record: " + e.getMessage(), e);
+        }
+    }
+
+    /** Each difference between the recorded run and this one, named by its path ("settings/lr: 0.001 then, 0.01 now"). */
+    static List<String> differences(JsonNode then, JsonNode now) {
+        List<String> out = new ArrayList<>();
+        compare("", then, now, out);
+        return out;
+    }
+
+    private static void compare(String path, JsonNode then, JsonNode now, List<String> out) {
+        if (MAY_CHANGE.contains(path)) return;
+        if (then != null && now != null && then.isObject() && now.isObject()) {
+            List<String> names = new ArrayList<>();
+            then.fieldNames().forEachRemaining(names::add);
+            for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
+                String n = it.next();
+                if (!names.contains(n)) names.add(n);
+            }
+            for (String n : names) compare(path + "/" + n, then.get(n), now.get(n), out);
+            return;
+        }
+        if (then == null || now == null || !then.equals(now)) {
+            String what = path.startsWith("/data/") ? "the " + path.substring(6) + " data differ (SHA-256 "
+                    + shortText(then) + " then, " + shortText(now) + " now)" : path.substring(1) + ": " + text(then)
+                    + " then, " + text(now) + " now";
+            out.add(what);
+        }
+    }
+
+    private static String text(JsonNode n) {
+        return n == null ? "absent" : n.toString();
+    }
+
+    private static String shortText(JsonNode n) {
+        return n == null ? "absent" : n.asText().substring(0, Math.min(12, n.asText().length()));
+    }
+
+    /** Deletes a grukit model folder's contents; a folder that holds no grukit model is refused, not emptied. */
+    private static void deleteModelFolder(Path dir) throws IOException {
+        if (!Files.exists(dir.resolve(FILE)) && !Files.exists(dir.resolve(ModelBundle.MODEL_JSON))
+                && !Files.exists(dir.resolve("checkpoints"))) {
+            throw new IllegalArgumentException("will not overwrite " + dir + ": it holds files but no grukit model"
+                    + " (no " + FILE + ", " + ModelBundle.MODEL_JSON + " or checkpoints); choose an empty folder");
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                if (!p.equals(dir)) Files.delete(p);
+            }
+        }
+    }
+}
