@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.grukit.core.plot.Charts;
 import org.grukit.core.task.Tasks;
 import org.grukit.core.train.JsonLines;
 import org.grukit.nlp.data.LabelledText;
@@ -83,12 +82,9 @@ final class QuickstartCommand implements Callable<Integer> {
             System.err.printf("  %-3s %.3f  %s   (most attended: '%s' %.2f)%n", x.prediction().label(), x.prediction().probability(), text,
                     x.tokens().get(top).text(), x.weights()[top]);
         }
-        Path heatmap = out.resolve("attention.png"), curve = out.resolve("training.png");
+        // The training curve (training.png) and metrics.jsonl are written by the training run itself.
+        Path heatmap = out.resolve("attention.png"), curve = out.resolve(Tasks.TRAINING_PNG);
         SentimentPictures.heatmap(heatmap, explained);
-        Charts.lineChart(curve, "BiGRU sentiment on grukit reviews", "epoch", List.of(
-                new Charts.Series("train loss", t.summary().history().stream().mapToDouble(r -> r.trainLoss()).toArray()),
-                new Charts.Series("dev accuracy", t.summary().history().stream().mapToDouble(r -> r.metrics().get("dev_accuracy")).toArray())),
-                false);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("task", "sentiment");
         result.put("data", "grukit reviews");

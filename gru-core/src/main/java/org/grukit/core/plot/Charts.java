@@ -101,6 +101,82 @@ public final class Charts {
     }
 
     /**
+     * A training run at a glance: the train loss (left axis) and the monitored metric (right axis, on its own
+     * scale) per epoch, with the chosen epoch marked by a vertical line.
+     */
+    public static void trainingCurve(Path png, String title, double[] trainLoss, String metric, double[] monitored,
+                                     int bestEpoch) throws IOException {
+        int n = Math.max(trainLoss.length, monitored.length);
+        if (n == 0) throw new IllegalArgumentException("nothing to plot: no epochs");
+        int w = 780, h = 440, left = 70, right = 110, top = 40, bottom = 50;
+        int pw = w - left - right, ph = h - top - bottom;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(img);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.drawString(title, left, 25);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawRect(left, top, pw, ph);
+        if (bestEpoch >= 1 && bestEpoch <= n) {
+            int bx = xOf(bestEpoch - 1, n, left, pw);
+            g.setColor(new Color(150, 150, 150));
+            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
+            g.drawLine(bx, top + 1, bx, top + ph - 1);
+            g.drawString("best epoch " + bestEpoch, Math.min(bx + 4, left + pw - 90), top + 14);
+        }
+        g.setStroke(new BasicStroke(2f));
+        drawOnAxis(g, trainLoss, PALETTE[0], n, left, top, pw, ph, 8, "train loss", h);
+        drawOnAxis(g, monitored, PALETTE[1], n, left, top, pw, ph, left + pw + 8, metric, h);
+        g.setColor(Color.BLACK);
+        int ticks = Math.min(n, 10);
+        for (int i = 0; i < ticks; i++) {
+            int x = 1 + (int) Math.round((n - 1) * (double) i / Math.max(1, ticks - 1));
+            g.drawString(String.valueOf(x), xOf(x - 1, n, left, pw) - 4, top + ph + 16);
+        }
+        g.drawString("epoch", left + pw / 2 - 20, h - 12);
+        g.dispose();
+        write(png, img);
+    }
+
+    private static int xOf(int i, int n, int left, int pw) {
+        return left + (n == 1 ? pw / 2 : (int) Math.round(pw * i / (double) (n - 1)));
+    }
+
+    /** One series on its own y scale, labelled at {@code labelX} (left or right of the plot) in its colour. */
+    private static void drawOnAxis(Graphics2D g, double[] v, Color colour, int n, int left, int top, int pw, int ph,
+                                   int labelX, String name, int h) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            if (!Double.isFinite(x)) continue;
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
+        if (lo > hi) return; // nothing finite to draw
+        if (hi - lo < 1e-12) {
+            hi += 0.5;
+            lo -= 0.5;
+        }
+        g.setColor(colour);
+        for (int i = 0; i <= 4; i++) {
+            double y = lo + (hi - lo) * i / 4;
+            g.drawString(String.format(Locale.ROOT, "%.3g", y), labelX, top + ph - (int) Math.round(ph * (double) i / 4) + 4);
+        }
+        g.drawString(name, labelX, top + ph + 34);
+        int prevX = -1, prevY = -1;
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                prevX = -1;
+                continue;
+            }
+            int px = xOf(i, n, left, pw), py = top + ph - (int) Math.round(ph * (v[i] - lo) / (hi - lo));
+            if (prevX >= 0) g.drawLine(prevX, prevY, px, py);
+            g.fillOval(px - 3, py - 3, 6, 6);
+            prevX = px;
+            prevY = py;
+        }
+    }
+
+    /**
      * A heatmap of weights [rows][cols] in [0, 1] (darker is larger), with row labels on the left and column
      * labels on top, as attention matrices are shown (rows: output tokens, columns: input tokens).
      */

@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
+import org.grukit.core.io.AtomicFiles;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.kernel.Gemm;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.optim.Adam;
+import org.grukit.core.plot.Charts;
 import org.grukit.core.train.Trainer;
 import org.grukit.core.train.TrainerConfig;
 
@@ -143,8 +145,13 @@ public final class Tasks {
         if (dir != null) training.writePreprocessing(dir); // a checkpoint is usable with the folder's preprocessing
         TrainerConfig tc = new TrainerConfig(ts.epochs(), ts.patience(), ts.clipNorm(),
                 dir == null ? null : dir.resolve("checkpoints"), resume, ts.seed(), run.progress());
+        List<Trainer.EpochResult> epochs = new ArrayList<>();
         Trainer trainer = new Trainer(tc).provenance(ModelBundle.Provenance.of(ts.seed(), task.size(train) + " examples"))
-                .onEpoch(run.onEpoch());
+                .onEpoch(r -> {
+                    epochs.add(r);
+                    if (dir != null) writeMetrics(dir, epochs);
+                    run.onEpoch().accept(r);
+                });
         Trainer.Summary summary = trainer.fitAdamCosine(training, Adam.Config.adam(ts.lr()).withWeightDecay(ts.weightDecay()));
         M model = training.result();
         model.module().train(false);
@@ -152,8 +159,27 @@ public final class Tasks {
         if (dir != null) {
             model.save(dir);
             ModelBundle.recordProvenance(dir, provenance(task, settings, train, dev, run, summary, devMetrics));
+            writeMetrics(dir, summary.history()); // with a resumed run's earlier epochs too
+            Charts.trainingCurve(dir.resolve(TRAINING_PNG), task.name() + ": training", summary.history().stream()
+                    .mapToDouble(Trainer.EpochResult::trainLoss).toArray(), summary.monitor(), summary.history().stream()
+                    .mapToDouble(r -> r.metrics().getOrDefault(summary.monitor(), Double.NaN)).toArray(), summary.bestEpoch());
         }
         return new Trained<>(model, summary, devMetrics);
+    }
+
+    /** Each epoch's train loss and metrics, one JSON line an epoch, in the model folder. */
+    public static final String METRICS_JSONL = "metrics.jsonl";
+    /** The training curve drawn into the model folder. */
+    public static final String TRAINING_PNG = "training.png";
+
+    private static void writeMetrics(Path dir, List<Trainer.EpochResult> epochs) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            for (Trainer.EpochResult r : epochs) sb.append(JSON.writeValueAsString(r)).append('\n');
+            AtomicFiles.writeString(dir.resolve(METRICS_JSONL), sb.toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + dir.resolve(METRICS_JSONL) + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -79,6 +79,11 @@ class TaskContractTest {
         assertEquals(t.dev().get("accuracy"), prov.at("/devMetrics/accuracy").asDouble(), 1e-12);
         assertTrue(prov.has("java") && prov.has("kernels") && prov.has("grukitVersion"), prov.toString());
 
+        List<String> metricLines = java.nio.file.Files.readAllLines(dir.resolve(Tasks.METRICS_JSONL));
+        assertEquals(t.summary().history().size(), metricLines.size(), "one line an epoch: " + metricLines);
+        assertTrue(metricLines.get(0).contains("\"dev_accuracy\""), metricLines.get(0));
+        assertTrue(java.nio.file.Files.size(dir.resolve(Tasks.TRAINING_PNG)) > 1000, "the training curve is drawn");
+
         TaskModel<?, ?, ?> loaded = Tasks.load(dir);
         assertInstanceOf(SentimentClassifier.class, loaded);
         assertEquals(String.class, loaded.inputType());
