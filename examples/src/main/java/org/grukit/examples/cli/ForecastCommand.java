@@ -12,6 +12,7 @@ import org.grukit.core.kernel.Parallel;
 import org.grukit.core.plot.Charts;
 import org.grukit.core.train.JsonLines;
 import org.grukit.nlp.forecast.BoxCox;
+import org.grukit.nlp.forecast.ForecastData;
 import org.grukit.nlp.forecast.ForecastMetrics;
 import org.grukit.nlp.forecast.ForecastModel;
 import org.grukit.nlp.forecast.Forecaster;
@@ -63,7 +64,11 @@ final class ForecastCommand implements Callable<Integer> {
         @Mixin DataOptions data;
         @Option(names = "--target", split = ",", description = "Columns to forecast (default: all).") List<String> targets;
         @Option(names = "--horizon", required = true, description = "Steps to forecast.") int horizon;
-        @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; resumed if present.") Path model;
+        @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; must be empty, or see --resume and --overwrite.") Path model;
+        @picocli.CommandLine.Mixin
+        ModelFolderOptions folder = new ModelFolderOptions();
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--input", defaultValue = "0", description = "Input window (default: max(2 horizon, 2 seasons), at most 96).") int input;
         @Option(names = "--stride", defaultValue = "1", description = "Steps between training windows (default: ${DEFAULT-VALUE}).") int stride;
         @Option(names = "--style", defaultValue = "direct", description = "direct (one output per step) or seq2seq (a GRU decoder) (default: ${DEFAULT-VALUE}).")
@@ -103,7 +108,8 @@ final class ForecastCommand implements Callable<Integer> {
             Forecaster.Settings settings = new Forecaster.Settings(targets, covariates, calendar, !noCentre, !noHighway, input > 0 ? input : d.inputLength(), horizon,
                     stride, st, attention, hidden, layers, ensemble, dropout, quantiles, loss, epochs, batch, lr, d.clipNorm(), patience, seed, 0, 0,
                     boxCox == null ? null : new BoxCox(boxCox), refit);
-            Forecaster.Trained t = Forecaster.train(s, split, settings, model, !noProgress);
+            Forecaster.Trained t = Forecaster.train(new ForecastData(s, split), settings, folder.run(model, !noProgress,
+                    spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
             m.put("rows", s.length());

@@ -51,5 +51,15 @@ public interface Task<S extends TaskSettings, D, I, O, M extends TaskModel<D, I,
          * first epoch, so that every checkpoint is usable with the folder. Nothing by default.
          */
         default void writePreprocessing(Path dir) throws IOException {}
+
+        /**
+         * Once the dev part has chosen the number of epochs, a fresh run from the same start on the training and
+         * dev parts together, trained for that many epochs with the last one kept (nothing is held out any more,
+         * so its {@code evaluate} must rank each epoch above the one before, as by monitoring the epoch number);
+         * null, the default, for none. Its model replaces this run's.
+         */
+        default Training<M> refit() {
+            return null;
+        }
     }
 }

@@ -1,12 +1,17 @@
 package org.grukit.core.task;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -31,10 +36,19 @@ import org.grukit.core.train.TrainerConfig;
 public final class Tasks {
     private Tasks() {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** For digests and records of datasets: dates and times (a series' timestamps) are written as ISO-8601 text. */
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule("grukit-time")
+            .addSerializer(LocalDateTime.class, ToStringSerializer.instance)
+            .addSerializer(LocalDate.class, ToStringSerializer.instance)
+            .addSerializer(Instant.class, ToStringSerializer.instance));
 
-    /** A finished run: the model with its best epoch's weights, the trainer's summary, and the dev metrics. */
-    public record Trained<M>(M model, Trainer.Summary summary, Map<String, Double> dev) {}
+    /**
+     * A finished run: the model, the trainer's summary, the dev metrics of the chosen epoch's model, and the
+     * examples it trained on; with a refit, its summary and examples too (else null and 0), and the model is the
+     * refit's.
+     */
+    public record Trained<M>(M model, Trainer.Summary summary, Map<String, Double> dev, int examples, Trainer.Summary refit,
+                             int refitExamples) {}
 
     /** What to do with a model folder that is not empty. */
     public enum Existing {
@@ -152,10 +166,22 @@ public final class Tasks {
                     if (dir != null) writeMetrics(dir, epochs);
                     run.onEpoch().accept(r);
                 });
-        Trainer.Summary summary = trainer.fitAdamCosine(training, Adam.Config.adam(ts.lr()).withWeightDecay(ts.weightDecay()));
+        Adam.Config adam = Adam.Config.adam(ts.lr()).withWeightDecay(ts.weightDecay());
+        Trainer.Summary summary = trainer.fitAdamCosine(training, adam);
         M model = training.result();
         model.module().train(false);
-        Map<String, Double> devMetrics = model.metrics(dev);
+        Map<String, Double> devMetrics = model.metrics(dev); // the chosen epoch's, before any refit has seen dev
+        Task.Training<M> again = training.refit();
+        Trainer.Summary refit = null;
+        if (again != null) {
+            if (run.progress()) {
+                System.err.println("refitting on the training and dev parts for " + Math.max(1, summary.bestEpoch()) + " epochs");
+            }
+            refit = new Trainer(new TrainerConfig(Math.max(1, summary.bestEpoch()), 0, ts.clipNorm(), null, false, ts.seed(),
+                    run.progress())).fitAdamCosine(again, adam);
+            model = again.result();
+            model.module().train(false);
+        }
         if (dir != null) {
             model.save(dir);
             ModelBundle.recordProvenance(dir, provenance(task, settings, train, dev, run, summary, devMetrics));
@@ -164,7 +190,7 @@ public final class Tasks {
                     .mapToDouble(Trainer.EpochResult::trainLoss).toArray(), summary.monitor(), summary.history().stream()
                     .mapToDouble(r -> r.metrics().getOrDefault(summary.monitor(), Double.NaN)).toArray(), summary.bestEpoch());
         }
-        return new Trained<>(model, summary, devMetrics);
+        return new Trained<>(model, summary, devMetrics, training.trainSize(), refit, again == null ? 0 : again.trainSize());
     }
 
     /** Each epoch's train loss and metrics, one JSON line an epoch, in the model folder. */

@@ -17,10 +17,12 @@ import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
 import org.grukit.core.nn.Reduction;
-import org.grukit.core.optim.Adam;
+import org.grukit.core.task.Task;
+import org.grukit.core.task.TaskModel;
+import org.grukit.core.task.TaskSettings;
+import org.grukit.core.task.Tasks;
+import org.grukit.core.task.TrainingSettings;
 import org.grukit.core.train.Trainer;
-import org.grukit.core.train.TrainerConfig;
-import org.grukit.core.train.TrainingTask;
 
 /**
  * Forecasting as a library: train a {@link ForecastModel} on sliding windows of a {@link TimeSeries}, evaluate it
@@ -35,7 +37,7 @@ import org.grukit.core.train.TrainingTask;
  * targets can be modelled as a {@link BoxCox} transform (forecasts are transformed back), and once validation has
  * chosen the number of epochs the network can be trained again on the training and validation parts ({@code refit}).
  */
-public final class Forecaster {
+public final class Forecaster implements TaskModel<ForecastData, TimeSeries, Forecaster.Forecast> {
 
     /** Where the training, validation and test parts end (rows [0, train), [train, validation), [validation, test)). */
     public record Split(int train, int validation, int test) {
@@ -75,7 +77,7 @@ public final class Forecaster {
     public record Settings(List<String> targets, boolean covariates, boolean calendar, boolean centre, boolean highway, int inputLength, int horizon, int stride,
                            ForecastModel.Style style, boolean attention, int hiddenSize, int numLayers, int members, float dropout, List<Double> quantiles,
                            String loss, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed, int season, int arOrder,
-                           BoxCox transform, boolean refit) {
+                           BoxCox transform, boolean refit) implements TaskSettings {
         public Settings {
             transform = transform == null ? BoxCox.NONE : transform;
             targets = targets == null ? List.of() : List.copyOf(targets);
@@ -86,6 +88,11 @@ public final class Forecaster {
             if (!loss.equals("mse") && !loss.equals("mae")) throw new IllegalArgumentException("loss must be mse or mae, got " + loss);
             if (epochs < 1 || batchSize < 1) throw new IllegalArgumentException("epochs and batchSize must be >= 1, got " + epochs + ", " + batchSize);
             if (season < 0 || arOrder < 0) throw new IllegalArgumentException("season and arOrder must be >= 0, got " + season + ", " + arOrder);
+        }
+
+        @Override
+        public TrainingSettings training() {
+            return new TrainingSettings(epochs, batchSize, lr, 0, clipNorm, patience, seed);
         }
 
         /** Defaults for a horizon: direct GRU of 64 units with the linear highway, centred windows, no calendar; input max(2 horizon, 2 seasons) up to 96. */
@@ -274,8 +281,28 @@ public final class Forecaster {
     public record Trained(Forecaster forecaster, Trainer.Summary summary, ForecastMetrics.Report validation, int windows, Trainer.Summary refit,
                           int refitWindows) {}
 
+    /**
+     * Trains on the training part, picking the epoch by validation loss, then refits on training and validation
+     * when {@code st.refit()}; with a {@code dir}, the model is written there. The same run as {@link Tasks#train}
+     * with a {@link ForecastTask}; the validation errors are the chosen epoch's, before any refit.
+     */
     public static Trained train(TimeSeries s, Split split, Settings st, Path dir, boolean progress) throws IOException {
-        if (split.test() > s.length()) throw new IllegalArgumentException("the split ends at row " + split.test() + " but the series has " + s.length());
+        return train(new ForecastData(s, split), st, Tasks.Run.into(dir).withProgress(progress));
+    }
+
+    /** As {@link #train(TimeSeries, Split, Settings, Path, boolean)}, with the run's folder handling and reporting. */
+    public static Trained train(ForecastData data, Settings st, Tasks.Run run) throws IOException {
+        Tasks.Trained<Forecaster> t = Tasks.train(new ForecastTask(), st, data, data, run);
+        Map<String, Double> v = t.dev();
+        ForecastMetrics.Report validation = new ForecastMetrics.Report(v.get("mae"), v.get("mse"), v.get("rmse"), v.get("mape"),
+                v.get("smape"), v.get("mase"), v.get("count").intValue());
+        return new Trained(t.model(), t.summary(), validation, t.examples(), t.refit(), t.refitExamples());
+    }
+
+    /** Scales, the model and the training windows; validation loss picks the epoch. */
+    static Fit prepare(ForecastData data, Settings st) {
+        TimeSeries s = data.series();
+        Split split = data.split();
         List<String> targets = st.targets().isEmpty() ? s.columns() : st.targets();
         List<String> inputs = new ArrayList<>(targets);
         if (st.covariates()) for (String c : s.columns()) if (!inputs.contains(c)) inputs.add(c);
@@ -294,30 +321,12 @@ public final class Forecaster {
                 st.style() == ForecastModel.Style.SEQ2SEQ ? cal : 0, st.hiddenSize(), st.numLayers(), st.horizon(), st.quantiles(), st.style(),
                 st.attention(), st.dropout(), st.inputLength(), st.highway(), st.members()), new Rng(st.seed()));
         Forecaster f = new Forecaster(d, model);
-        Task task = new Task(f, s, split, st, false);
+        Fit task = new Fit(f, s, split, st, false);
         if (task.train.length == 0 || task.validation.length == 0) {
             throw new IllegalArgumentException("no whole window of " + st.inputLength() + " inputs and " + st.horizon() + " steps fits the "
                     + (task.train.length == 0 ? "training" : "validation") + " part; shorten --input or --horizon");
         }
-        if (dir != null) f.saveDescription(dir);
-        Trainer.Summary summary = new Trainer(new TrainerConfig(st.epochs(), st.patience(), st.clipNorm(), dir == null ? null : dir.resolve("checkpoints"),
-                dir != null, st.seed(), progress)).fitAdamCosine(task, Adam.Config.adam(st.lr()));
-        ForecastMetrics.Report validation = f.score(s, split, origins(split.train(), split.validation(), st.inputLength(), st.horizon(), 1));
-        Trainer.Summary refit = null;
-        int refitWindows = 0;
-        if (st.refit()) {
-            // The usual last step once validation has chosen: the same network from the same start, trained on every
-            // window before the test part for the chosen number of epochs. Nothing is held out, so the last epoch is kept.
-            f = new Forecaster(d, new ForecastModel(model.config(), new Rng(st.seed())));
-            if (progress) System.err.println("refitting on the training and validation parts for " + Math.max(1, summary.bestEpoch()) + " epochs");
-            Task all = new Task(f, s, split, st, true);
-            refitWindows = all.trainSize();
-            refit = new Trainer(new TrainerConfig(Math.max(1, summary.bestEpoch()), 0, st.clipNorm(), null, false, st.seed(), progress))
-                    .fitAdamCosine(all, Adam.Config.adam(st.lr()));
-        }
-        f.model.train(false);
-        if (dir != null) f.save(dir);
-        return new Trained(f, summary, validation, task.trainSize(), refit, refitWindows);
+        return task;
     }
 
     /** The mean and standard deviation (at least 1e-6) of c[0, end). */
@@ -341,8 +350,10 @@ public final class Forecaster {
      * Windows of the training part (each target also inside it); validation loss picks the epoch. For a refit, the
      * windows of the training and validation parts, and every epoch counts as better than the last.
      */
-    private static final class Task implements TrainingTask {
+    static final class Fit implements Task.Training<Forecaster> {
         private final Forecaster f;
+        private final TimeSeries series;
+        private final Split split;
         private final float[][] x;
         private final List<LocalDateTime> times;
         private final int[] train, validation;
@@ -351,8 +362,10 @@ public final class Forecaster {
         private final boolean refit;
         private int epoch;
 
-        Task(Forecaster f, TimeSeries s, Split split, Settings st, boolean refit) {
+        Fit(Forecaster f, TimeSeries s, Split split, Settings st, boolean refit) {
             this.f = f;
+            this.series = s;
+            this.split = split;
             this.st = st;
             this.refit = refit;
             x = features(s, f.d);
@@ -360,6 +373,27 @@ public final class Forecaster {
             train = origins(0, refit ? split.validation() : split.train(), st.inputLength(), st.horizon(), st.stride());
             validation = origins(split.train(), split.validation(), st.inputLength(), st.horizon(), 1);
             quantiles = st.quantiles().stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        @Override
+        public Forecaster result() {
+            return f;
+        }
+
+        @Override
+        public void writePreprocessing(Path dir) throws IOException {
+            f.saveDescription(dir);
+        }
+
+        /**
+         * The usual last step once validation has chosen: the same network from the same start, trained on every
+         * window before the test part. Nothing is held out, so every epoch ranks above the last.
+         */
+        @Override
+        public Task.Training<Forecaster> refit() {
+            if (refit || !st.refit()) return null;
+            Forecaster again = new Forecaster(f.d, new ForecastModel(f.model.config(), new Rng(st.seed())));
+            return new Fit(again, series, split, st, true);
         }
 
         @Override
@@ -598,6 +632,60 @@ public final class Forecaster {
         JsonDescriptions.write(dir, FILE, d);
     }
 
+    @Override
+    public String type() {
+        return ForecastModel.TYPE;
+    }
+
+    @Override
+    public Class<TimeSeries> inputType() {
+        return TimeSeries.class;
+    }
+
+    @Override
+    public Module module() {
+        return model;
+    }
+
+    /** The forecast that follows each history (its last {@code inputLength} rows), in order. */
+    @Override
+    public List<Forecast> predict(List<TimeSeries> histories) {
+        List<Forecast> out = new ArrayList<>(histories.size());
+        for (TimeSeries h : histories) out.add(predict(h));
+        return out;
+    }
+
+    /** Errors on the validation part's windows, on the original scale (MAE, MSE, RMSE, MAPE, sMAPE, MASE, count). */
+    @Override
+    public Map<String, Double> metrics(ForecastData data) {
+        Split sp = data.split();
+        ForecastMetrics.Report r = score(data.series(), sp, origins(sp.train(), sp.validation(), d.inputLength(), d.horizon(), 1));
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("mae", r.mae());
+        m.put("mse", r.mse());
+        m.put("rmse", r.rmse());
+        m.put("mape", r.mape());
+        m.put("smape", r.smape());
+        m.put("mase", r.mase());
+        m.put("count", (double) r.count());
+        return m;
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", type());
+        m.put("targets", d.targets());
+        m.put("inputs", d.inputs());
+        m.put("frequency", d.frequency());
+        m.put("input_length", d.inputLength());
+        m.put("horizon", d.horizon());
+        m.put("quantiles", d.quantiles());
+        m.put("parameters", model.parameterCount());
+        return m;
+    }
+
+    @Override
     public void save(Path dir) throws IOException {
         saveDescription(dir);
         ModelBundle.save(dir, model, ModelBundle.Provenance.none());

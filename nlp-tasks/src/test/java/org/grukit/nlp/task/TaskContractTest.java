@@ -49,7 +49,7 @@ class TaskContractTest {
     @Test
     void everyTaskOnTheClassPathIsFoundByNameAndModelType() {
         List<String> names = Tasks.all().stream().map(Task::name).toList();
-        assertTrue(names.containsAll(List.of("sentiment", "translate", "speech", "summarize")),
+        assertTrue(names.containsAll(List.of("sentiment", "translate", "speech", "summarize", "forecast")),
                 "every task registers as a service: " + names);
         for (Task<?, ?, ?, ?, ?> t : Tasks.all()) {
             assertEquals(t.getClass(), Tasks.named(t.name()).getClass());
