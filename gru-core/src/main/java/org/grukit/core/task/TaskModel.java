@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.grukit.core.io.SavableModel;
 import org.grukit.core.nn.Module;
 
 /**
@@ -16,8 +17,11 @@ import org.grukit.core.nn.Module;
  * @param <O> one prediction (a label with probabilities, a translation, a transcript, a forecast)
  */
 public interface TaskModel<D, I, O> {
-    /** The registered model type, as written in model.json ("sentiment"). */
-    String type();
+    /** The registered model type, as written in model.json ("sentiment-classifier"): the network's own. */
+    default String type() {
+        if (module() instanceof SavableModel m) return m.modelType();
+        throw new IllegalStateException(module().getClass().getSimpleName() + " is not a saved model type; override type()");
+    }
 
     /** The class of one input, so that generic code can convert requests and table columns to it. */
     Class<I> inputType();

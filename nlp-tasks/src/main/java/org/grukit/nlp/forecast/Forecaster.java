@@ -633,11 +633,6 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
     }
 
     @Override
-    public String type() {
-        return ForecastModel.TYPE;
-    }
-
-    @Override
     public Class<TimeSeries> inputType() {
         return TimeSeries.class;
     }

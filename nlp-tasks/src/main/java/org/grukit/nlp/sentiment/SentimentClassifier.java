@@ -348,11 +348,6 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
     }
 
     @Override
-    public String type() {
-        return SentimentModel.TYPE;
-    }
-
-    @Override
     public Class<String> inputType() {
         return String.class;
     }

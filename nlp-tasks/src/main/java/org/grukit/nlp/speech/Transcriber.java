@@ -415,11 +415,6 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
     }
 
     @Override
-    public String type() {
-        return SpeechModel.TYPE;
-    }
-
-    @Override
     public Class<SpeechData.Utterance> inputType() {
         return SpeechData.Utterance.class;
     }

@@ -466,11 +466,6 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
     }
 
     @Override
-    public String type() {
-        return SummarizationModel.TYPE;
-    }
-
-    @Override
     public Class<String> inputType() {
         return String.class;
     }

@@ -400,11 +400,6 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
     public static final Decode DEFAULT_DECODE = Decode.beam(5);
 
     @Override
-    public String type() {
-        return TranslationModel.TYPE;
-    }
-
-    @Override
     public Class<String> inputType() {
         return String.class;
     }
