@@ -308,10 +308,8 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
             encoded.add(nonEmpty(pipeline.encode(t)));
         }
         try (GradMode g = GradMode.noGrad()) {
-            return LengthSorted.map(encoded, ids -> ids.length, PREDICT_BATCH, batch -> {
-                int[] idx = new int[batch.size()];
-                for (int i = 0; i < idx.length; i++) idx[i] = i;
-                Tensor probs = Ops.softmax(model.forward(TextPipeline.batch(batch, idx)).logits(), -1);
+            return LengthSorted.indices(encoded.size(), i -> encoded.get(i).length, PREDICT_BATCH, idx -> {
+                Tensor probs = Ops.softmax(model.forward(TextPipeline.batch(encoded, idx)).logits(), -1);
                 List<Prediction> out = new ArrayList<>(idx.length);
                 for (int i = 0; i < idx.length; i++) out.add(prediction(probs, i));
                 return out;

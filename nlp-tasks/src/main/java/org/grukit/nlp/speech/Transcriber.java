@@ -17,6 +17,7 @@ import org.grukit.core.kernel.Parallel;
 import org.grukit.core.nn.Ctc;
 import org.grukit.core.nn.Module;
 import org.grukit.core.nn.Reduction;
+import org.grukit.core.task.LengthSorted;
 import org.grukit.core.task.Task;
 import org.grukit.core.task.TaskModel;
 import org.grukit.core.task.TaskSettings;
@@ -376,20 +377,17 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
     }
 
     private List<String> transcribeFeatures(List<float[][]> feats, Decode d) {
-        String[] out = new String[feats.size()];
-        Integer[] order = new Integer[feats.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Integer.compare(feats.get(a).length, feats.get(b).length));
         int space = units == Units.CHARS ? labels.indexOf(" ") : -1;
         try (GradMode g = GradMode.noGrad()) {
-            for (int start = 0; start < order.length; start += BATCH) {
-                int n = Math.min(BATCH, order.length - start);
+            return LengthSorted.indices(feats.size(), i -> feats.get(i).length, BATCH, idx -> {
+                int n = idx.length;
                 List<float[][]> picked = new ArrayList<>(n);
-                for (int k = 0; k < n; k++) picked.add(feats.get(order[start + k]));
+                for (int i : idx) picked.add(feats.get(i));
                 int[] lengths = new int[n];
                 SpeechModel.Output o = model.forward(Batching.padFeatures(picked, lengths), lengths);
                 int c = o.logProbs().dim(2);
                 float[] lp = o.logProbs().toArray(); // [T', B, C]
+                List<String> out = new ArrayList<>(n);
                 for (int k = 0; k < n; k++) {
                     int len = o.lengths()[k];
                     float[] mine = new float[len * c];
@@ -403,11 +401,11 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
                         if (d.lm() != null && units == Units.CHARS) bo = bo.withWords(space, labels::get, d.lm(), d.alpha(), d.beta());
                         ids = CtcDecoder.beamSearch(mine, 0, len, c, bo).get(0).labels();
                     }
-                    out[order[start + k]] = spell(ids);
+                    out.add(spell(ids));
                 }
-            }
+                return out;
+            });
         }
-        return Arrays.asList(out);
     }
 
     private void saveDescription(Path dir) throws IOException {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import org.grukit.core.io.JsonDescriptions;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Module;
 import org.grukit.core.train.Trainer;
+import org.grukit.core.task.LengthSorted;
 import org.grukit.core.task.Task;
 import org.grukit.core.task.TaskModel;
 import org.grukit.core.task.TaskSettings;
@@ -383,15 +383,9 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
     public List<Summary> summarize(List<String> documents, Decode d) {
         List<Encoded> enc = new ArrayList<>(documents.size());
         for (String doc : documents) enc.add(encode(doc));
-        Integer[] order = new Integer[enc.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Integer.compare(enc.get(a).ids().length, enc.get(b).ids().length));
-        List<Summary> out = new ArrayList<>(Collections.nCopies(enc.size(), null));
         PointerGeneratorDecoder decoder = model.decoder();
         try (GradMode g = GradMode.noGrad()) {
-            for (int start = 0; start < order.length; start += BATCH) {
-                int[] idx = new int[Math.min(BATCH, order.length - start)];
-                for (int i = 0; i < idx.length; i++) idx[i] = order[start + i];
+            return LengthSorted.indices(enc.size(), i -> enc.get(i).ids().length, BATCH, idx -> {
                 int[][] ext = new int[1][];
                 PaddedBatch source = batch(enc, idx, ext);
                 PointerGeneratorDecoder.State st = model.encode(source, ext[0]);
@@ -404,10 +398,11 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
                 } else {
                     for (List<Decoding.Hypothesis> h : Decoding.beamSearch(decoder.stepper(), st, cfg)) best.add(h.get(0));
                 }
-                for (int i = 0; i < idx.length; i++) out.set(idx[i], words(best.get(i).tokens(), enc.get(idx[i]), d.maxLength()));
-            }
+                List<Summary> out = new ArrayList<>(idx.length);
+                for (int i = 0; i < idx.length; i++) out.add(words(best.get(i).tokens(), enc.get(idx[i]), d.maxLength()));
+                return out;
+            });
         }
-        return out;
     }
 
     /**

@@ -3,7 +3,6 @@ package org.grukit.nlp.translate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.grukit.attention.AttentionDecoder;
@@ -17,6 +16,7 @@ import org.grukit.core.data.PaddedBatch;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
+import org.grukit.core.task.LengthSorted;
 import org.grukit.core.task.Task;
 import org.grukit.core.task.TaskModel;
 import org.grukit.core.task.TaskSettings;
@@ -301,18 +301,10 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
     public List<List<Translation>> translate(List<String> sentences, Decode d) {
         List<int[]> enc = new ArrayList<>(sentences.size());
         for (String s : sentences) enc.add(nonEmpty(source.encode(s)));
-        Integer[] order = new Integer[enc.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Integer.compare(enc.get(a).length, enc.get(b).length));
-        List<List<Translation>> out = new ArrayList<>(java.util.Collections.nCopies(enc.size(), null));
         try (GradMode g = GradMode.noGrad()) {
-            for (int start = 0; start < order.length; start += BATCH) {
-                int[] idx = new int[Math.min(BATCH, order.length - start)];
+            return LengthSorted.indices(enc.size(), i -> enc.get(i).length, BATCH, idx -> {
                 int longest = 0;
-                for (int i = 0; i < idx.length; i++) {
-                    idx[i] = order[start + i];
-                    longest = Math.max(longest, enc.get(idx[i]).length);
-                }
+                for (int i : idx) longest = Math.max(longest, enc.get(i).length);
                 AttentionDecoder.State st = model.encode(TextPipeline.batch(enc, idx));
                 int maxLen = Math.min(2 * longest + 10, 200);
                 List<List<Decoding.Hypothesis>> hyps;
@@ -325,6 +317,7 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
                     hyps = Decoding.beamSearch(model.decoder(), st, Decoding.BeamConfig.of(d.beam(), maxLen, Vocabulary.BOS_ID, Vocabulary.EOS_ID)
                             .withLengthPenalty(d.lengthPenalty()).withNBest(d.nBest()));
                 }
+                List<List<Translation>> out = new ArrayList<>(idx.length);
                 for (int i = 0; i < idx.length; i++) {
                     List<Translation> ts = new ArrayList<>();
                     boolean unknown = false;
@@ -338,11 +331,11 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
                         }) : target.decode(h.tokens());
                         ts.add(new Translation(text, h.score(), h.tokens(), h.alignment()));
                     }
-                    out.set(idx[i], ts);
+                    out.add(ts);
                 }
-            }
+                return out;
+            });
         }
-        return out;
     }
 
     /**
