@@ -17,6 +17,9 @@ import org.grukit.core.kernel.Reductions;
 public final class RecurrentOps {
     private RecurrentOps() {}
 
+    /** Single-sequence layers run with their hidden units split over two threads, for tests and diagnostics. */
+    static final java.util.concurrent.atomic.AtomicLong SPLIT_RUNS = new java.util.concurrent.atomic.AtomicLong();
+
     /** The outputs of a GRU layer: output [T, B, H] (zero past each sequence's length) and h_n [B, H]. */
     public record GruResult(Tensor output, Tensor hN) {}
 
@@ -311,6 +314,7 @@ public final class RecurrentOps {
             });
         });
         if (!ran) return null;
+        SPLIT_RUNS.incrementAndGet();
         // Copies: a helper that lost its core may still write (the same values) into these buffers.
         return new GruResult(Tensor.of(out.clone(), steps, 1, hidden),
                 Tensor.of(java.util.Arrays.copyOfRange(hs, steps * hidden, (steps + 1) * hidden), 1, hidden));

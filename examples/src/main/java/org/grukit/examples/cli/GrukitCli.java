@@ -31,13 +31,14 @@ public final class GrukitCli implements Callable<Integer> {
         throw e;
     }
 
+    /** No command given: the usage on stderr and exit code 2, as for any other usage error. */
     @Override
     public Integer call() {
-        new CommandLine(this).usage(System.out);
-        return 0;
+        new CommandLine(this).usage(System.err);
+        return 2;
     }
 
-    @Command(name = "version", description = "Prints the grukit version and the Java runtime.")
+    @Command(name = "version", mixinStandardHelpOptions = true, description = "Prints the grukit version and the Java runtime.")
     static final class VersionCommand implements Callable<Integer> {
         @Override
         public Integer call() {

@@ -36,6 +36,9 @@ class GrukitCliTest {
         String help = capture(() -> assertEquals(0, GrukitCli.run("--help")));
         assertTrue(help.contains("quickstart") && help.contains("version"), help);
         String version = capture(() -> assertEquals(0, GrukitCli.run("version")));
+        assertTrue(capture(() -> assertEquals(0, GrukitCli.run("version", "--help"))).contains("Usage: grukit version"));
+        String usage = captureErr(() -> assertEquals(2, GrukitCli.run()));
+        assertTrue(usage.contains("Usage: grukit") && usage.contains("info"), "no command: the usage, exit 2: " + usage);
         assertTrue(version.startsWith("grukit "), version);
     }
 
