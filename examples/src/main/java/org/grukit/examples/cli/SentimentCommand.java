@@ -112,7 +112,7 @@ final class SentimentCommand implements Callable<Integer> {
             SentimentClassifier.Settings d = SentimentClassifier.Settings.defaultsFor(trainData.size());
             SentimentClassifier.Settings s = new SentimentClassifier.Settings(tokenizer, !cased, minFreq, D.maxVocab(), D.maxLength(),
                     embedDim, hidden, layers, !unidirectional, GruVariant.of(cell),
-                    SentimentModel.Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT)), D.attentionDim(), dropout, wordDropout,
+                    Choices.of("--pooling", pooling, SentimentModel.Pooling.class), D.attentionDim(), dropout, wordDropout,
                     epochs != null ? epochs : d.epochs(), batchSize != null ? batchSize : d.batchSize(), lr != null ? lr : d.lr(),
                     weightDecay, D.clipNorm(), patience, seed, vectors);
             SentimentClassifier.Trained t = SentimentClassifier.train(trainData, devData, s, folder.run(model, !noProgress,

@@ -43,6 +43,16 @@ class GrukitCliTest {
     }
 
     @Test
+    void aWrongChoiceIsNamedByItsOptionNotByAJavaEnum() throws Exception {
+        Path data = dir.resolve("t.tsv");
+        Files.writeString(data, "sentence\tlabel\ngood\tpos\nbad\tneg\n");
+        String err = captureErr(() -> assertEquals(1, GrukitCli.run("sentiment", "train", "--train", data.toString(), "--dev",
+                data.toString(), "--model", dir.resolve("m").toString(), "--pooling", "attn", "--no-progress")));
+        assertTrue(err.contains("--pooling must be one of attention, last, max, mean; got 'attn'"), err);
+        assertTrue(!err.contains("enum"), err);
+    }
+
+    @Test
     void unknownOptionsFailWithAUsageError() {
         PrintStream oldErr = System.err;
         System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
