@@ -2,7 +2,6 @@ package org.grukit.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,6 +121,5 @@ class TrainerTest {
         var e = assertThrows(IllegalStateException.class,
                 () -> run(task, TrainerConfig.of(2, 1).withProgress(false)));
         assertTrue(e.getMessage().contains("loss became NaN at epoch 1, batch 1"), e.getMessage());
-        assertFalse(e.getMessage().isEmpty());
     }
 }
