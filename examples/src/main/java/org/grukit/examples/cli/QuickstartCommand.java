@@ -36,7 +36,7 @@ final class QuickstartCommand implements Callable<Integer> {
     int epochs;
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--out", defaultValue = "runs/quickstart", description = "Model folder; resumed if present (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "runs/quickstart", description = "Model folder; a previous demo run there is replaced (default: ${DEFAULT-VALUE}).")
     Path out;
 
     /** One split of the embedded review sentences (sentence, label). */

@@ -149,7 +149,7 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
 
     /**
      * Trains on {@code train}, picking the epoch with the best accuracy on {@code dev}; with a {@code modelDir},
-     * the best model is written there (and checkpoints under {@code modelDir/checkpoints}, resumed if present).
+     * the best model is written there (and checkpoints under {@code modelDir/checkpoints}; a non-empty folder is refused: see {@link Tasks.Existing}).
      * The same run as {@link Tasks#train} with a {@link SentimentTask}, with the dev evaluation in full.
      */
     public static Trained train(List<LabelledText> train, List<LabelledText> dev, Settings s, Path modelDir, boolean progress,

@@ -150,7 +150,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
 
     /**
      * Trains on {@code train}, picking the epoch by greedy dev WER; with a {@code dir}, the best model is written
-     * there (checkpoints under {@code dir/checkpoints}, resumed if present). The same run as {@link Tasks#train}
+     * there (checkpoints under {@code dir/checkpoints}; a non-empty folder is refused: see {@link Tasks.Existing}). The same run as {@link Tasks#train}
      * with a {@link SpeechTask}.
      */
     public static Trained train(List<SpeechData.Utterance> train, List<SpeechData.Utterance> dev, Settings s, Path dir, boolean progress)

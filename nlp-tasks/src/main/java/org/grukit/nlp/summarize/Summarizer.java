@@ -258,7 +258,7 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
 
     /**
      * Trains on {@code train}, picking the epoch by greedy dev ROUGE-L; with a {@code dir}, the best model is
-     * written there (checkpoints under {@code dir/checkpoints}, resumed if present). The same run as
+     * written there (checkpoints under {@code dir/checkpoints}; a non-empty folder is refused: see {@link Tasks.Existing}). The same run as
      * {@link Tasks#train} with a {@link SummarizationTask}.
      */
     public static Trained train(List<SummaryData.Document> train, List<SummaryData.Document> dev, Settings s, Path dir, boolean progress)

@@ -168,7 +168,7 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
 
     /**
      * Trains on {@code train}, picking the epoch by greedy dev BLEU; with a {@code dir}, the best model is written
-     * there (checkpoints under {@code dir/checkpoints}, resumed if present). The same run as {@link Tasks#train}
+     * there (checkpoints under {@code dir/checkpoints}; a non-empty folder is refused: see {@link Tasks.Existing}). The same run as {@link Tasks#train}
      * with a {@link TranslationTask}.
      */
     public static Trained train(List<TextPair> train, List<TextPair> dev, Settings s, Path dir, boolean progress)
