@@ -10,33 +10,33 @@ import org.grukit.core.Tensor;
 
 /**
  * Search over an {@link AttentionDecoder}: greedy, and batched beam search with beam size, maximum and
- * minimum length, length normalisation, n-best lists with scores, and early stop once a sentence has as
+ * minimum length, length normalization, n-best lists with scores, and early stop once a sentence has as
  * many finished hypotheses as beams. Runs with grad disabled.
  */
 public final class Decoding {
     private Decoding() {}
 
-    /** How a finished hypothesis' log-probability is normalised by its length |Y| (tokens incl. the end token). */
+    /** How a finished hypothesis' log-probability is normalized by its length |Y| (tokens incl. the end token). */
     public sealed interface LengthPenalty {
-        double normalise(double logProb, int length);
+        double normalize(double logProb, int length);
 
         /** Raw log-probability (favours short outputs). */
         record None() implements LengthPenalty {
-            public double normalise(double logProb, int length) {
+            public double normalize(double logProb, int length) {
                 return logProb;
             }
         }
 
         /** logProb / |Y|. */
         record Average() implements LengthPenalty {
-            public double normalise(double logProb, int length) {
+            public double normalize(double logProb, int length) {
                 return logProb / Math.max(1, length);
             }
         }
 
         /** GNMT (Wu et al. 2016, eq. 14): logProb / ((5 + |Y|)^alpha / 6^alpha). */
         record Gnmt(double alpha) implements LengthPenalty {
-            public double normalise(double logProb, int length) {
+            public double normalize(double logProb, int length) {
                 return logProb / Math.pow((5.0 + length) / 6.0, alpha);
             }
         }
@@ -83,7 +83,7 @@ public final class Decoding {
 
     /**
      * One output: the tokens (without the start token; ending with the end token when it ended), its total
-     * log-probability, its normalised score, whether it ended with the end token, and for each token the source
+     * log-probability, its normalized score, whether it ended with the end token, and for each token the source
      * position the decoder attended to most when producing it (for replacing unknown words, Luong et al. 2015b).
      */
     public record Hypothesis(int[] tokens, double logProb, double score, boolean finished, int[] alignment) {}
@@ -177,7 +177,7 @@ public final class Decoding {
             }
             List<Hypothesis> result = new ArrayList<>();
             for (int i = 0; i < b; i++) {
-                result.add(new Hypothesis(Arrays.copyOf(out[i], len[i]), logProb[i], penalty.normalise(logProb[i], len[i]), done[i],
+                result.add(new Hypothesis(Arrays.copyOf(out[i], len[i]), logProb[i], penalty.normalize(logProb[i], len[i]), done[i],
                         Arrays.copyOf(align[i], len[i])));
             }
             return result;
@@ -242,7 +242,7 @@ public final class Decoding {
                             if (rank < k && t + 1 >= cfg.minLength()) {
                                 int[] seq = Arrays.copyOf(seqs[base + beam], t + 1);
                                 seq[t] = tok;
-                                finished.get(bi).add(new Hypothesis(seq, sc, cfg.lengthPenalty().normalise(sc, t + 1), true,
+                                finished.get(bi).add(new Hypothesis(seq, sc, cfg.lengthPenalty().normalize(sc, t + 1), true,
                                         aligned(aligns[base + beam], t, w, (base + beam) * src, src)));
                             }
                             continue;
@@ -285,7 +285,7 @@ public final class Decoding {
                         double sc = scores[bi * k + j];
                         if (sc == Double.NEGATIVE_INFINITY) continue;
                         int[] seq = seqs[bi * k + j];
-                        hyps.add(new Hypothesis(seq, sc, cfg.lengthPenalty().normalise(sc, seq.length), false, aligns[bi * k + j]));
+                        hyps.add(new Hypothesis(seq, sc, cfg.lengthPenalty().normalize(sc, seq.length), false, aligns[bi * k + j]));
                     }
                 }
                 hyps.sort(Comparator.comparingDouble(Hypothesis::score).reversed());

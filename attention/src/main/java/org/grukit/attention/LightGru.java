@@ -12,13 +12,13 @@ import org.grukit.core.nn.RecurrentOutput;
 /**
  * Light GRU (Ravanelli, Brakel, Omologo and Bengio 2018, "Light Gated Recurrent Units for Speech
  * Recognition", section 3): the reset gate is removed, the candidate uses ReLU, and the input projections
- * are batch-normalised:
+ * are batch-normalized:
  * <pre>
  *   z_t  = sigmoid(BN(W_z x_t) + U_z h_{t-1})
  *   h~_t = ReLU(BN(W_h x_t) + U_h h_{t-1})
  *   h_t  = z_t * h_{t-1} + (1 - z_t) * h~_t
  * </pre>
- * Batch normalisation takes its statistics over every valid step of the batch in training and keeps
+ * Batch normalization takes its statistics over every valid step of the batch in training and keeps
  * running statistics (momentum 0.1, unbiased variance, as torch.nn.BatchNorm1d) for evaluation. Batch-first.
  * Parameters: {@code weight_ih} [2H, I] (W_z | W_h, no bias: BN's shift replaces it), {@code weight_hh}
  * [2H, H] (U_z | U_h), {@code bn.weight}/{@code bn.bias} [2H]; buffers {@code bn.running_mean}/{@code _var}.
@@ -99,7 +99,7 @@ public final class LightGru extends Module implements RecurrentLayer {
             int n = valid.dim(0);
             mean = Ops.mean(valid, 0, false);
             Tensor centred = Ops.sub(valid, mean);
-            var = Ops.mean(Ops.mul(centred, centred), 0, false); // biased, for normalising
+            var = Ops.mean(Ops.mul(centred, centred), 0, false); // biased, for normalizing
             try (GradMode g = GradMode.noGrad()) {
                 float[] rm = runningMean.array(), rv = runningVar.array(), mv = mean.toArray(), vv = var.toArray();
                 float unbias = n > 1 ? (float) n / (n - 1) : 1f;

@@ -814,7 +814,7 @@ public final class Ops {
         }, a);
     }
 
-    // ---------------------------------------------------------------- embedding, dropout, normalisation
+    // ---------------------------------------------------------------- embedding, dropout, normalization
 
     /** Rows of {@code weight} [V, D] for each id; output shape is idsShape + [D], as torch.nn.functional.embedding. */
     public static Tensor embedding(Tensor weight, int[] ids, int[] idsShape) {
@@ -894,7 +894,7 @@ public final class Ops {
         }, a);
     }
 
-    /** Layer normalisation over the last dimension, with optional affine gamma and beta [D]. */
+    /** Layer normalization over the last dimension, with optional affine gamma and beta [D]. */
     public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
         int d = x.dim(-1), rows = x.numel() / Math.max(1, d);
         if (gamma != null) Shape.expect("layer norm weight", gamma, d);

@@ -4,7 +4,7 @@ import org.grukit.core.Rng;
 
 /**
  * Operations on feature matrices [frames][coefficients]: deltas (torchaudio.functional.compute_deltas, Kaldi's
- * add-deltas), cepstral mean and variance normalisation (per utterance, over a sliding window, or with statistics
+ * add-deltas), cepstral mean and variance normalization (per utterance, over a sliding window, or with statistics
  * saved with a model),
  * and SpecAugment masking (seeded) for training.
  */
@@ -45,7 +45,7 @@ public final class FeatureOps {
         return out;
     }
 
-    /** Normalisation statistics: subtract mean, and divide by std when normVars; saved with a model. */
+    /** Normalization statistics: subtract mean, and divide by std when normVars; saved with a model. */
     public record Cmvn(float[] mean, float[] std, boolean normVars) {
         /** The statistics of {@code utterances} (all frames pooled). */
         public static Cmvn fit(Iterable<float[][]> utterances, boolean normVars) {
@@ -64,7 +64,7 @@ public final class FeatureOps {
                     count++;
                 }
             }
-            if (count == 0) throw new IllegalArgumentException("no frames to fit normalisation statistics on");
+            if (count == 0) throw new IllegalArgumentException("no frames to fit normalization statistics on");
             float[] mean = new float[sum.length], std = new float[sum.length];
             for (int j = 0; j < sum.length; j++) {
                 double m = sum[j] / count;

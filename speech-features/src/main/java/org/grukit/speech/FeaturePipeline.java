@@ -1,25 +1,27 @@
 package org.grukit.speech;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+
 /**
  * A whole feature pipeline as one value, saved in a model's model.json so that inference computes exactly the
  * features training did: resampling to a rate, a preset (Kaldi fbank or MFCC on samples at 16-bit scale,
  * torchaudio mel spectrogram or MFCC on samples in [-1, 1]) with its options, optional deltas and
- * delta-deltas, and optional normalisation (per utterance, sliding window, or statistics fitted on training data).
+ * delta-deltas, and optional normalization (per utterance, sliding window, or statistics fitted on training data).
  */
 public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Options kaldi, TorchaudioFeatures.Options torchaudio,
-                              int deltaWindow, Normalisation normalisation, FeatureOps.Cmvn globalStats) {
+                              int deltaWindow, @JsonAlias("normalisation") Normalization normalization, FeatureOps.Cmvn globalStats) {
     /** The feature extractor. */
     public enum Preset { KALDI_FBANK, KALDI_MFCC, TORCHAUDIO_MEL, TORCHAUDIO_MFCC }
 
     /**
-     * How frames are normalised: not at all, by the utterance's mean (and variance), by the mean of a sliding
+     * How frames are normalized: not at all, by the utterance's mean (and variance), by the mean of a sliding
      * window (Kaldi's apply-cmvn-sliding defaults: 600 frames ending at the frame, at least 100 at the start),
      * or with statistics fitted on training data.
      */
-    public enum Normalisation { NONE, UTTERANCE_MEAN, UTTERANCE_MEAN_VARIANCE, SLIDING_MEAN, GLOBAL }
+    public enum Normalization { NONE, UTTERANCE_MEAN, UTTERANCE_MEAN_VARIANCE, SLIDING_MEAN, GLOBAL }
 
     public FeaturePipeline {
-        if (preset == null || normalisation == null) throw new IllegalArgumentException("preset and normalisation are required");
+        if (preset == null || normalization == null) throw new IllegalArgumentException("preset and normalization are required");
         if (sampleRate <= 0) throw new IllegalArgumentException("sampleRate must be > 0, got " + sampleRate);
         boolean kaldiPreset = preset == Preset.KALDI_FBANK || preset == Preset.KALDI_MFCC;
         if (kaldiPreset && (kaldi == null || kaldi.sampleFrequency() != sampleRate)) {
@@ -29,19 +31,19 @@ public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Optio
             throw new IllegalArgumentException("a torchaudio preset needs torchaudio options at " + sampleRate + " Hz");
         }
         if (deltaWindow != 0 && deltaWindow < 3) throw new IllegalArgumentException("deltaWindow must be 0 or >= 3, got " + deltaWindow);
-        if (normalisation == Normalisation.GLOBAL && globalStats == null) {
-            throw new IllegalArgumentException("global normalisation needs fitted statistics");
+        if (normalization == Normalization.GLOBAL && globalStats == null) {
+            throw new IllegalArgumentException("global normalization needs fitted statistics");
         }
     }
 
-    /** Kaldi MFCC at the given rate with deltas and delta-deltas and per-utterance mean normalisation. */
+    /** Kaldi MFCC at the given rate with deltas and delta-deltas and per-utterance mean normalization. */
     public static FeaturePipeline kaldiMfcc(int sampleRate) {
         return new FeaturePipeline(Preset.KALDI_MFCC, sampleRate, KaldiFeatures.Options.defaults(sampleRate), null, 5,
-                Normalisation.UTTERANCE_MEAN, null);
+                Normalization.UTTERANCE_MEAN, null);
     }
 
     public FeaturePipeline withGlobalStats(FeatureOps.Cmvn stats) {
-        return new FeaturePipeline(preset, sampleRate, kaldi, torchaudio, deltaWindow, Normalisation.GLOBAL, stats);
+        return new FeaturePipeline(preset, sampleRate, kaldi, torchaudio, deltaWindow, Normalization.GLOBAL, stats);
     }
 
     /** The features [frames][coefficients] of an audio signal (resampled first if its rate differs). */
@@ -55,7 +57,7 @@ public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Optio
             case TORCHAUDIO_MFCC -> TorchaudioFeatures.mfcc(x, torchaudio);
         };
         if (deltaWindow > 0) f = FeatureOps.withDeltas(f, deltaWindow);
-        return switch (normalisation) {
+        return switch (normalization) {
             case NONE -> f;
             case UTTERANCE_MEAN -> FeatureOps.cmvn(f, false);
             case UTTERANCE_MEAN_VARIANCE -> FeatureOps.cmvn(f, true);

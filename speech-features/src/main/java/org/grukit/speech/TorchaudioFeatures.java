@@ -3,7 +3,7 @@ package org.grukit.speech;
 /**
  * torchaudio.transforms.MelSpectrogram and MFCC, with their defaults, on samples in [-1, 1]: a centred STFT
  * (reflect padding of n_fft / 2, periodic Hann window), the power spectrum, triangular mel filters on the HTK
- * or Slaney scale (optionally Slaney-normalised), and for MFCC the mel power in dB (10 log10, floor 1e-10,
+ * or Slaney scale (optionally Slaney-normalized), and for MFCC the mel power in dB (10 log10, floor 1e-10,
  * then no more than top_db below the spectrogram's maximum) and an orthonormal DCT-II. Outputs are
  * [frames][coefficients].
  */

@@ -31,16 +31,16 @@ class FeaturePipelineTest {
         for (int t = 0; t < x.length; t++) assertArrayEquals(x[t], y[t], 0f);
         assertEquals(39, x[0].length, "13 MFCCs with deltas and delta-deltas");
         assertThrows(IllegalArgumentException.class, () -> new FeaturePipeline(FeaturePipeline.Preset.KALDI_MFCC, 16000,
-                KaldiFeatures.Options.defaults(8000), null, 0, FeaturePipeline.Normalisation.NONE, null));
+                KaldiFeatures.Options.defaults(8000), null, 0, FeaturePipeline.Normalization.NONE, null));
     }
 
     @Test
     void slidingNormalisationUsesKaldisDefaults() throws Exception {
         Audio a = noise(16000, 2.0, 4); // 198 frames: past the 100-frame minimum window
         FeaturePipeline raw = new FeaturePipeline(FeaturePipeline.Preset.KALDI_MFCC, 16000,
-                KaldiFeatures.Options.defaults(16000), null, 0, FeaturePipeline.Normalisation.NONE, null);
+                KaldiFeatures.Options.defaults(16000), null, 0, FeaturePipeline.Normalization.NONE, null);
         FeaturePipeline sliding = new FeaturePipeline(FeaturePipeline.Preset.KALDI_MFCC, 16000,
-                KaldiFeatures.Options.defaults(16000), null, 0, FeaturePipeline.Normalisation.SLIDING_MEAN, null);
+                KaldiFeatures.Options.defaults(16000), null, 0, FeaturePipeline.Normalization.SLIDING_MEAN, null);
         float[][] expected = FeatureOps.slidingCmvn(raw.apply(a), 600, 100, false, false), actual = sliding.apply(a);
         for (int t = 0; t < expected.length; t++) assertArrayEquals(expected[t], actual[t], 0f);
         ObjectMapper json = new ObjectMapper();

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Both presets against torchaudio (tools/reference/make_speech_fixtures.py): real FSDD and yesno recordings at
  * 8 kHz, generated signals at 16 and 44.1 kHz. Kaldi fbank and MFCC (torchaudio.compliance.kaldi) under several
  * options, and torchaudio.transforms.MFCC within 1e-3 absolute; MelSpectrogram (HTK, and Slaney-scaled and
- * normalised) within 1e-3 relative.
+ * normalized) within 1e-3 relative.
  */
 class KaldiFeaturesTest {
     static final double TOLERANCE = 1e-3;

@@ -146,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Command(name = "text", mixinStandardHelpOptions = true,
-            description = "Tokenise + vocabulary encode throughput of each tokeniser on real sentences, one thread.")
+            description = "Tokenize + vocabulary encode throughput of each tokenizer on real sentences, one thread.")
     static final class Text implements Callable<Integer> {
         @Option(names = "--data", defaultValue = "../shared/data/sentiment/sst2/train.tsv",
                 description = "A TSV with a header naming --column, or a text a line (default: ${DEFAULT-VALUE}).")
@@ -169,10 +169,10 @@ final class BenchCommand implements Callable<Integer> {
             } else {
                 texts.addAll(org.grukit.nlp.data.TextFiles.readLines(data));
             }
-            List<org.grukit.nlp.text.Tokeniser> tokenisers = List.of(org.grukit.nlp.text.OpenNlpTokeniser.whitespace(),
-                    org.grukit.nlp.text.OpenNlpTokeniser.simple(), org.grukit.nlp.text.OpenNlpTokeniser.english(),
-                    new org.grukit.nlp.text.CharTokeniser(), org.grukit.nlp.text.Bpe.train(texts, 8000));
-            for (org.grukit.nlp.text.Tokeniser t : tokenisers) {
+            List<org.grukit.nlp.text.Tokenizer> tokenizers = List.of(org.grukit.nlp.text.OpenNlpTokenizer.whitespace(),
+                    org.grukit.nlp.text.OpenNlpTokenizer.simple(), org.grukit.nlp.text.OpenNlpTokenizer.english(),
+                    new org.grukit.nlp.text.CharTokenizer(), org.grukit.nlp.text.Bpe.train(texts, 8000));
+            for (org.grukit.nlp.text.Tokenizer t : tokenizers) {
                 org.grukit.nlp.text.TextPipeline p = org.grukit.nlp.text.TextPipeline.fit(
                         org.grukit.nlp.text.TextPipeline.Config.of(t.spec()), t, texts, org.grukit.nlp.text.Vocabulary.builder());
                 long tokens = 0;
@@ -187,7 +187,7 @@ final class BenchCommand implements Callable<Integer> {
                 double sec = nanos[repeats / 2] / 1e9;
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("bench", "text");
-                m.put("tokeniser", t.spec());
+                m.put("tokenizer", t.spec());
                 m.put("sentences", texts.size());
                 m.put("tokens", tokens);
                 m.put("seconds", Math.round(sec * 1e4) / 1e4);
@@ -199,7 +199,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
 
-        /** Tokenise and encode every text; returns the number of ids (so the work cannot be optimised away). */
+        /** Tokenize and encode every text; returns the number of ids (so the work cannot be optimised away). */
         private static long pass(org.grukit.nlp.text.TextPipeline p, List<String> texts) {
             long n = 0;
             for (String s : texts) n += p.encode(s).length;

@@ -142,7 +142,7 @@ final class ForecastCommand implements Callable<Integer> {
         return Math.round(x * f) / f;
     }
 
-    @Command(name = "eval", mixinStandardHelpOptions = true, description = "MAE, RMSE, MAPE, sMAPE, MASE (and MSE/MAE on normalised values) of the "
+    @Command(name = "eval", mixinStandardHelpOptions = true, description = "MAE, RMSE, MAPE, sMAPE, MASE (and MSE/MAE on normalized values) of the "
             + "model and each baseline on every test window, as a JSON line.")
     static final class Eval implements Callable<Integer> {
         @Mixin DataOptions data;
@@ -164,7 +164,7 @@ final class ForecastCommand implements Callable<Integer> {
             m.put("ar_order", e.arOrders());
             m.put("ar_box_cox", e.arBoxCox());
             for (var entry : e.scores().entrySet()) {
-                ForecastMetrics.Report r = entry.getValue().original(), n = entry.getValue().normalised();
+                ForecastMetrics.Report r = entry.getValue().original(), n = entry.getValue().normalized();
                 Map<String, Object> one = new LinkedHashMap<>();
                 one.put("mae", round(r.mae(), 4));
                 one.put("rmse", round(r.rmse(), 4));

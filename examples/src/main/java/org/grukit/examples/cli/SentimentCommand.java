@@ -153,7 +153,7 @@ final class SentimentCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> m = e.toMap();
             m.put("seconds", Math.round(seconds * 100) / 100.0);
-            m.put("sentences_per_s", Math.round(items.size() / seconds)); // batched prediction, including tokenisation
+            m.put("sentences_per_s", Math.round(items.size() / seconds)); // batched prediction, including tokenization
             m.put("threads", Parallel.threads());
             System.out.println(JsonLines.of(m));
             return 0;

@@ -65,7 +65,7 @@ final class SummarizeCommand implements Callable<Integer> {
         @Option(names = "--embed-dim", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).") int embed;
         @Option(names = "--encoder-hidden", defaultValue = "128", description = "Encoder units per direction (default: ${DEFAULT-VALUE}).") int encoder;
         @Option(names = "--decoder-hidden", defaultValue = "256", description = "Decoder units, also the attention size (default: ${DEFAULT-VALUE}).") int decoder;
-        @Option(names = "--tokenizer", defaultValue = "simple", description = "Word tokeniser: " + org.grukit.nlp.text.Tokenisers.NAMES
+        @Option(names = "--tokenizer", defaultValue = "simple", description = "Word tokenizer: " + org.grukit.nlp.text.Tokenizers.NAMES
                 + " (default: ${DEFAULT-VALUE}).") String tokenizer;
         @Option(names = "--keep-case", description = "Do not lower-case.") boolean keepCase;
         @Option(names = "--dropout", defaultValue = "0.2", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout;

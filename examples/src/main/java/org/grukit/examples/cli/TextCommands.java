@@ -14,10 +14,10 @@ import java.util.concurrent.Callable;
 import org.grukit.core.train.JsonLines;
 import org.grukit.nlp.data.TextFiles;
 import org.grukit.nlp.text.Bpe;
-import org.grukit.nlp.text.Normaliser;
-import org.grukit.nlp.text.OpenNlpTokeniser;
-import org.grukit.nlp.text.Tokeniser;
-import org.grukit.nlp.text.Tokenisers;
+import org.grukit.nlp.text.Normalizer;
+import org.grukit.nlp.text.OpenNlpTokenizer;
+import org.grukit.nlp.text.Tokenizer;
+import org.grukit.nlp.text.Tokenizers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code grukit tokenize}, {@code grukit bpe train|encode|decode} and {@code grukit tokenizer train}: the text
- * pipeline's tokenisers on standard input and output, a line in, a line out, in UTF-8.
+ * pipeline's tokenizers on standard input and output, a line in, a line out, in UTF-8.
  */
 final class TextCommands {
     private TextCommands() {}
@@ -54,12 +54,12 @@ final class TextCommands {
         String tokenizer;
         @Option(names = "--lower", description = "Lower-case first.")
         boolean lower;
-        @Option(names = "--nfkc", description = "Unicode NFKC normalisation first.")
+        @Option(names = "--nfkc", description = "Unicode NFKC normalization first.")
         boolean nfkc;
 
         @Override
         public Integer call() throws IOException {
-            Tokeniser t = new Normaliser(lower, nfkc).wrap(Tokenisers.of(tokenizer, Path.of("")));
+            Tokenizer t = new Normalizer(lower, nfkc).wrap(Tokenizers.of(tokenizer, Path.of("")));
             eachLine(line -> String.join(" ", t.words(line)));
             return 0;
         }
@@ -185,7 +185,7 @@ final class TextCommands {
 
         @Override
         public Integer call() throws IOException {
-            OpenNlpTokeniser.train(data, output, lang, iterations, cutoff);
+            OpenNlpTokenizer.train(data, output, lang, iterations, cutoff);
             System.err.println("wrote " + output);
             return 0;
         }

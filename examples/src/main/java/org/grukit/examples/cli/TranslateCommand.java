@@ -48,7 +48,7 @@ final class TranslateCommand implements Callable<Integer> {
         @Option(names = "--attention", defaultValue = "bahdanau",
                 description = "bahdanau, luong-dot, luong-general or luong-concat (default: ${DEFAULT-VALUE}).") String attention;
         @Option(names = "--tie-embeddings", description = "Tie the decoder's output layer to its input embedding.") boolean tied;
-        @Option(names = "--tokenizer", defaultValue = "simple", description = "Word tokeniser when not BPE: " + org.grukit.nlp.text.Tokenisers.NAMES
+        @Option(names = "--tokenizer", defaultValue = "simple", description = "Word tokenizer when not BPE: " + org.grukit.nlp.text.Tokenizers.NAMES
                 + " (default: ${DEFAULT-VALUE}).") String tokenizer;
         @Option(names = "--bpe", defaultValue = "0", description = "Learn BPE vocabularies of N pieces instead of words (0: words; default: ${DEFAULT-VALUE}).") int bpe;
         @Option(names = "--shared-vocab", description = "One vocabulary (one BPE model) for source and target.") boolean shared;
@@ -64,7 +64,7 @@ final class TranslateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            List<TextPair> train = org.grukit.nlp.data.Parallel.read(trainSrc, trainTgt), dev = org.grukit.nlp.data.Parallel.read(devSrc, devTgt);
+            List<TextPair> train = org.grukit.nlp.data.ParallelCorpus.read(trainSrc, trainTgt), dev = org.grukit.nlp.data.ParallelCorpus.read(devSrc, devTgt);
             if (limit > 0 && limit < train.size()) train = train.subList(0, limit);
             Translator.Settings s = new Translator.Settings(tokenizer, bpe, shared, lower, minFreq, maxLength, embed, encoder, 1, decoder,
                     attention, tied, dropout, smoothing, epochs, batchSize, lr, D.clipNorm(), patience, seed);
@@ -89,13 +89,13 @@ final class TranslateCommand implements Callable<Integer> {
     static final class Eval implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "A model folder from 'grukit translate train'.") Path model;
         @Option(names = "--src", required = true, description = "Sources, a sentence a line.") Path src;
-        @Option(names = "--ref", required = true, description = "References, line by line (detokenised, as sacreBLEU expects).") Path ref;
+        @Option(names = "--ref", required = true, description = "References, line by line (detokenized, as sacreBLEU expects).") Path ref;
         @Mixin DecodeOptions decode;
 
         @Override
         public Integer call() throws IOException {
             Translator t = Translator.load(model);
-            List<TextPair> pairs = org.grukit.nlp.data.Parallel.read(src, ref);
+            List<TextPair> pairs = org.grukit.nlp.data.ParallelCorpus.read(src, ref);
             List<String> s = new ArrayList<>(), r = new ArrayList<>();
             for (TextPair p : pairs) {
                 s.add(p.source());
@@ -158,7 +158,7 @@ final class TranslateCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             var read = org.grukit.nlp.data.Delimited.tsv().read(pairs).pairs("0", "1", org.grukit.nlp.data.BadRows.FAIL);
-            org.grukit.nlp.data.Parallel.Split sp = org.grukit.nlp.data.Parallel.split(read.items(), test, dev, seed);
+            org.grukit.nlp.data.ParallelCorpus.Split sp = org.grukit.nlp.data.ParallelCorpus.split(read.items(), test, dev, seed);
             java.nio.file.Files.createDirectories(out);
             Map<String, Object> m = new LinkedHashMap<>();
             for (var part : List.of(Map.entry("train", sp.train()), Map.entry("dev", sp.dev()), Map.entry("test", sp.test()))) {
@@ -181,7 +181,7 @@ final class TranslateCommand implements Callable<Integer> {
     /** The decoding options of eval and run. */
     static final class DecodeOptions {
         @Option(names = "--beam", defaultValue = "5", description = "Beam size; 1 is greedy (default: ${DEFAULT-VALUE}).") int beam;
-        @Option(names = "--length-penalty", defaultValue = "avg", description = "How beam scores are normalised by length: avg "
+        @Option(names = "--length-penalty", defaultValue = "avg", description = "How beam scores are normalized by length: avg "
                 + "(log-probability per token), none, or gnmt:ALPHA (Wu et al. 2016) (default: ${DEFAULT-VALUE}).") String lengthPenalty;
         @Option(names = "--no-unk-replace", description = "Keep <unk> in the output instead of copying the most attended source word.")
         boolean keepUnknown;

@@ -16,7 +16,7 @@ import org.grukit.core.kernel.Parallel;
  * <p>The forward-backward recursions run in log space in double precision, so inputs of thousands of frames do not
  * underflow. The gradient with respect to the log-probabilities is the true derivative, -exp(log sum over the
  * positions s of label c of alpha_t(s) beta_t(s) - log p(c at t) + nll); PyTorch's own adds exp(log_probs), which
- * assumes the input is normalised. Through a log-softmax both give the same gradient for the logits.
+ * assumes the input is normalized. Through a log-softmax both give the same gradient for the logits.
  */
 public final class Ctc {
     private Ctc() {}

@@ -12,7 +12,7 @@ import org.grukit.core.Tensor;
  */
 public final class Embedding extends Module {
     private final Tensor weight;
-    private final OptionalInt paddingIdx; // normalised to [0, numEmbeddings)
+    private final OptionalInt paddingIdx; // normalized to [0, numEmbeddings)
 
     /** A table with no padding row, as {@code torch.nn.Embedding(n, dim)}. */
     public Embedding(int numEmbeddings, int dim, Rng rng) {
@@ -47,7 +47,7 @@ public final class Embedding extends Module {
         return weight;
     }
 
-    /** The padding row, counted from the start (as torch stores it after normalising), or empty for none. */
+    /** The padding row, counted from the start (as torch stores it after normalizing), or empty for none. */
     public OptionalInt paddingIdx() {
         return paddingIdx;
     }

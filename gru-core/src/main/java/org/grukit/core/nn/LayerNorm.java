@@ -3,7 +3,7 @@ package org.grukit.core.nn;
 import org.grukit.core.Ops;
 import org.grukit.core.Tensor;
 
-/** Layer normalisation over the last dimension with learned weight (ones) and bias (zeros), as torch.nn.LayerNorm. */
+/** Layer normalization over the last dimension with learned weight (ones) and bias (zeros), as torch.nn.LayerNorm. */
 public final class LayerNorm extends Module {
     private final Tensor weight;
     private final Tensor bias;

@@ -63,7 +63,7 @@ class CtcTest {
         for (Reduction r : Reduction.values()) {
             Ctc.Options o = Ctc.Options.defaults().withReduction(r);
             assertPasses("ctc " + r, check(t -> Ctc.loss(Ops.logSoftmax(t[0], -1), targets, new int[] {7, 5, 6}, new int[] {3, 1, 2}, o), x));
-            // Straight on log-probabilities too: the gradient is the true derivative, not PyTorch's normalised shortcut.
+            // Straight on log-probabilities too: the gradient is the true derivative, not PyTorch's normalized shortcut.
             assertPasses("ctc on raw inputs " + r, check(t -> Ctc.loss(t[0], targets, new int[] {7, 5, 6}, new int[] {3, 1, 2}, o), x));
         }
     }

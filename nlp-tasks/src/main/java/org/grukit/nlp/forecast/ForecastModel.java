@@ -90,7 +90,7 @@ public final class ForecastModel extends Module implements SavableModel {
     }
 
     /**
-     * @param x      [B, L, inputSize], the first {@code targets} columns the series (normalised)
+     * @param x      [B, L, inputSize], the first {@code targets} columns the series (normalized)
      * @param future [B, horizon, futureSize] calendar features of the forecast steps, or null when futureSize is 0
      * @return [B, horizon, targets, outputs], the members' mean
      */

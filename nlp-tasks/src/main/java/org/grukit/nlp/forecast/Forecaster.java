@@ -29,7 +29,7 @@ import org.grukit.core.train.Trainer;
  * beside the naive, seasonal naive and linear autoregressive baselines on the same test windows, forecast past the
  * end of the data, save and load as a folder (the model bundle and {@code forecaster.json}).
  *
- * <p>Values are z-normalised per column with statistics of the training part only (saved with the model).
+ * <p>Values are z-normalized per column with statistics of the training part only (saved with the model).
  * Optionally ({@code centre}, the default) each window is also shifted by its last observed target values, so the
  * network forecasts changes from the last value: a level outside the training range (a trend) then costs it
  * nothing. Calendar features (sine and cosine of the hour of the day, day of the week, day or month of the year,
@@ -70,7 +70,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
      * @param loss      "mse" or "mae" for point forecasts
      * @param season    steps per season for seasonal naive and MASE (0: the frequency's)
      * @param arOrder   order of the linear autoregression baseline (0: the input length)
-     * @param transform Box-Cox transform of the targets before normalisation (null or {@link BoxCox#NONE}: none)
+     * @param transform Box-Cox transform of the targets before normalization (null or {@link BoxCox#NONE}: none)
      * @param refit     once validation has picked the epoch count, train a fresh network on the training and
      *                  validation parts for that many epochs (and fit the autoregression baseline on both too)
      */
@@ -198,7 +198,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         return out;
     }
 
-    /** The series' columns as the model reads them: targets first, then covariates, normalised; then calendar features. */
+    /** The series' columns as the model reads them: targets first, then covariates, normalized; then calendar features. */
     private static float[][] features(TimeSeries s, Description d) {
         float[][] cols = columns(s, d.inputs(), d.targets().size(), d.transform());
         int cal = d.calendar() ? Calendar.size(d.frequency()) : 0;
@@ -247,10 +247,10 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
     }
 
     /**
-     * Forecasts (normalised, with the window shift added back) [origins][horizon][targets][outputs] for forecasts
+     * Forecasts (normalized, with the window shift added back) [origins][horizon][targets][outputs] for forecasts
      * starting at each origin row (history: the rows before it).
      */
-    private float[][][][] predictNormalised(float[][] x, List<LocalDateTime> times, int[] origins) {
+    private float[][][][] predictNormalized(float[][] x, List<LocalDateTime> times, int[] origins) {
         int hz = d.horizon(), k = d.targets().size(), q = model.config().outputs();
         float[][][][] out = new float[origins.length][hz][k][q];
         try (GradMode g = GradMode.noGrad()) {
@@ -466,8 +466,8 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         }
     }
 
-    /** Errors of one forecaster on the test windows: on the original scale, and on the normalised scale (as ETT papers report). */
-    public record Scores(ForecastMetrics.Report original, ForecastMetrics.Report normalised, double coverage) {}
+    /** Errors of one forecaster on the test windows: on the original scale, and on the normalized scale (as ETT papers report). */
+    public record Scores(ForecastMetrics.Report original, ForecastMetrics.Report normalized, double coverage) {}
 
     /**
      * The model's and each baseline's errors on every test window (stride 1), all targets pooled; the
@@ -497,7 +497,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         int[] test = origins(split.validation(), split.test(), d.inputLength(), d.horizon(), 1);
         if (test.length == 0) throw new IllegalArgumentException("no whole window fits the test part");
         int k = d.targets().size(), hz = d.horizon(), n = test.length * hz * k;
-        float[][][][] pred = predictNormalised(x, extendedTimes(s), test);
+        float[][][][] pred = predictNormalized(x, extendedTimes(s), test);
         Map<String, float[]> forecasts = new LinkedHashMap<>();
         float[] actual = actuals(s, test);
         float[] mine = original(pred, model.config().median()), naive = new float[n], seasonal = new float[n], ar = new float[n];
@@ -538,14 +538,14 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
                 for (int i = 0; i < n; i++) if (actual[i] >= lower[i] && actual[i] <= upper[i]) inside++;
                 coverage = (double) inside / n;
             }
-            out.put(e.getKey(), new Scores(pooledMase(actual, e.getValue(), scale, k), normalised(actual, e.getValue(), meanStd), coverage));
+            out.put(e.getKey(), new Scores(pooledMase(actual, e.getValue(), scale, k), normalized(actual, e.getValue(), meanStd), coverage));
         }
         return new Evaluation(out, test.length, m, orders, lambdas);
     }
 
     /** The point forecasts' errors on the original scale at the given origins (MASE with the frequency's season). */
     private ForecastMetrics.Report score(TimeSeries s, Split split, int[] at) {
-        float[][][][] pred = predictNormalised(features(s, d), extendedTimes(s), at);
+        float[][][][] pred = predictNormalized(features(s, d), extendedTimes(s), at);
         int k = d.targets().size();
         double[] scale = new double[k];
         for (int j = 0; j < k; j++) {
@@ -566,7 +566,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         return out;
     }
 
-    /** One output (the point forecast or a quantile) of normalised forecasts, back on the original scale, flattened as [origin][step][target]. */
+    /** One output (the point forecast or a quantile) of normalized forecasts, back on the original scale, flattened as [origin][step][target]. */
     private float[] original(float[][][][] pred, int output) {
         BoxCox t = d.transform();
         int k = d.targets().size(), hz = d.horizon();
@@ -588,10 +588,10 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
     }
 
     /**
-     * Metrics on values z-normalised with the training part's statistics of each target (as ETT papers report),
+     * Metrics on values z-normalized with the training part's statistics of each target (as ETT papers report),
      * on the original scale whether or not the network learns on a Box-Cox transform.
      */
-    private static ForecastMetrics.Report normalised(float[] actual, float[] forecast, float[][] meanStd) {
+    private static ForecastMetrics.Report normalized(float[] actual, float[] forecast, float[][] meanStd) {
         int k = meanStd.length;
         float[] a = new float[actual.length], f = new float[actual.length];
         for (int i = 0; i < a.length; i++) {
@@ -611,7 +611,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
             throw new IllegalArgumentException("the model was trained on a " + d.frequency() + " series, this one is " + s.frequency());
         }
         float[][] x = features(s, d);
-        float[][][][] p = predictNormalised(x, extendedTimes(s), new int[] {s.length()});
+        float[][][][] p = predictNormalized(x, extendedTimes(s), new int[] {s.length()});
         int k = d.targets().size(), q = model.config().outputs(), med = model.config().median();
         BoxCox bc = d.transform();
         float[][] point = new float[d.horizon()][k];

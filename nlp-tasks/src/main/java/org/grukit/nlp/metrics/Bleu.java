@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Corpus BLEU as sacreBLEU computes it by default: the 13a tokenisation of mteval-v13a, n-grams up to 4 with
+ * Corpus BLEU as sacreBLEU computes it by default: the 13a tokenization of mteval-v13a, n-grams up to 4 with
  * counts clipped by the most any one reference has, the closest reference length (the shorter on a tie) for the
  * brevity penalty, and the 'exp' smoothing of mteval (an n-gram order with no match counts as 1 / (2^k total)).
  * Scores are 0 to 100. References come as streams, each aligned with the hypotheses, as sacreBLEU takes them;
@@ -21,7 +21,7 @@ public final class Bleu {
     private static final Pattern DASH_AFTER_DIGIT = Pattern.compile("([0-9])(-)");
     private static final int ORDER = 4;
 
-    /** The 13a tokenisation: a few entities unescaped, punctuation split off, periods and commas kept inside numbers. */
+    /** The 13a tokenization: a few entities unescaped, punctuation split off, periods and commas kept inside numbers. */
     public static String tokenise13a(String line) {
         String s = line.replace("<skipped>", "").replace("-\n", "").replace("\n", " ");
         if (s.indexOf('&') >= 0) s = s.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");

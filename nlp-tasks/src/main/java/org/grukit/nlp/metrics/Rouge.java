@@ -34,8 +34,8 @@ public final class Rouge {
         this.stem = stem;
     }
 
-    /** rouge-score's tokenisation. */
-    public List<String> tokenise(String text) {
+    /** rouge-score's tokenization. */
+    public List<String> tokenize(String text) {
         String norm = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ");
         List<String> out = new ArrayList<>();
         for (String t : norm.split("\\s+")) {
@@ -47,7 +47,7 @@ public final class Rouge {
 
     /** The scores of {@code prediction} against one reference. */
     public Scores score(String reference, String prediction) {
-        List<String> ref = tokenise(reference), pred = tokenise(prediction);
+        List<String> ref = tokenize(reference), pred = tokenize(prediction);
         return new Scores(ngrams(ref, pred, 1), ngrams(ref, pred, 2), Score.of(lcs(ref, pred), pred.size(), ref.size()));
     }
 

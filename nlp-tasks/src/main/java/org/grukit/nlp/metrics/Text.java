@@ -3,7 +3,7 @@ package org.grukit.nlp.metrics;
 import java.util.ArrayList;
 import java.util.List;
 
-/** White space as Python's str.split() and str.rstrip() see it, so tokenisations match the Python references. */
+/** White space as Python's str.split() and str.rstrip() see it, so tokenizations match the Python references. */
 final class Text {
     private Text() {}
 

@@ -27,7 +27,7 @@ import org.grukit.core.train.Trainer;
 import org.grukit.nlp.data.LabelledText;
 import org.grukit.nlp.text.TextPipeline;
 import org.grukit.nlp.text.Token;
-import org.grukit.nlp.text.Tokenisers;
+import org.grukit.nlp.text.Tokenizers;
 import org.grukit.nlp.text.Vocabulary;
 import org.grukit.nlp.text.WordVectors;
 
@@ -39,7 +39,7 @@ import org.grukit.nlp.text.WordVectors;
  */
 public final class SentimentClassifier implements TaskModel<List<LabelledText>, String, SentimentClassifier.Prediction> {
     /** Everything a training run is set by; {@link #defaults()} are the command line's defaults. */
-    public record Settings(String tokeniser, boolean lowerCase, int minFrequency, int maxVocab, int maxLength, int embedDim,
+    public record Settings(String tokenizer, boolean lowerCase, int minFrequency, int maxVocab, int maxLength, int embedDim,
                            int hiddenSize, int numLayers, boolean bidirectional, GruVariant cell, SentimentModel.Pooling pooling,
                            int attentionDim, float dropout, float wordDropout, int epochs, int batchSize, double lr, double weightDecay, double clipNorm,
                            int patience, long seed, Path vectors) implements TaskSettings {
@@ -77,32 +77,32 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
         }
 
         public Settings withEpochs(int e) {
-            return new Settings(tokeniser, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
+            return new Settings(tokenizer, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
                     cell, pooling, attentionDim, dropout, wordDropout, e, batchSize, lr, weightDecay, clipNorm, patience, seed, vectors);
         }
 
         public Settings withSize(int embed, int hidden) {
-            return new Settings(tokeniser, lowerCase, minFrequency, maxVocab, maxLength, embed, hidden, numLayers, bidirectional,
+            return new Settings(tokenizer, lowerCase, minFrequency, maxVocab, maxLength, embed, hidden, numLayers, bidirectional,
                     cell, pooling, attentionDim, dropout, wordDropout, epochs, batchSize, lr, weightDecay, clipNorm, patience, seed, vectors);
         }
 
         public Settings withPooling(SentimentModel.Pooling p) {
-            return new Settings(tokeniser, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
+            return new Settings(tokenizer, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
                     cell, p, attentionDim, dropout, wordDropout, epochs, batchSize, lr, weightDecay, clipNorm, patience, seed, vectors);
         }
 
         public Settings withCell(GruVariant c) {
-            return new Settings(tokeniser, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
+            return new Settings(tokenizer, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
                     c, pooling, attentionDim, dropout, wordDropout, epochs, batchSize, lr, weightDecay, clipNorm, patience, seed, vectors);
         }
 
         public Settings withOptimiser(double learningRate, int batch) {
-            return new Settings(tokeniser, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
+            return new Settings(tokenizer, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
                     cell, pooling, attentionDim, dropout, wordDropout, epochs, batch, learningRate, weightDecay, clipNorm, patience, seed, vectors);
         }
 
         public Settings withSeed(long s) {
-            return new Settings(tokeniser, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
+            return new Settings(tokenizer, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
                     cell, pooling, attentionDim, dropout, wordDropout, epochs, batchSize, lr, weightDecay, clipNorm, patience, s, vectors);
         }
     }
@@ -178,10 +178,10 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
         for (LabelledText x : dev) {
             if (!labels.contains(x.label())) throw new IllegalArgumentException(x.origin() + ": label '" + x.label() + "' is not among the training labels " + labels);
         }
-        TextPipeline.Config pc = TextPipeline.Config.of(s.tokeniser()).withLowerCase(s.lowerCase()).withMaxLength(s.maxLength());
+        TextPipeline.Config pc = TextPipeline.Config.of(s.tokenizer()).withLowerCase(s.lowerCase()).withMaxLength(s.maxLength());
         List<String> texts = new ArrayList<>(train.size());
         for (LabelledText x : train) texts.add(x.text());
-        TextPipeline pipeline = TextPipeline.fit(pc, Tokenisers.of(s.tokeniser(), Path.of("")), texts,
+        TextPipeline pipeline = TextPipeline.fit(pc, Tokenizers.of(s.tokenizer(), Path.of("")), texts,
                 Vocabulary.builder().minFrequency(s.minFrequency()).maxSize(s.maxVocab()));
         Rng rng = new Rng(s.seed());
         SentimentModel model = new SentimentModel(new SentimentModel.Config(pipeline.vocabulary().size(), labels, s.embedDim(), s.hiddenSize(),
@@ -332,7 +332,7 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
         if (model.config().pooling() != SentimentModel.Pooling.ATTENTION) {
             throw new IllegalStateException("explanations need attention pooling; this model pools by " + model.config().pooling());
         }
-        List<Token> tokens = pipeline.tokenise(text);
+        List<Token> tokens = pipeline.tokenize(text);
         int[] ids = nonEmpty(pipeline.encode(text));
         try (GradMode g = GradMode.noGrad()) {
             PaddedBatch b = TextPipeline.batch(List.of(ids), new int[] {0});

@@ -10,7 +10,7 @@ import java.util.Locale;
 import org.grukit.core.Rng;
 import org.grukit.nlp.data.BadRows;
 import org.grukit.nlp.data.Delimited;
-import org.grukit.nlp.data.JsonLines;
+import org.grukit.nlp.data.JsonLinesTable;
 import org.grukit.nlp.data.LabelledText;
 import org.grukit.nlp.data.Read;
 import org.grukit.nlp.data.Table;
@@ -36,7 +36,7 @@ public final class SentimentData {
             return new Read<>(all, 0, List.of());
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".jsonl") || name.endsWith(".json")) return JsonLines.read(path, bad, "text", "label").labelled("text", "label", bad);
+        if (name.endsWith(".jsonl") || name.endsWith(".json")) return JsonLinesTable.read(path, bad, "text", "label").labelled("text", "label", bad);
         Table t = (name.endsWith(".csv") ? Delimited.csv() : Delimited.tsv()).read(path);
         if (t.header() == null) {
             int last = t.rows().isEmpty() ? 1 : t.rows().get(0).fields().size() - 1;

@@ -15,7 +15,7 @@ public final class Lead {
         this.sentences = sentences;
     }
 
-    /** The first sentence with at least {@code minWords} words (or the whole text when none has), whitespace-normalised. */
+    /** The first sentence with at least {@code minWords} words (or the whole text when none has), whitespace-normalized. */
     public String firstSentence(String document, int minWords) {
         List<Token> ss = sentences.split(document);
         for (Token s : ss) {

@@ -25,11 +25,11 @@ import org.grukit.core.task.TaskSettings;
 import org.grukit.core.task.Tasks;
 import org.grukit.core.task.TrainingSettings;
 import org.grukit.nlp.metrics.Rouge;
-import org.grukit.nlp.text.Detokeniser;
+import org.grukit.nlp.text.Detokenizer;
 import org.grukit.nlp.text.SentenceSplitter;
 import org.grukit.nlp.text.TextPipeline;
 import org.grukit.nlp.text.Token;
-import org.grukit.nlp.text.Tokenisers;
+import org.grukit.nlp.text.Tokenizers;
 import org.grukit.nlp.text.Vocabulary;
 
 /**
@@ -53,7 +53,7 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
      * @param coverageFrom    the 1-based epoch from which the coverage loss is added (See et al. add it in a final
      *                        phase); 0 never adds it. Ignored without coverage.
      */
-    public record Settings(String tokeniser, boolean lowerCase, int vocabSize, int minFrequency, int maxSourceTokens, int maxSummaryTokens,
+    public record Settings(String tokenizer, boolean lowerCase, int vocabSize, int minFrequency, int maxSourceTokens, int maxSummaryTokens,
                            int embedDim, int encoderHidden, int decoderHidden, int attentionDim, boolean pointer, boolean coverage,
                            double coverageWeight, int coverageFrom, float dropout, int epochs, int batchSize, double lr, double clipNorm,
                            int patience, long seed) implements TaskSettings {
@@ -83,29 +83,29 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
         }
 
         public Settings withModel(boolean copy, boolean cover) {
-            return new Settings(tokeniser, lowerCase, vocabSize, minFrequency, maxSourceTokens, maxSummaryTokens, embedDim, encoderHidden,
+            return new Settings(tokenizer, lowerCase, vocabSize, minFrequency, maxSourceTokens, maxSummaryTokens, embedDim, encoderHidden,
                     decoderHidden, attentionDim, copy, cover, coverageWeight, coverageFrom, dropout, epochs, batchSize, lr, clipNorm, patience, seed);
         }
 
         public Settings withSize(int vocab, int embed, int encoder, int decoder) {
-            return new Settings(tokeniser, lowerCase, vocab, minFrequency, maxSourceTokens, maxSummaryTokens, embed, encoder, decoder, decoder,
+            return new Settings(tokenizer, lowerCase, vocab, minFrequency, maxSourceTokens, maxSummaryTokens, embed, encoder, decoder, decoder,
                     pointer, coverage, coverageWeight, coverageFrom, dropout, epochs, batchSize, lr, clipNorm, patience, seed);
         }
 
         public Settings withTraining(int epochs, int batch, double rate, int from) {
-            return new Settings(tokeniser, lowerCase, vocabSize, minFrequency, maxSourceTokens, maxSummaryTokens, embedDim, encoderHidden,
+            return new Settings(tokenizer, lowerCase, vocabSize, minFrequency, maxSourceTokens, maxSummaryTokens, embedDim, encoderHidden,
                     decoderHidden, attentionDim, pointer, coverage, coverageWeight, from, dropout, epochs, batch, rate, clipNorm, patience, seed);
         }
 
         public Settings withLengths(int source, int summary) {
-            return new Settings(tokeniser, lowerCase, vocabSize, minFrequency, source, summary, embedDim, encoderHidden, decoderHidden,
+            return new Settings(tokenizer, lowerCase, vocabSize, minFrequency, source, summary, embedDim, encoderHidden, decoderHidden,
                     attentionDim, pointer, coverage, coverageWeight, coverageFrom, dropout, epochs, batchSize, lr, clipNorm, patience, seed);
         }
     }
 
     /**
      * How to decode: beam size (1 is greedy), minimum and maximum summary length in tokens (the end token not
-     * counted), length normalisation, and the n-gram size never repeated (0: off).
+     * counted), length normalization, and the n-gram size never repeated (0: off).
      */
     public record Decode(int beam, int minLength, int maxLength, Decoding.LengthPenalty lengthPenalty, int noRepeatNgram) {
         public Decode {
@@ -188,7 +188,7 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
         List<String> out = new ArrayList<>();
         for (Token s : sentences.split(document)) {
             List<String> words = new ArrayList<>();
-            for (Token t : text.tokenise(s.text())) words.add(t.text());
+            for (Token t : text.tokenize(s.text())) words.add(t.text());
             if (out.size() + words.size() <= maxSourceTokens) {
                 out.addAll(words);
             } else {
@@ -227,7 +227,7 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
     /** A summary's target: BOS, extended ids (a word outside the vocabulary and the document is UNK), EOS. */
     int[] target(String summary, Encoded doc, int maxTokens) {
         Vocabulary v = text.vocabulary();
-        List<Token> tokens = text.tokenise(summary);
+        List<Token> tokens = text.tokenize(summary);
         int n = Math.min(tokens.size(), maxTokens);
         int[] out = new int[n + 2];
         out[0] = Vocabulary.BOS_ID;
@@ -275,13 +275,13 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
     /** Fits the shared document and summary pipeline on {@code train} and builds the pointer-generator. */
     static Fit prepare(List<SummaryData.Document> train, List<SummaryData.Document> dev, Settings s) throws IOException {
         if (train.isEmpty() || dev.isEmpty()) throw new IllegalArgumentException("need training and dev documents, got " + train.size() + " and " + dev.size());
-        TextPipeline.Config tc = TextPipeline.Config.of(s.tokeniser()).withLowerCase(s.lowerCase());
+        TextPipeline.Config tc = TextPipeline.Config.of(s.tokenizer()).withLowerCase(s.lowerCase());
         List<String> texts = new ArrayList<>(2 * train.size());
         for (SummaryData.Document d : train) {
             texts.add(d.text());
             texts.add(d.summary());
         }
-        TextPipeline pipeline = TextPipeline.fit(tc, Tokenisers.of(s.tokeniser(), Path.of("")), texts,
+        TextPipeline pipeline = TextPipeline.fit(tc, Tokenizers.of(s.tokenizer(), Path.of("")), texts,
                 Vocabulary.builder().minFrequency(s.minFrequency()).maxSize(s.vocabSize()));
         SummarizationModel model = new SummarizationModel(new SummarizationModel.Config(pipeline.vocabulary().size(), s.embedDim(), s.encoderHidden(),
                 s.decoderHidden(), s.attentionDim(), s.pointer(), s.coverage(), s.dropout(), Vocabulary.PAD_ID, Vocabulary.UNK_ID), new Rng(s.seed()));
@@ -422,7 +422,7 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
                 tokens.add(v.token(id));
             }
         }
-        return new Summary(Detokeniser.join(tokens), tokens, copied);
+        return new Summary(Detokenizer.join(tokens), tokens, copied);
     }
 
     /** ROUGE of summaries against the original summaries and, when every document has them, the annotators' (best of). */

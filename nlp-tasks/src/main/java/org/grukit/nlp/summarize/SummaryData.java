@@ -8,7 +8,7 @@ import java.util.List;
 import org.grukit.nlp.data.Aeslc;
 import org.grukit.nlp.data.BadRows;
 import org.grukit.nlp.data.Delimited;
-import org.grukit.nlp.data.JsonLines;
+import org.grukit.nlp.data.JsonLinesTable;
 import org.grukit.nlp.data.Read;
 import org.grukit.nlp.data.TextPair;
 
@@ -43,7 +43,7 @@ public final class SummaryData {
         String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         Read<TextPair> pairs;
         if (name.endsWith(".jsonl") || name.endsWith(".json")) {
-            pairs = JsonLines.read(path, bad, "document", "summary").pairs("document", "summary", bad);
+            pairs = JsonLinesTable.read(path, bad, "document", "summary").pairs("document", "summary", bad);
         } else if (name.endsWith(".tsv") || name.endsWith(".txt")) {
             var table = Delimited.tsv().read(path);
             boolean named = table.header() != null && table.header().contains("document") && table.header().contains("summary");

@@ -29,7 +29,7 @@ import org.grukit.core.io.AtomicFiles;
  * their UTF-8 bytes, the pieces {@code <0x00>} to {@code <0xFF>}, which are ids 0 to 255. Piece strings are
  * unique, so pieces and ids convert both ways. An instance is immutable and safe to share between threads.
  */
-public final class Bpe implements Tokeniser {
+public final class Bpe implements Tokenizer {
     /** How a space is written inside a piece. */
     public static final char SPACE = '\u2581';
     static final int BYTES = 256;
@@ -317,7 +317,7 @@ public final class Bpe implements Tokeniser {
     }
 
     @Override
-    public List<Token> tokenise(String text) {
+    public List<Token> tokenize(String text) {
         List<Token> out = new ArrayList<>();
         forEachSegment(text, (t, start, end) -> {
             int pos = start, groupLeft = 0, groupChars = 0;

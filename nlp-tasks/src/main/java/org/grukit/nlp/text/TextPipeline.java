@@ -1,5 +1,6 @@
 package org.grukit.nlp.text;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,37 +12,37 @@ import org.grukit.core.data.PaddedBatch;
 import org.grukit.core.io.AtomicFiles;
 
 /**
- * The one way text becomes ids in grukit: normalise (lower-case, NFKC), tokenise, map through a vocabulary
+ * The one way text becomes ids in grukit: normalize (lower-case, NFKC), tokenize, map through a vocabulary
  * (optionally between BOS and EOS, truncated to a maximum length), pad a batch through the core's batching;
- * and back, ids to detokenised text. The pipeline is saved in a model's folder (its JSON, and the tokeniser's
+ * and back, ids to detokenized text. The pipeline is saved in a model's folder (its JSON, and the tokenizer's
  * model file if it has one) so inference reads text exactly as training did. Safe to share between threads.
  */
 public final class TextPipeline {
-    /** What a pipeline is, as saved: the tokeniser's name (see {@link Tokenisers#of}) and the options. */
-    public record Config(String tokeniser, boolean lowerCase, boolean nfkc, boolean addBos, boolean addEos, int maxLength) {
+    /** What a pipeline is, as saved: the tokenizer's name (see {@link Tokenizers#of}) and the options. */
+    public record Config(@JsonAlias("tokeniser") String tokenizer, boolean lowerCase, boolean nfkc, boolean addBos, boolean addEos, int maxLength) {
         public Config {
-            if (tokeniser == null || tokeniser.isBlank()) throw new IllegalArgumentException("tokeniser must be named; available: " + Tokenisers.NAMES);
+            if (tokenizer == null || tokenizer.isBlank()) throw new IllegalArgumentException("tokenizer must be named; available: " + Tokenizers.NAMES);
             if (maxLength < 0) throw new IllegalArgumentException("maxLength must be >= 0 (0: no limit), got " + maxLength);
         }
 
-        public static Config of(String tokeniser) {
-            return new Config(tokeniser, false, false, false, false, 0);
+        public static Config of(String tokenizer) {
+            return new Config(tokenizer, false, false, false, false, 0);
         }
 
         public Config withLowerCase(boolean b) {
-            return new Config(tokeniser, b, nfkc, addBos, addEos, maxLength);
+            return new Config(tokenizer, b, nfkc, addBos, addEos, maxLength);
         }
 
         public Config withNfkc(boolean b) {
-            return new Config(tokeniser, lowerCase, b, addBos, addEos, maxLength);
+            return new Config(tokenizer, lowerCase, b, addBos, addEos, maxLength);
         }
 
         public Config withBosEos(boolean bos, boolean eos) {
-            return new Config(tokeniser, lowerCase, nfkc, bos, eos, maxLength);
+            return new Config(tokenizer, lowerCase, nfkc, bos, eos, maxLength);
         }
 
         public Config withMaxLength(int n) {
-            return new Config(tokeniser, lowerCase, nfkc, addBos, addEos, n);
+            return new Config(tokenizer, lowerCase, nfkc, addBos, addEos, n);
         }
     }
 
@@ -49,26 +50,26 @@ public final class TextPipeline {
     private static final int FORMAT_VERSION = 1;
 
     private final Config config;
-    private final Tokeniser base, tokeniser;
+    private final Tokenizer base, tokenizer;
     private final Vocabulary vocabulary;
 
-    public TextPipeline(Config config, Tokeniser tokeniser, Vocabulary vocabulary) {
-        if (config == null || tokeniser == null || vocabulary == null) throw new IllegalArgumentException("config, tokeniser and vocabulary are required");
+    public TextPipeline(Config config, Tokenizer tokenizer, Vocabulary vocabulary) {
+        if (config == null || tokenizer == null || vocabulary == null) throw new IllegalArgumentException("config, tokenizer and vocabulary are required");
         this.config = config;
-        this.base = tokeniser;
-        this.tokeniser = new Normaliser(config.lowerCase(), config.nfkc()).wrap(tokeniser);
+        this.base = tokenizer;
+        this.tokenizer = new Normalizer(config.lowerCase(), config.nfkc()).wrap(tokenizer);
         this.vocabulary = vocabulary;
     }
 
     /**
-     * A pipeline whose vocabulary is counted on {@code texts} (for a BPE tokeniser, every piece of the model:
+     * A pipeline whose vocabulary is counted on {@code texts} (for a BPE tokenizer, every piece of the model:
      * nothing is unknown).
      */
-    public static TextPipeline fit(Config config, Tokeniser tokeniser, Iterable<String> texts, Vocabulary.Builder counts) {
-        if (tokeniser instanceof Bpe bpe) return new TextPipeline(config, tokeniser, Vocabulary.of(bpe));
-        Tokeniser t = new Normaliser(config.lowerCase(), config.nfkc()).wrap(tokeniser);
+    public static TextPipeline fit(Config config, Tokenizer tokenizer, Iterable<String> texts, Vocabulary.Builder counts) {
+        if (tokenizer instanceof Bpe bpe) return new TextPipeline(config, tokenizer, Vocabulary.of(bpe));
+        Tokenizer t = new Normalizer(config.lowerCase(), config.nfkc()).wrap(tokenizer);
         for (String text : texts) counts.add(t.words(text));
-        return new TextPipeline(config, tokeniser, counts.build());
+        return new TextPipeline(config, tokenizer, counts.build());
     }
 
     public Config config() {
@@ -80,13 +81,13 @@ public final class TextPipeline {
     }
 
     /** Tokens with spans into {@code text}. */
-    public List<Token> tokenise(String text) {
-        return tokeniser.tokenise(text);
+    public List<Token> tokenize(String text) {
+        return tokenizer.tokenize(text);
     }
 
     /** Ids of one text: [BOS] tokens [EOS], at most maxLength ids (EOS kept when truncating). */
     public int[] encode(String text) {
-        int[] ids = vocabulary.encode(tokeniser.words(text), config.addBos(), config.addEos());
+        int[] ids = vocabulary.encode(tokenizer.words(text), config.addBos(), config.addEos());
         int max = config.maxLength();
         if (max > 0 && ids.length > max) {
             int[] cut = java.util.Arrays.copyOf(ids, max);
@@ -124,7 +125,7 @@ public final class TextPipeline {
         return Batching.bucketed(lengths, batchSize, 50, rng);
     }
 
-    /** Text of ids: up to EOS, without PAD and BOS, detokenised as the tokeniser requires. */
+    /** Text of ids: up to EOS, without PAD and BOS, detokenized as the tokenizer requires. */
     public String decode(int[] ids) {
         return decode(ids, null);
     }
@@ -155,11 +156,11 @@ public final class TextPipeline {
             }
             return sb.append(bpe.decodePieces(run)).toString();
         }
-        if (base instanceof CharTokeniser) return CharTokeniser.join(tokens);
-        return Detokeniser.join(tokens);
+        if (base instanceof CharTokenizer) return CharTokenizer.join(tokens);
+        return Detokenizer.join(tokens);
     }
 
-    /** The JSON form: config, vocabulary, and the tokeniser's model file name in the folder, if any. */
+    /** The JSON form: config, vocabulary, and the tokenizer's model file name in the folder, if any. */
     public record File(int formatVersion, Config config, Vocabulary.File vocabulary) {}
 
     /** Writes the pipeline into {@code dir} (created if needed), copying a BPE or OpenNLP model file beside it. */
@@ -169,8 +170,8 @@ public final class TextPipeline {
         if (base instanceof Bpe bpe) {
             bpe.save(dir.resolve("bpe.json"));
             saved = new Config("bpe:bpe.json", config.lowerCase(), config.nfkc(), config.addBos(), config.addEos(), config.maxLength());
-        } else if (config.tokeniser().startsWith("model:")) {
-            Path src = Path.of(config.tokeniser().substring(6)), dst = dir.resolve("tokenizer.bin");
+        } else if (config.tokenizer().startsWith("model:")) {
+            Path src = Path.of(config.tokenizer().substring(6)), dst = dir.resolve("tokenizer.bin");
             if (!src.toAbsolutePath().normalize().equals(dst.toAbsolutePath().normalize())) AtomicFiles.write(dst, out -> Files.copy(src, out));
             saved = new Config("model:tokenizer.bin", config.lowerCase(), config.nfkc(), config.addBos(), config.addEos(), config.maxLength());
         }
@@ -192,7 +193,7 @@ public final class TextPipeline {
         }
         if (f.config() == null || f.vocabulary() == null) throw new IOException(p + ": a text pipeline needs 'config' and 'vocabulary'");
         try {
-            return new TextPipeline(f.config(), Tokenisers.of(f.config().tokeniser(), dir), Vocabulary.fromFile(f.vocabulary()));
+            return new TextPipeline(f.config(), Tokenizers.of(f.config().tokenizer(), dir), Vocabulary.fromFile(f.vocabulary()));
         } catch (IllegalArgumentException e) {
             throw new IOException(p + ": " + e.getMessage(), e);
         }

@@ -2,7 +2,7 @@ package org.grukit.nlp.text;
 
 /**
  * One token and where it came from: {@code text.substring(start, end)} of the original text is what the token
- * stands for (the token's own text may differ: lower-cased, normalised, or a subword piece with U+2581 for a
+ * stands for (the token's own text may differ: lower-cased, normalized, or a subword piece with U+2581 for a
  * space).
  */
 public record Token(String text, int start, int end) {

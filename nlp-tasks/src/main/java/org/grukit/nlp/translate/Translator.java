@@ -29,8 +29,8 @@ import org.grukit.nlp.metrics.ChrF;
 import org.grukit.nlp.text.Bpe;
 import org.grukit.nlp.text.TextPipeline;
 import org.grukit.nlp.text.Token;
-import org.grukit.nlp.text.Tokeniser;
-import org.grukit.nlp.text.Tokenisers;
+import org.grukit.nlp.text.Tokenizer;
+import org.grukit.nlp.text.Tokenizers;
 import org.grukit.nlp.text.Vocabulary;
 
 /**
@@ -43,13 +43,13 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
     /**
      * A training run's settings; {@link #defaults()} are the command line's.
      *
-     * @param tokeniser        a {@link Tokenisers} name for words ("simple", "opennlp-en", ...); ignored when bpeVocab > 0
+     * @param tokenizer        a {@link Tokenizers} name for words ("simple", "opennlp-en", ...); ignored when bpeVocab > 0
      * @param bpeVocab         > 0: learn a BPE model of this many pieces on the training text instead of words
      * @param sharedVocabulary one vocabulary (and, with BPE, one model) for both sides, learned on both
      * @param attention        "bahdanau", "luong-dot", "luong-general" or "luong-concat"
      * @param tiedEmbeddings   the decoder's output layer shares its input embedding matrix
      */
-    public record Settings(String tokeniser, int bpeVocab, boolean sharedVocabulary, boolean lowerCase, int minFrequency, int maxLength,
+    public record Settings(String tokenizer, int bpeVocab, boolean sharedVocabulary, boolean lowerCase, int minFrequency, int maxLength,
                            int embedDim, int encoderHidden, int encoderLayers, int decoderHidden, String attention, boolean tiedEmbeddings,
                            float dropout, float labelSmoothing, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed)
             implements TaskSettings {
@@ -74,18 +74,18 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
         }
 
         public Settings withSize(int embed, int encoder, int decoder) {
-            return new Settings(tokeniser, bpeVocab, sharedVocabulary, lowerCase, minFrequency, maxLength, embed, encoder, encoderLayers, decoder,
+            return new Settings(tokenizer, bpeVocab, sharedVocabulary, lowerCase, minFrequency, maxLength, embed, encoder, encoderLayers, decoder,
                     attention, tiedEmbeddings, dropout, labelSmoothing, epochs, batchSize, lr, clipNorm, patience, seed);
         }
 
         public Settings withEpochs(int e) {
-            return new Settings(tokeniser, bpeVocab, sharedVocabulary, lowerCase, minFrequency, maxLength, embedDim, encoderHidden, encoderLayers,
+            return new Settings(tokenizer, bpeVocab, sharedVocabulary, lowerCase, minFrequency, maxLength, embedDim, encoderHidden, encoderLayers,
                     decoderHidden, attention, tiedEmbeddings, dropout, labelSmoothing, e, batchSize, lr, clipNorm, patience, seed);
         }
 
         /** Another attention, tying and vocabulary: {@code bpe} pieces (0 for words), shared or not. */
         public Settings withModel(String attentionName, boolean tied, int bpe, boolean shared) {
-            return new Settings(tokeniser, bpe, shared, lowerCase, minFrequency, maxLength, embedDim, encoderHidden, encoderLayers,
+            return new Settings(tokenizer, bpe, shared, lowerCase, minFrequency, maxLength, embedDim, encoderHidden, encoderLayers,
                     decoderHidden, attentionName, tied, dropout, labelSmoothing, epochs, batchSize, lr, clipNorm, patience, seed);
         }
 
@@ -108,7 +108,7 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
     }
 
     /**
-     * How to decode: beam size (1 is greedy), hypotheses to return per sentence, length normalisation, and whether
+     * How to decode: beam size (1 is greedy), hypotheses to return per sentence, length normalization, and whether
      * unknown target words are replaced by the source word the decoder attended to most (Luong et al. 2015b).
      */
     public record Decode(int beam, int nBest, Decoding.LengthPenalty lengthPenalty, boolean replaceUnknown) {
@@ -136,7 +136,7 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
         }
     }
 
-    /** One translation: its text, its score (length-normalised log-probability), its token ids and alignment. */
+    /** One translation: its text, its score (length-normalized log-probability), its token ids and alignment. */
     public record Translation(String text, double score, int[] tokens, int[] alignment) {}
 
     static {
@@ -195,18 +195,18 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
             tgt.add(p.target());
         }
         TextPipeline sp, tp;
-        TextPipeline.Config sc = TextPipeline.Config.of(s.bpeVocab() > 0 ? "bpe" : s.tokeniser()).withLowerCase(s.lowerCase()).withMaxLength(s.maxLength());
+        TextPipeline.Config sc = TextPipeline.Config.of(s.bpeVocab() > 0 ? "bpe" : s.tokenizer()).withLowerCase(s.lowerCase()).withMaxLength(s.maxLength());
         TextPipeline.Config tc = sc.withBosEos(true, true);
         if (s.sharedVocabulary()) {
             List<String> both = new ArrayList<>(src);
             both.addAll(tgt);
-            Tokeniser tok = s.bpeVocab() > 0 ? Bpe.train(both, s.bpeVocab()) : Tokenisers.of(s.tokeniser(), Path.of(""));
+            Tokenizer tok = s.bpeVocab() > 0 ? Bpe.train(both, s.bpeVocab()) : Tokenizers.of(s.tokenizer(), Path.of(""));
             TextPipeline joint = TextPipeline.fit(sc, tok, both, Vocabulary.builder().minFrequency(s.minFrequency()));
             sp = joint;
             tp = new TextPipeline(tc, tok, joint.vocabulary());
         } else {
-            Tokeniser st = s.bpeVocab() > 0 ? Bpe.train(src, s.bpeVocab()) : Tokenisers.of(s.tokeniser(), Path.of(""));
-            Tokeniser tt = s.bpeVocab() > 0 ? Bpe.train(tgt, s.bpeVocab()) : Tokenisers.of(s.tokeniser(), Path.of(""));
+            Tokenizer st = s.bpeVocab() > 0 ? Bpe.train(src, s.bpeVocab()) : Tokenizers.of(s.tokenizer(), Path.of(""));
+            Tokenizer tt = s.bpeVocab() > 0 ? Bpe.train(tgt, s.bpeVocab()) : Tokenizers.of(s.tokenizer(), Path.of(""));
             sp = TextPipeline.fit(sc, st, src, Vocabulary.builder().minFrequency(s.minFrequency()));
             tp = TextPipeline.fit(tc, tt, tgt, Vocabulary.builder().minFrequency(s.minFrequency()));
         }
@@ -322,7 +322,7 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
                     List<Translation> ts = new ArrayList<>();
                     boolean unknown = false;
                     for (Decoding.Hypothesis h : hyps.get(i)) for (int tok : h.tokens()) unknown |= tok == Vocabulary.UNK_ID;
-                    // The source is tokenised again (with spans into the original text) only when there is a word to copy.
+                    // The source is tokenized again (with spans into the original text) only when there is a word to copy.
                     List<Token> words = d.replaceUnknown() && unknown ? sourceWords(sentences.get(idx[i])) : List.of();
                     for (Decoding.Hypothesis h : hyps.get(i)) {
                         String text = !words.isEmpty() ? target.decode(h.tokens(), pos -> {
@@ -343,7 +343,7 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
      * original sentence (original casing, as the copy for an unknown target word).
      */
     private List<Token> sourceWords(String sentence) {
-        List<Token> tokens = source.tokenise(sentence);
+        List<Token> tokens = source.tokenize(sentence);
         List<Token> out = new ArrayList<>(tokens.size());
         for (Token t : tokens) out.add(new Token(sentence.substring(t.start(), t.end()), t.start(), t.end()));
         return out;

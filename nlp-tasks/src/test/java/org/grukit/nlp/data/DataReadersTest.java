@@ -56,12 +56,12 @@ class DataReadersTest {
     @Test
     void multi30kFilesAlign() throws IOException {
         Path m = SharedData.dir("translation/multi30k");
-        assertEquals(29_000, Parallel.read(m.resolve("train.de"), m.resolve("train.en")).size());
-        assertEquals(1_014, Parallel.read(m.resolve("val.de"), m.resolve("val.en")).size());
-        List<TextPair> test = Parallel.read(m.resolve("test_2016_flickr.de"), m.resolve("test_2016_flickr.en"));
+        assertEquals(29_000, ParallelCorpus.read(m.resolve("train.de"), m.resolve("train.en")).size());
+        assertEquals(1_014, ParallelCorpus.read(m.resolve("val.de"), m.resolve("val.en")).size());
+        List<TextPair> test = ParallelCorpus.read(m.resolve("test_2016_flickr.de"), m.resolve("test_2016_flickr.en"));
         assertEquals(1_000, test.size());
         assertTrue(test.get(0).source().startsWith("Ein Mann mit einem orangefarbenen Hut"), test.get(0).source());
-        IOException e = assertThrows(IOException.class, () -> Parallel.read(m.resolve("val.de"), m.resolve("test_2016_flickr.en")));
+        IOException e = assertThrows(IOException.class, () -> ParallelCorpus.read(m.resolve("val.de"), m.resolve("test_2016_flickr.en")));
         assertTrue(e.getMessage().contains("val.de has 1014 lines, test_2016_flickr.en has 1000"), e.getMessage());
     }
 
@@ -69,7 +69,7 @@ class DataReadersTest {
     void seededSplitIsDisjointCompleteAndRepeatable() {
         List<TextPair> pairs = new java.util.ArrayList<>();
         for (int i = 0; i < 1000; i++) pairs.add(new TextPair("s" + i, "t" + i, "x:" + i));
-        Parallel.Split a = Parallel.split(pairs, 0.05, 100, 7), b = Parallel.split(pairs, 0.05, 100, 7), c = Parallel.split(pairs, 0.05, 100, 8);
+        ParallelCorpus.Split a = ParallelCorpus.split(pairs, 0.05, 100, 7), b = ParallelCorpus.split(pairs, 0.05, 100, 7), c = ParallelCorpus.split(pairs, 0.05, 100, 8);
         assertEquals(50, a.test().size());
         assertEquals(100, a.dev().size());
         assertEquals(850, a.train().size());
@@ -79,7 +79,7 @@ class DataReadersTest {
         assertEquals(1000, all.size(), "every pair in exactly one part");
         assertEquals(a, b, "the same seed gives the same split");
         assertTrue(!a.test().equals(c.test()), "another seed another split");
-        assertThrows(IllegalArgumentException.class, () -> Parallel.split(pairs, 0.5, 600, 1));
+        assertThrows(IllegalArgumentException.class, () -> ParallelCorpus.split(pairs, 0.5, 600, 1));
     }
 
     @Test
@@ -132,12 +132,12 @@ class DataReadersTest {
     void jsonLines() throws IOException {
         Path f = dir.resolve("x.jsonl");
         Files.writeString(f, "{\"text\": \"good film\", \"label\": 1}\n\n{\"text\": \"bad\"}\n[1, 2]\n{broken\n{\"text\": \"fine\", \"label\": \"0\"}\n");
-        Table t = JsonLines.read(f, BadRows.SKIP, "text", "label");
+        Table t = JsonLinesTable.read(f, BadRows.SKIP, "text", "label");
         Read<LabelledText> r = t.labelled("text", "label", BadRows.SKIP);
         assertEquals(List.of(new LabelledText("good film", "1", "x.jsonl:1"), new LabelledText("fine", "0", "x.jsonl:6")), r.items());
         assertEquals(List.of("x.jsonl:3: field 1 is empty"), r.problems());
-        Table.MalformedRowException e = assertThrows(Table.MalformedRowException.class, () -> JsonLines.read(f, BadRows.FAIL, "text", "label"));
+        Table.MalformedRowException e = assertThrows(Table.MalformedRowException.class, () -> JsonLinesTable.read(f, BadRows.FAIL, "text", "label"));
         assertTrue(e.getMessage().startsWith("x.jsonl:4: expected a JSON object, found ARRAY"), e.getMessage());
-        assertNotNull(JsonLines.read(f, BadRows.SKIP, "text"));
+        assertNotNull(JsonLinesTable.read(f, BadRows.SKIP, "text"));
     }
 }

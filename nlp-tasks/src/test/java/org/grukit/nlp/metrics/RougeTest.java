@@ -50,8 +50,8 @@ class RougeTest {
 
     @Test
     void tokenisationAndErrors() {
-        assertEquals(List.of("the", "cat", "run", "quick", "3pm"), new Rouge(true).tokenise("The cat RUNS... quick! 3pm"));
-        assertEquals(List.of("runs"), new Rouge(false).tokenise("  runs  "));
+        assertEquals(List.of("the", "cat", "run", "quick", "3pm"), new Rouge(true).tokenize("The cat RUNS... quick! 3pm"));
+        assertEquals(List.of("runs"), new Rouge(false).tokenize("  runs  "));
         assertThrows(IllegalArgumentException.class, () -> new Rouge(true).score(List.of(), "x"));
         assertThrows(IllegalArgumentException.class, () -> new Rouge(true).corpus(List.of(List.of("a")), List.of()));
     }

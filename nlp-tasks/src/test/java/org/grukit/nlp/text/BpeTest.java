@@ -102,7 +102,7 @@ class BpeTest {
                 "a".repeat(1000), "-".repeat(300) + "x", "Straße ÄÖÜ naïve café"};
         for (String t : texts) {
             assertEquals(t, bpe.decode(bpe.encode(t)), "round trip of '" + t + "'");
-            List<Token> tokens = bpe.tokenise(t);
+            List<Token> tokens = bpe.tokenize(t);
             assertEquals(bpe.encode(t).length, tokens.size());
             int covered = 0;
             for (Token k : tokens) {

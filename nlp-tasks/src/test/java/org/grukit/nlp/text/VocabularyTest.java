@@ -48,7 +48,7 @@ class VocabularyTest {
         List<String> texts = new ArrayList<>();
         for (LabelledText x : train) texts.add(x.text());
         TextPipeline p = TextPipeline.fit(TextPipeline.Config.of("simple").withLowerCase(true).withBosEos(false, true).withMaxLength(20),
-                OpenNlpTokeniser.simple(), texts, Vocabulary.builder().minFrequency(2));
+                OpenNlpTokenizer.simple(), texts, Vocabulary.builder().minFrequency(2));
         assertTrue(p.vocabulary().size() > 10_000 && p.vocabulary().size() < 16_000, "SST-2 words seen twice: " + p.vocabulary().size());
         PaddedBatch b = p.batch(texts.subList(0, 8));
         assertEquals(8, b.batch());
@@ -93,7 +93,7 @@ class VocabularyTest {
         p.save(dir);
         assertTrue(Files.isRegularFile(dir.resolve("bpe.json")));
         TextPipeline back = TextPipeline.load(dir);
-        assertEquals("bpe:bpe.json", back.config().tokeniser());
+        assertEquals("bpe:bpe.json", back.config().tokenizer());
         assertArrayEquals(p.encode(s), back.encode(s));
         assertEquals(s, back.decode(back.encode(s)));
     }
@@ -124,5 +124,21 @@ class VocabularyTest {
         assertTrue(e.getMessage().contains("glove.txt:1: value 1 is NaN"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> WordVectors.read(w2v, java.nio.charset.StandardCharsets.UTF_8)
                 .initialise(new Embedding(v.size(), 4, 0, new Rng(1)), v));
+    }
+
+    /** A folder written before identifiers took one spelling ("tokeniser" in text-pipeline.json) still loads. */
+    @Test
+    void aPipelineSavedWithTheOldSpellingLoads() throws IOException {
+        TextPipeline fitted = TextPipeline.fit(TextPipeline.Config.of("simple"), Tokenizers.of("simple", Path.of("")),
+                List.of("the cat sat", "the dog ran"), Vocabulary.builder());
+        Path d = dir.resolve("old");
+        fitted.save(d);
+        Path file = d.resolve("text-pipeline.json");
+        String json = Files.readString(file);
+        assertTrue(json.contains("\"tokenizer\""), json);
+        Files.writeString(file, json.replace("\"tokenizer\"", "\"tokeniser\""));
+        TextPipeline old = TextPipeline.load(d);
+        assertEquals("simple", old.config().tokenizer());
+        assertArrayEquals(fitted.encode("the cat ran"), old.encode("the cat ran"));
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import opennlp.tools.tokenize.SimpleTokenizer;
-import opennlp.tools.tokenize.Tokenizer;
 import opennlp.tools.tokenize.TokenizerME;
 import opennlp.tools.tokenize.TokenizerModel;
 import opennlp.tools.tokenize.WhitespaceTokenizer;
@@ -21,45 +20,45 @@ import opennlp.tools.util.Span;
 import opennlp.tools.util.TrainingParameters;
 
 /**
- * Apache OpenNLP's tokenisers behind {@link Tokeniser}: SimpleTokenizer (runs of letters, digits, and each
+ * Apache OpenNLP's tokenizers behind {@link Tokenizer}: SimpleTokenizer (runs of letters, digits, and each
  * other character), WhitespaceTokenizer, and the learnable TokenizerME from a model file, or from the English
  * model (UD English EWT) that ships as a jar. TokenizerME keeps state between calls and is not thread-safe in
  * OpenNLP 2.x, so each thread gets its own over the one shared, immutable model.
  */
-public final class OpenNlpTokeniser implements Tokeniser {
+public final class OpenNlpTokenizer implements Tokenizer {
     static final String ENGLISH_MODEL = "/opennlp-en-ud-ewt-tokens-1.3-2.5.4.bin";
     private static volatile TokenizerModel english;
 
     private final String spec;
-    private final ThreadLocal<Tokenizer> tokenizer;
+    private final ThreadLocal<opennlp.tools.tokenize.Tokenizer> tokenizer; // OpenNLP's, per thread
 
-    private OpenNlpTokeniser(String spec, java.util.function.Supplier<Tokenizer> factory) {
+    private OpenNlpTokenizer(String spec, java.util.function.Supplier<opennlp.tools.tokenize.Tokenizer> factory) {
         this.spec = spec;
         this.tokenizer = ThreadLocal.withInitial(factory);
     }
 
     /** SimpleTokenizer: stateless, one instance for all threads. */
-    public static OpenNlpTokeniser simple() {
-        return new OpenNlpTokeniser("simple", () -> SimpleTokenizer.INSTANCE);
+    public static OpenNlpTokenizer simple() {
+        return new OpenNlpTokenizer("simple", () -> SimpleTokenizer.INSTANCE);
     }
 
-    public static OpenNlpTokeniser whitespace() {
-        return new OpenNlpTokeniser("whitespace", () -> WhitespaceTokenizer.INSTANCE);
+    public static OpenNlpTokenizer whitespace() {
+        return new OpenNlpTokenizer("whitespace", () -> WhitespaceTokenizer.INSTANCE);
     }
 
     /** TokenizerME over a model file the user trained or downloaded (OpenNLP's .bin format). */
-    public static OpenNlpTokeniser model(Path path) throws IOException {
+    public static OpenNlpTokenizer model(Path path) throws IOException {
         TokenizerModel m = readModel(path);
-        return new OpenNlpTokeniser("model:" + path, () -> new TokenizerME(m));
+        return new OpenNlpTokenizer("model:" + path, () -> new TokenizerME(m));
     }
 
     /** TokenizerME over Apache's English model, read once from the classpath. */
-    public static OpenNlpTokeniser english() throws IOException {
+    public static OpenNlpTokenizer english() throws IOException {
         TokenizerModel m = english;
         if (m == null) {
-            synchronized (OpenNlpTokeniser.class) {
+            synchronized (OpenNlpTokenizer.class) {
                 if (english == null) {
-                    try (InputStream in = OpenNlpTokeniser.class.getResourceAsStream(ENGLISH_MODEL)) {
+                    try (InputStream in = OpenNlpTokenizer.class.getResourceAsStream(ENGLISH_MODEL)) {
                         if (in == null) throw new IOException("the English tokenizer model " + ENGLISH_MODEL + " is not on the classpath");
                         english = new TokenizerModel(in);
                     }
@@ -68,7 +67,7 @@ public final class OpenNlpTokeniser implements Tokeniser {
             }
         }
         TokenizerModel model = m;
-        return new OpenNlpTokeniser("opennlp-en", () -> new TokenizerME(model));
+        return new OpenNlpTokenizer("opennlp-en", () -> new TokenizerME(model));
     }
 
     /**
@@ -99,7 +98,7 @@ public final class OpenNlpTokeniser implements Tokeniser {
     }
 
     @Override
-    public List<Token> tokenise(String text) {
+    public List<Token> tokenize(String text) {
         Span[] spans = tokenizer.get().tokenizePos(text);
         List<Token> out = new ArrayList<>(spans.length);
         for (Span s : spans) {

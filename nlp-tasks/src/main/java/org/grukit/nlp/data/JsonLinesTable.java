@@ -12,10 +12,10 @@ import java.util.List;
  * JSON lines: an object a line, with the named fields taken as the table's columns (a missing field is an empty
  * value, so the typed views treat it as malformed). A line that is not a JSON object fails or is skipped.
  */
-public final class JsonLines {
+public final class JsonLinesTable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private JsonLines() {}
+    private JsonLinesTable() {}
 
     public static Table read(Path path, BadRows bad, String... fields) throws IOException {
         if (fields.length == 0) throw new IllegalArgumentException("name the fields to read");

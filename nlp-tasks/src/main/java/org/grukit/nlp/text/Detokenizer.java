@@ -8,12 +8,12 @@ import java.util.Set;
  * closing punctuation and clitics ({@code , . ! ? ; : % ) ] } 's n't}), none after opening brackets, and
  * straight double quotes alternate between opening and closing.
  */
-public final class Detokeniser {
+public final class Detokenizer {
     private static final Set<String> NO_SPACE_BEFORE = Set.of(",", ".", "!", "?", ";", ":", "%", ")", "]", "}", "...", "'s", "'re",
             "'ve", "'m", "'ll", "'d", "n't", "'S", "N'T");
     private static final Set<String> NO_SPACE_AFTER = Set.of("(", "[", "{", "$", "#");
 
-    private Detokeniser() {}
+    private Detokenizer() {}
 
     public static String join(List<String> tokens) {
         StringBuilder sb = new StringBuilder();

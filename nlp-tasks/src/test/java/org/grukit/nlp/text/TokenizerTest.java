@@ -20,15 +20,15 @@ import org.grukit.nlp.data.TextFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every tokeniser on real text: spans map back into the text, and the OpenNLP ones are safe across threads. */
-class TokeniserTest {
+/** Every tokenizer on real text: spans map back into the text, and the OpenNLP ones are safe across threads. */
+class TokenizerTest {
     @TempDir
     Path dir;
 
     /** Each token's span holds the token's text, and tokens come in order without overlapping. */
-    private static void assertSpans(Tokeniser t, String text) {
+    private static void assertSpans(Tokenizer t, String text) {
         int last = 0;
-        for (Token k : t.tokenise(text)) {
+        for (Token k : t.tokenize(text)) {
             assertTrue(k.start() >= last, t.spec() + ": tokens in order in '" + text + "'");
             String span = text.substring(k.start(), k.end());
             assertEquals(k.text().replace(Bpe.SPACE, ' '), span, t.spec() + " in '" + text + "'");
@@ -43,22 +43,22 @@ class TokeniserTest {
         texts.addAll(TextFiles.readLines(SharedData.dir("sentiment/mr").resolve("rt-polarity.pos"), Charset.forName("windows-1252")).subList(0, 1000));
         Delimited.tsv().read(SharedData.dir("sentiment/sst2").resolve("dev.tsv")).labelled("sentence", "label", BadRows.FAIL).items()
                 .forEach(x -> texts.add(x.text()));
-        for (Tokeniser t : List.of(OpenNlpTokeniser.simple(), OpenNlpTokeniser.whitespace(), OpenNlpTokeniser.english(), new CharTokeniser())) {
+        for (Tokenizer t : List.of(OpenNlpTokenizer.simple(), OpenNlpTokenizer.whitespace(), OpenNlpTokenizer.english(), new CharTokenizer())) {
             for (String s : texts) assertSpans(t, s);
         }
         String s = "A man, in a red hat, isn't walking.";
-        assertEquals(List.of("A", "man", ",", "in", "a", "red", "hat", ",", "isn", "'", "t", "walking", "."), OpenNlpTokeniser.simple().words(s));
-        assertEquals(List.of("A", "man,", "in", "a", "red", "hat,", "isn't", "walking."), OpenNlpTokeniser.whitespace().words(s));
+        assertEquals(List.of("A", "man", ",", "in", "a", "red", "hat", ",", "isn", "'", "t", "walking", "."), OpenNlpTokenizer.simple().words(s));
+        assertEquals(List.of("A", "man,", "in", "a", "red", "hat,", "isn't", "walking."), OpenNlpTokenizer.whitespace().words(s));
         // Apache's UD model keeps the contraction whole and splits the punctuation off.
-        assertEquals(List.of("A", "man", ",", "in", "a", "red", "hat", ",", "isn't", "walking", "."), OpenNlpTokeniser.english().words(s));
-        assertEquals(List.of("o", "k", "▁", "😀"), new CharTokeniser().words("ok 😀"));
-        assertEquals(List.of("ok", "😀", "👍", "🏽", "!"), OpenNlpTokeniser.simple().words("ok 😀👍🏽!"), "surrogate pairs stay whole");
-        assertEquals("ok 😀", CharTokeniser.join(new CharTokeniser().words("ok 😀")));
+        assertEquals(List.of("A", "man", ",", "in", "a", "red", "hat", ",", "isn't", "walking", "."), OpenNlpTokenizer.english().words(s));
+        assertEquals(List.of("o", "k", "▁", "😀"), new CharTokenizer().words("ok 😀"));
+        assertEquals(List.of("ok", "😀", "👍", "🏽", "!"), OpenNlpTokenizer.simple().words("ok 😀👍🏽!"), "surrogate pairs stay whole");
+        assertEquals("ok 😀", CharTokenizer.join(new CharTokenizer().words("ok 😀")));
     }
 
     @Test
     void oneTokenizerMeSharedByManyThreadsGivesTheSameTokens() throws Exception {
-        Tokeniser t = OpenNlpTokeniser.english();
+        Tokenizer t = OpenNlpTokenizer.english();
         List<String> texts = TextFiles.readLines(SharedData.dir("translation/multi30k").resolve("test_2016_flickr.en"));
         List<List<String>> expected = new ArrayList<>();
         for (String s : texts) expected.add(t.words(s));
@@ -81,12 +81,12 @@ class TokeniserTest {
     void trainedTokenizerMeLearnsToSplitPunctuation() throws IOException {
         // OpenNLP training data from Multi30k captions: SimpleTokenizer's splits, <SPLIT> where no space was.
         List<String> en = TextFiles.readLines(SharedData.dir("translation/multi30k").resolve("train.en"));
-        OpenNlpTokeniser simple = OpenNlpTokeniser.simple();
+        OpenNlpTokenizer simple = OpenNlpTokenizer.simple();
         List<String> lines = new ArrayList<>();
         for (String s : en.subList(0, 3000)) {
             StringBuilder sb = new StringBuilder();
             Token prev = null;
-            for (Token k : simple.tokenise(s)) {
+            for (Token k : simple.tokenize(s)) {
                 if (prev != null) sb.append(prev.end() == k.start() ? "<SPLIT>" : " ");
                 sb.append(k.text());
                 prev = k;
@@ -95,36 +95,36 @@ class TokeniserTest {
         }
         Path data = dir.resolve("train.txt"), model = dir.resolve("tokenizer.bin");
         Files.write(data, lines);
-        OpenNlpTokeniser.train(data, model, "en", 50, 3);
-        Tokeniser trained = Tokenisers.of("model:" + model.getFileName(), dir);
+        OpenNlpTokenizer.train(data, model, "en", 50, 3);
+        Tokenizer trained = Tokenizers.of("model:" + model.getFileName(), dir);
         int same = 0, total = 0;
         for (String s : en.subList(20_000, 21_000)) {
             assertSpans(trained, s);
             if (trained.words(s).equals(simple.words(s))) same++;
             total++;
         }
-        assertTrue(same > 0.95 * total, "held-out captions tokenised as the training data: " + same + " of " + total);
+        assertTrue(same > 0.95 * total, "held-out captions tokenized as the training data: " + same + " of " + total);
         Files.writeString(dir.resolve("junk.bin"), "not a model");
         IOException s1 = assertThrows(IOException.class, () -> SentenceSplitter.model(dir.resolve("junk.bin")));
         assertTrue(s1.getMessage().contains("is not an OpenNLP sentence model"), s1.getMessage());
-        IOException e = assertThrows(IOException.class, () -> Tokenisers.of("model:junk.bin", dir));
+        IOException e = assertThrows(IOException.class, () -> Tokenizers.of("model:junk.bin", dir));
         assertTrue(e.getMessage().contains("is not an OpenNLP tokenizer model"), e.getMessage());
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Tokenisers.of("spacy", dir));
-        assertTrue(unknown.getMessage().contains("unknown tokeniser 'spacy'; available: simple"), unknown.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Tokenizers.of("spacy", dir));
+        assertTrue(unknown.getMessage().contains("unknown tokenizer 'spacy'; available: simple"), unknown.getMessage());
     }
 
     @Test
     void normalisedTokensMapBackToTheOriginalText() {
-        Normaliser n = new Normaliser(true, true);
+        Normalizer n = new Normalizer(true, true);
         String text = "The ＦＵＬＬ-width ﬁle, Cafe\u0301 and Ⅻ.";
-        Tokeniser t = n.wrap(OpenNlpTokeniser.simple());
-        List<Token> tokens = t.tokenise(text);
+        Tokenizer t = n.wrap(OpenNlpTokenizer.simple());
+        List<Token> tokens = t.tokenize(text);
         assertEquals(List.of("the", "full", "-", "width", "file", ",", "café", "and", "xii", "."), t.words(text));
         assertEquals("ＦＵＬＬ", text.substring(tokens.get(1).start(), tokens.get(1).end()));
         assertEquals("ﬁle", text.substring(tokens.get(4).start(), tokens.get(4).end()));
         assertEquals("Cafe\u0301", text.substring(tokens.get(6).start(), tokens.get(6).end()));
         assertEquals("Ⅻ", text.substring(tokens.get(8).start(), tokens.get(8).end()));
-        assertEquals(List.of("the", "ｆｕｌｌ-width"), new Normaliser(true, false).wrap(OpenNlpTokeniser.whitespace()).words("The ＦＵＬＬ-width"),
+        assertEquals(List.of("the", "ｆｕｌｌ-width"), new Normalizer(true, false).wrap(OpenNlpTokenizer.whitespace()).words("The ＦＵＬＬ-width"),
                 "without NFKC, full-width letters are only lower-cased");
     }
 

@@ -5,11 +5,11 @@ import java.util.List;
 
 /**
  * One token per code point, spaces included (as {@link Bpe#SPACE}, so a token list printed with spaces stays
- * readable and joins back exactly): the tokeniser for character-level models such as CTC speech recognition.
+ * readable and joins back exactly): the tokenizer for character-level models such as CTC speech recognition.
  */
-public final class CharTokeniser implements Tokeniser {
+public final class CharTokenizer implements Tokenizer {
     @Override
-    public List<Token> tokenise(String text) {
+    public List<Token> tokenize(String text) {
         List<Token> out = new ArrayList<>(text.length());
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i), n = Character.charCount(cp);

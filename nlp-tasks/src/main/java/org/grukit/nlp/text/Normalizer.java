@@ -1,19 +1,18 @@
 package org.grukit.nlp.text;
 
-import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Lower-casing and Unicode NFKC normalisation that remember where each character came from, so tokens of the
- * normalised text still map back to spans of the original. Text is normalised a cluster at a time (a code
+ * Lower-casing and Unicode NFKC normalization that remember where each character came from, so tokens of the
+ * normalized text still map back to spans of the original. Text is normalized a cluster at a time (a code
  * point with the combining marks after it), which is what NFKC composes; lower-casing is Locale.ROOT, per
  * cluster (so a word-final capital sigma becomes the ordinary small sigma).
  */
-public record Normaliser(boolean lowerCase, boolean nfkc) {
-    public static final Normaliser NONE = new Normaliser(false, false);
+public record Normalizer(boolean lowerCase, boolean nfkc) {
+    public static final Normalizer NONE = new Normalizer(false, false);
 
-    /** Normalised text, and for each of its chars the span [start, end) of the original it came from. */
+    /** Normalized text, and for each of its chars the span [start, end) of the original it came from. */
     public record Result(String text, int[] start, int[] end) {}
 
     public Result apply(String text) {
@@ -26,7 +25,7 @@ public record Normaliser(boolean lowerCase, boolean nfkc) {
             int j = i + Character.charCount(text.codePointAt(i));
             while (j < n && isMark(text.codePointAt(j))) j += Character.charCount(text.codePointAt(j));
             String cluster = text.substring(i, j);
-            if (nfkc) cluster = Normalizer.normalize(cluster, Normalizer.Form.NFKC);
+            if (nfkc) cluster = java.text.Normalizer.normalize(cluster, java.text.Normalizer.Form.NFKC);
             if (lowerCase) cluster = cluster.toLowerCase(Locale.ROOT);
             int at = sb.length();
             sb.append(cluster);
@@ -57,15 +56,15 @@ public record Normaliser(boolean lowerCase, boolean nfkc) {
         return t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK || t == Character.ENCLOSING_MARK;
     }
 
-    /** {@code inner} applied to the normalised text, its token spans mapped back to the original text. */
-    public Tokeniser wrap(Tokeniser inner) {
+    /** {@code inner} applied to the normalized text, its token spans mapped back to the original text. */
+    public Tokenizer wrap(Tokenizer inner) {
         if (!lowerCase && !nfkc) return inner;
-        Normaliser self = this;
-        return new Tokeniser() {
+        Normalizer self = this;
+        return new Tokenizer() {
             @Override
-            public java.util.List<Token> tokenise(String text) {
+            public java.util.List<Token> tokenize(String text) {
                 Result r = self.apply(text);
-                java.util.List<Token> tokens = inner.tokenise(r.text());
+                java.util.List<Token> tokens = inner.tokenize(r.text());
                 java.util.List<Token> out = new java.util.ArrayList<>(tokens.size());
                 for (Token t : tokens) {
                     int s = t.start() < r.start().length ? r.start()[t.start()] : text.length();

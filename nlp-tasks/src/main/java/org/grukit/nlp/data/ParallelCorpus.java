@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Parallel corpora as two files, a sentence a line, line i of one translating line i of the other (Multi30k). */
-public final class Parallel {
-    private Parallel() {}
+public final class ParallelCorpus {
+    private ParallelCorpus() {}
 
     public static List<TextPair> read(Path source, Path target) throws IOException {
         return read(source, target, StandardCharsets.UTF_8);
