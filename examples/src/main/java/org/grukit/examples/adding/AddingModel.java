@@ -39,6 +39,10 @@ public final class AddingModel extends Module implements SavableModel {
     }
 
     /** Predictions [B] for inputs [B, T, 2]. */
+    public Config config() {
+        return config;
+    }
+
     public Tensor forward(Tensor x) {
         Tensor hN = gru.forward(x).hN(); // [L, B, H]
         Tensor last = Ops.select(hN, 0, config.numLayers() - 1);

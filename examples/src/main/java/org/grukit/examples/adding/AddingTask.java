@@ -1,30 +1,37 @@
 package org.grukit.examples.adding;
 
-import org.grukit.core.data.AddingProblem;
 import java.util.List;
 import java.util.Map;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
+import org.grukit.core.data.AddingProblem;
 import org.grukit.core.data.Batching;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
 import org.grukit.core.nn.Reduction;
-import org.grukit.core.train.TrainingTask;
+import org.grukit.core.task.Task;
 
-/** The adding problem as a {@link TrainingTask}: MSE loss, dev MSE and accuracy (|error| < 0.04) as metrics. */
-public final class AddingTask implements TrainingTask {
+/** The adding problem's training run: MSE loss, dev MSE and accuracy (|error| < 0.04) as metrics. */
+public final class AddingTask implements Task.Training<AddingSolver> {
     /** The usual success criterion for the adding problem: an absolute error below 0.04. */
     public static final double TOLERANCE = 0.04;
 
+    private final AddingSolver solver;
     private final AddingModel model;
     private final AddingProblem.Data train, dev;
     private final int batchSize;
 
-    public AddingTask(AddingModel model, AddingProblem.Data train, AddingProblem.Data dev, int batchSize) {
-        this.model = model;
+    public AddingTask(AddingSolver solver, AddingProblem.Data train, AddingProblem.Data dev, int batchSize) {
+        this.solver = solver;
+        this.model = solver.model();
         this.train = train;
         this.dev = dev;
         this.batchSize = batchSize;
+    }
+
+    @Override
+    public AddingSolver result() {
+        return solver;
     }
 
     @Override

@@ -1,108 +1,107 @@
 package org.grukit.examples.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.grukit.core.GradMode;
 import org.grukit.core.Rng;
-import org.grukit.core.io.ModelBundle;
-import org.grukit.core.optim.Adam;
-import org.grukit.core.optim.FactorSchedule;
-import org.grukit.core.optim.LrScheduler;
-import org.grukit.core.train.JsonLines;
-import org.grukit.core.train.Trainer;
-import org.grukit.core.train.TrainerConfig;
-import org.grukit.examples.adding.AddingModel;
 import org.grukit.core.data.AddingProblem;
-import org.grukit.examples.adding.AddingTask;
+import org.grukit.core.task.Tasks;
+import org.grukit.core.task.TrainingSettings;
+import org.grukit.core.train.JsonLines;
+import org.grukit.examples.adding.AddingDemo;
+import org.grukit.examples.adding.AddingSolver;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * The adding-problem job: trains a GRU on the adding problem, generated on the fly (no download), shows the
- * loss falling and the dev error per epoch, saves the best model, reloads it and scores it on a fresh test
- * set against the mean-predictor baseline. The last line is a JSON summary.
+ * The adding-problem job: trains a GRU on the adding problem, generated on the fly (no download), through the
+ * task contract as every task trains (progress, the best epoch kept, metrics.jsonl and training.png in the
+ * model folder), reloads the model as a user would and scores it on a fresh test set against the
+ * mean-predictor baseline. The last line is a JSON summary.
  */
 @Command(name = "adding", mixinStandardHelpOptions = true,
         description = "Train a GRU on the adding problem (generated data, no download) and evaluate it.")
 final class AddingCommand implements Callable<Integer> {
+    private static final AddingDemo.Settings D = AddingDemo.Settings.defaults();
+
     @Option(names = "--steps", description = "Sequence length (default: ${DEFAULT-VALUE}).", defaultValue = "50")
     int steps;
-    @Option(names = "--hidden", description = "GRU hidden size (default: ${DEFAULT-VALUE}).", defaultValue = "48")
-    int hidden;
+    @Option(names = "--hidden", description = "GRU hidden size (default: 48).")
+    Integer hidden;
     @Option(names = "--train-size", description = "Training sequences (default: ${DEFAULT-VALUE}).", defaultValue = "8000")
     int trainSize;
-    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).", defaultValue = "8")
-    int epochs;
-    @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).", defaultValue = "32")
-    int batchSize;
-    @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "0.005")
-    double lr;
-    @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).", defaultValue = "1")
-    long seed;
-    @Option(names = "--out", description = "Where checkpoints and the best model go (default: ${DEFAULT-VALUE}).",
-            defaultValue = "runs/adding")
+    @Option(names = "--epochs", description = "Epochs (default: 8).")
+    Integer epochs;
+    @Option(names = "--batch-size", description = "Batch size (default: 32).")
+    Integer batchSize;
+    @Option(names = "--lr", description = "Adam learning rate, cosine-decayed (default: 0.005).")
+    Double lr;
+    @Option(names = "--seed", description = "Random seed (default: 1).")
+    Long seed;
+    @Option(names = "--out", description = "Model folder (default: ${DEFAULT-VALUE}); must be empty, or see --resume and"
+            + " --overwrite.", defaultValue = "runs/adding")
     Path out;
-    @Option(names = "--resume", description = "Continue from the last checkpoint in --out, if any.")
-    boolean resume;
+    @Mixin
+    ModelFolderOptions folder = new ModelFolderOptions();
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        AddingModel.register();
-        Rng rng = new Rng(seed);
+        // The library's defaults, changed only where an option was given.
+        TrainingSettings t = D.training();
+        if (epochs != null) t = t.withEpochs(epochs);
+        if (batchSize != null) t = t.withBatchSize(batchSize);
+        if (lr != null) t = t.withLr(lr);
+        if (seed != null) t = t.withSeed(seed);
+        AddingDemo.Settings s = D.withTraining(t);
+        if (hidden != null) s = s.withHiddenSize(hidden);
+
+        Rng rng = new Rng(s.training().seed());
         AddingProblem.Data train = AddingProblem.generate(trainSize, steps, rng.split());
         AddingProblem.Data dev = AddingProblem.generate(1000, steps, rng.split());
         AddingProblem.Data test = AddingProblem.generate(2000, steps, rng.split());
-        AddingModel model = new AddingModel(new AddingModel.Config(hidden, 1, true), rng.split());
-        System.err.printf("adding problem: %d-step sequences, %d train / %d dev / %d test; GRU(2 -> %d) + linear,"
-                + " %d parameters; mean-predictor MSE %.4f%n", steps, train.size(), dev.size(), test.size(), hidden,
-                model.parameterCount(), AddingProblem.MEAN_PREDICTOR_MSE);
+        System.err.printf("adding problem: %d-step sequences, %d train / %d dev / %d test; GRU(2 -> %d) + linear;"
+                + " mean-predictor MSE %.4f%n", steps, train.size(), dev.size(), test.size(), s.hiddenSize(),
+                AddingProblem.MEAN_PREDICTOR_MSE);
+        Tasks.Trained<AddingSolver> trained = Tasks.train(new AddingDemo(), s, train, dev,
+                folder.run(out, true, spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
 
-        Adam optimizer = new Adam(model.arena(), Adam.Config.adam(lr));
-        int stepsPerEpoch = (trainSize + batchSize - 1) / batchSize;
-        LrScheduler schedule = FactorSchedule.cosine(optimizer, (long) epochs * stepsPerEpoch, lr / 20,
-                LrScheduler.Interval.STEP);
-        TrainerConfig tc = TrainerConfig.of(epochs, seed).withClipNorm(1.0).withCheckpoints(out, resume);
-        Trainer.Summary summary = new Trainer(tc)
-                .provenance(ModelBundle.Provenance.of(seed, "adding problem, generated, T=" + steps))
-                .fit(new AddingTask(model, train, dev, batchSize), optimizer, schedule);
-
-        // Score the saved best model, as a user would load it.
-        Path bestDir = out.resolve("best");
-        AddingModel loaded = ModelBundle.load(bestDir, AddingModel.class);
-        double[] scores;
-        float[] preds;
-        AddingProblem.Data sample = AddingProblem.batch(test, new int[] {0, 1, 2, 3, 4});
-        try (GradMode g = GradMode.noGrad()) {
-            scores = AddingTask.score(loaded, test, 256);
-            preds = loaded.forward(sample.inputs()).toArray();
+        // Score the saved model, as a user would load it.
+        AddingSolver loaded = AddingSolver.load(out);
+        Map<String, Double> scores = loaded.metrics(test);
+        List<float[][]> sample = new ArrayList<>();
+        float[] x = test.inputs().toArray();
+        for (int i = 0; i < 5; i++) {
+            float[][] seq = new float[steps][2];
+            for (int k = 0; k < steps; k++) {
+                seq[k][0] = x[(i * steps + k) * 2];
+                seq[k][1] = x[(i * steps + k) * 2 + 1];
+            }
+            sample.add(seq);
         }
+        List<Float> preds = loaded.predict(sample);
         System.err.println("test examples (target -> prediction):");
-        for (int i = 0; i < preds.length; i++) {
-            System.err.printf("  %.3f -> %.3f%n", sample.targets()[i], preds[i]);
-        }
+        for (int i = 0; i < preds.size(); i++) System.err.printf("  %.3f -> %.3f%n", test.targets()[i], preds.get(i));
+
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("task", "adding");
         result.put("steps", steps);
-        result.put("test_mse", round(scores[0]));
+        result.put("test_mse", round(scores.get("mse")));
         result.put("baseline_mse", round(AddingProblem.MEAN_PREDICTOR_MSE));
-        result.put("test_accuracy", round(scores[1]));
-        result.put("epochs", summary.epochsRun());
-        result.put("best_epoch", summary.bestEpoch());
-        result.put("train_loss", List.of(summary.history().stream().map(r -> round(r.trainLoss())).toArray()));
-        result.put("seconds", Math.round(summary.seconds() * 10) / 10.0);
-        result.put("model", bestDir.toString());
-        Path curve = out.resolve("training.png");
-        org.grukit.core.plot.Charts.lineChart(curve, "GRU on the adding problem (T=" + steps + ")", "epoch", List.of(
-                new org.grukit.core.plot.Charts.Series("train MSE",
-                        summary.history().stream().mapToDouble(r -> r.trainLoss()).toArray()),
-                new org.grukit.core.plot.Charts.Series("dev MSE",
-                        summary.history().stream().mapToDouble(r -> r.metrics().get("dev_mse")).toArray()),
-                new org.grukit.core.plot.Charts.Series("mean predictor",
-                        summary.history().stream().mapToDouble(r -> AddingProblem.MEAN_PREDICTOR_MSE).toArray())), true);
-        result.put("training_curve", curve.toString());
+        result.put("test_accuracy", round(scores.get("accuracy")));
+        result.put("epochs", trained.summary().epochsRun());
+        result.put("best_epoch", trained.summary().bestEpoch());
+        result.put("train_loss", List.of(trained.summary().history().stream().map(r -> round(r.trainLoss())).toArray()));
+        result.put("seconds", Math.round(trained.summary().seconds() * 10) / 10.0);
+        result.put("model", out.toString());
+        result.put("training_curve", out.resolve(Tasks.TRAINING_PNG).toString());
         System.out.println(JsonLines.of(result));
         return 0;
     }

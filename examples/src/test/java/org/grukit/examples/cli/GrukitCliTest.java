@@ -66,7 +66,7 @@ class GrukitCliTest {
     @Test
     void addingTrainsSavesAndPrintsAJsonResult() throws Exception {
         String out = capture(() -> assertEquals(0, GrukitCli.run("adding", "--steps", "10", "--hidden", "16",
-                "--train-size", "4000", "--epochs", "4", "--lr", "0.01", "--out", dir.toString())));
+                "--train-size", "4000", "--epochs", "4", "--lr", "0.01", "--out", dir.resolve("adding").toString())));
         String[] lines = out.strip().split("\n");
         JsonNode result = JsonLines.mapper().readTree(lines[lines.length - 1]);
         assertEquals("adding", result.get("task").asText());
@@ -75,8 +75,14 @@ class GrukitCliTest {
         assertTrue(losses.get(3).asDouble() < losses.get(0).asDouble() / 10, "loss should fall: " + losses);
         assertTrue(result.get("test_mse").asDouble() < result.get("baseline_mse").asDouble() / 20,
                 "the model should beat the mean predictor clearly: " + result);
-        assertTrue(Files.exists(dir.resolve("best").resolve("model.json")));
-        assertTrue(Files.exists(dir.resolve("last").resolve("trainer.json")));
+        Path model = dir.resolve("adding");
+        assertEquals(model.toString(), result.get("model").asText());
+        for (String f : new String[] {"model.json", "weights.safetensors", "run.json", "metrics.jsonl", "training.png"}) {
+            assertTrue(Files.exists(model.resolve(f)), f);
+        }
+        assertTrue(Files.exists(model.resolve("checkpoints/last/trainer.json")), "a resumable checkpoint");
+        JsonNode info = JsonLines.mapper().readTree(capture(() -> assertEquals(0, GrukitCli.run("info", model.toString()))).strip());
+        assertEquals("adding", info.get("task").asText(), "the demo is a task like the others: " + info);
     }
 
     @Test

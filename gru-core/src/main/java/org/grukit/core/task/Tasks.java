@@ -1,7 +1,10 @@
 package org.grukit.core.task;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
+import org.grukit.core.Tensor;
 import org.grukit.core.io.AtomicFiles;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.kernel.Gemm;
@@ -36,11 +40,28 @@ import org.grukit.core.train.TrainerConfig;
 public final class Tasks {
     private Tasks() {}
 
-    /** For digests and records of datasets: dates and times (a series' timestamps) are written as ISO-8601 text. */
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule("grukit-time")
+    /**
+     * For digests and records of datasets: dates and times (a series' timestamps) are written as ISO-8601 text,
+     * tensors as their shape and values.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule("grukit-data")
             .addSerializer(LocalDateTime.class, ToStringSerializer.instance)
             .addSerializer(LocalDate.class, ToStringSerializer.instance)
-            .addSerializer(Instant.class, ToStringSerializer.instance));
+            .addSerializer(Instant.class, ToStringSerializer.instance)
+            .addSerializer(Tensor.class, new StdSerializer<>(Tensor.class) {
+                @Override
+                public void serialize(Tensor t, JsonGenerator g, SerializerProvider p) throws IOException {
+                    g.writeStartObject();
+                    g.writeFieldName("shape");
+                    g.writeArray(t.shape(), 0, t.rank());
+                    g.writeFieldName("values");
+                    g.writeStartArray();
+                    float[] d = t.array();
+                    for (int i = 0; i < t.numel(); i++) g.writeNumber(d[t.offset() + i]);
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+            }));
 
     /**
      * A finished run: the model, the trainer's summary, the dev metrics of the chosen epoch's model, and the
