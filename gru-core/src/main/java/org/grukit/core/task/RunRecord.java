@@ -39,31 +39,48 @@ final class RunRecord {
         return (ObjectNode) JSON.readTree(JSON.writeValueAsString(r));
     }
 
+    /** What a run does with its folder, decided before anything is written. */
+    enum Plan { FRESH, RESUME, REPLACE }
+
     /**
-     * Makes {@code dir} ready for the run {@code record} describes and writes the record there; true when the run
-     * continues from the folder's checkpoints.
+     * Decides, without writing anything, what the run {@code record} describes may do with {@code dir}: refuses a
+     * non-empty folder unless resuming this very run or replacing a grukit model folder.
      */
-    static boolean prepareFolder(Path dir, Tasks.Existing existing, ObjectNode record) throws IOException {
-        boolean empty = !Files.exists(dir) || isEmptyDirectory(dir);
-        boolean resume = false;
-        if (!empty) {
-            switch (existing) {
-                case REFUSE -> throw new IllegalArgumentException("the model folder " + dir + " is not empty; continue its"
-                        + " run with --resume, or replace it with --overwrite (Tasks.Existing.RESUME or OVERWRITE)");
-                case OVERWRITE -> deleteModelFolder(dir);
-                case RESUME -> {
-                    List<String> differences = differences(read(dir), record);
-                    if (!differences.isEmpty()) {
-                        throw new IllegalArgumentException("cannot resume the run in " + dir + ": " + String.join("; ",
-                                differences) + "; train into another folder, or replace this one with --overwrite");
-                    }
-                    resume = true;
-                }
+    static Plan check(Path dir, Tasks.Existing existing, ObjectNode record) throws IOException {
+        if (!Files.exists(dir) || isEmptyDirectory(dir)) return Plan.FRESH;
+        return switch (existing) {
+            case REFUSE -> throw new IllegalArgumentException("the model folder " + dir + " is not empty; continue its"
+                    + " run with --resume, or replace it with --overwrite (Tasks.Existing.RESUME or OVERWRITE)");
+            case OVERWRITE -> {
+                requireModelFolder(dir);
+                yield Plan.REPLACE;
             }
-        }
+            case RESUME -> {
+                List<String> differences = differences(read(dir), record);
+                if (!differences.isEmpty()) {
+                    throw new IllegalArgumentException("cannot resume the run in " + dir + ": " + String.join("; ",
+                            differences) + "; train into another folder, or replace this one with --overwrite");
+                }
+                yield Plan.RESUME;
+            }
+        };
+    }
+
+    /**
+     * Carries out {@code plan} once the run is ready to train (its data read, its model built), so a run that
+     * fails before then leaves the folder as it was: the old model replaced only now, the record written.
+     */
+    static void commit(Path dir, Plan plan, ObjectNode record) throws IOException {
+        if (plan == Plan.REPLACE) deleteModelFolder(dir);
         Files.createDirectories(dir);
         AtomicFiles.writeString(dir.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
-        return resume;
+    }
+
+    /** {@link #check} and {@link #commit} at once; true when the run continues from the folder's checkpoints. */
+    static boolean prepareFolder(Path dir, Tasks.Existing existing, ObjectNode record) throws IOException {
+        Plan plan = check(dir, existing, record);
+        commit(dir, plan, record);
+        return plan == Plan.RESUME;
     }
 
     private static boolean isEmptyDirectory(Path dir) throws IOException {
@@ -121,13 +138,18 @@ final class RunRecord {
         return n == null ? "absent" : n.asText().substring(0, Math.min(12, n.asText().length()));
     }
 
-    /** Deletes a grukit model folder's contents; a folder that holds no grukit model is refused, not emptied. */
-    private static void deleteModelFolder(Path dir) throws IOException {
+    /** A folder that holds no grukit model is refused, never emptied. */
+    private static void requireModelFolder(Path dir) {
         if (!Files.exists(dir.resolve(FILE)) && !Files.exists(dir.resolve(ModelBundle.MODEL_JSON))
                 && !Files.exists(dir.resolve("checkpoints"))) {
             throw new IllegalArgumentException("will not overwrite " + dir + ": it holds files but no grukit model"
                     + " (no " + FILE + ", " + ModelBundle.MODEL_JSON + " or checkpoints); choose an empty folder");
         }
+    }
+
+    /** Deletes a grukit model folder's contents. */
+    private static void deleteModelFolder(Path dir) throws IOException {
+        requireModelFolder(dir);
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 if (!p.equals(dir)) Files.delete(p);

@@ -3,6 +3,7 @@ package org.grukit.core.task;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
@@ -175,9 +176,14 @@ public final class Tasks {
             Task<S, D, I, O, M> task, S settings, D train, D dev, Run run) throws IOException {
         TrainingSettings ts = settings.training();
         Path dir = run.dir();
-        boolean resume = dir != null && RunRecord.prepareFolder(dir, run.existing(), RunRecord.of(task, settings, train, dev));
-        Task.Training<M> training = task.prepare(settings, train, dev);
-        if (dir != null) training.writePreprocessing(dir); // a checkpoint is usable with the folder's preprocessing
+        ObjectNode record = dir == null ? null : RunRecord.of(task, settings, train, dev);
+        RunRecord.Plan plan = dir == null ? RunRecord.Plan.FRESH : RunRecord.check(dir, run.existing(), record);
+        Task.Training<M> training = task.prepare(settings, train, dev); // may fail on bad data: nothing written yet
+        boolean resume = plan == RunRecord.Plan.RESUME;
+        if (dir != null) {
+            RunRecord.commit(dir, plan, record);
+            training.writePreprocessing(dir); // a checkpoint is usable with the folder's preprocessing
+        }
         TrainerConfig tc = new TrainerConfig(ts.epochs(), ts.patience(), ts.clipNorm(),
                 dir == null ? null : dir.resolve("checkpoints"), resume, ts.seed(), run.progress());
         List<Trainer.EpochResult> epochs = new ArrayList<>();

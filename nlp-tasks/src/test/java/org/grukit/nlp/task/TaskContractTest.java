@@ -1,5 +1,6 @@
 package org.grukit.nlp.task;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -98,6 +99,24 @@ class TaskContractTest {
         }
         assertEquals(t.model().metrics(test).get("accuracy"), right / (double) texts.size(), 1e-12,
                 "predictions in input order, the same as the trained model's metrics");
+    }
+
+    @Test
+    void aRunThatFailsBeforeTrainingLeavesTheFolderAsItWas() throws IOException {
+        SentimentTask task = new SentimentTask();
+        SentimentClassifier.Settings s = task.defaults(400).withSize(8, 8).withEpochs(1);
+        Path model = dir.resolve("m");
+        Tasks.train(task, s, reviews(200, 1), reviews(50, 2), new Tasks.Run(model, false, null));
+        byte[] before = java.nio.file.Files.readAllBytes(model.resolve("model.json"));
+        // Bad data (no dev examples) with --overwrite: refused before the old model is touched.
+        assertThrows(IllegalArgumentException.class, () -> Tasks.train(task, s, reviews(200, 3), List.of(),
+                new Tasks.Run(model, false, null).withExisting(Tasks.Existing.OVERWRITE)));
+        assertArrayEquals(before, java.nio.file.Files.readAllBytes(model.resolve("model.json")));
+        // Into a new folder: nothing is written, so a corrected rerun is not refused.
+        Path fresh = dir.resolve("fresh");
+        assertThrows(IllegalArgumentException.class, () -> Tasks.train(task, s, reviews(200, 3), List.of(),
+                new Tasks.Run(fresh, false, null)));
+        assertTrue(!java.nio.file.Files.exists(fresh), "a failed run leaves no folder behind");
     }
 
     @Test
