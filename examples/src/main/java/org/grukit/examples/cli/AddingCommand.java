@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.grukit.core.Rng;
 import org.grukit.core.data.AddingProblem;
 import org.grukit.core.task.Tasks;
-import org.grukit.core.task.TrainingSettings;
 import org.grukit.core.train.JsonLines;
 import org.grukit.examples.adding.AddingDemo;
 import org.grukit.examples.adding.AddingSolver;
@@ -36,31 +35,20 @@ final class AddingCommand implements Callable<Integer> {
     Integer hidden;
     @Option(names = "--train-size", description = "Training sequences (default: ${DEFAULT-VALUE}).", defaultValue = "8000")
     int trainSize;
-    @Option(names = "--epochs", description = "Epochs (default: 8).")
-    Integer epochs;
-    @Option(names = "--batch-size", description = "Batch size (default: 32).")
-    Integer batchSize;
-    @Option(names = "--lr", description = "Adam learning rate, cosine-decayed (default: 0.005).")
-    Double lr;
-    @Option(names = "--seed", description = "Random seed (default: 1).")
-    Long seed;
     @Option(names = "--out", description = "Model folder (default: ${DEFAULT-VALUE}); must be empty, or see --resume and"
             + " --overwrite.", defaultValue = "runs/adding")
     Path out;
     @Mixin
     ModelFolderOptions folder = new ModelFolderOptions();
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         // The library's defaults, changed only where an option was given.
-        TrainingSettings t = D.training();
-        if (epochs != null) t = t.withEpochs(epochs);
-        if (batchSize != null) t = t.withBatchSize(batchSize);
-        if (lr != null) t = t.withLr(lr);
-        if (seed != null) t = t.withSeed(seed);
-        AddingDemo.Settings s = D.withTraining(t);
+        AddingDemo.Settings s = D.withTraining(training.apply(D.training()));
         if (hidden != null) s = s.withHiddenSize(hidden);
 
         Rng rng = new Rng(s.training().seed());
@@ -71,7 +59,7 @@ final class AddingCommand implements Callable<Integer> {
                 + " mean-predictor MSE %.4f%n", steps, train.size(), dev.size(), test.size(), s.hiddenSize(),
                 AddingProblem.MEAN_PREDICTOR_MSE);
         Tasks.Trained<AddingSolver> trained = Tasks.train(new AddingDemo(), s, train, dev,
-                folder.run(out, true, spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+                folder.run(out, training.progress(), spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
 
         // Score the saved model, as a user would load it.
         AddingSolver loaded = AddingSolver.load(out);

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.plot.Charts;
 import org.grukit.core.train.JsonLines;
+import org.grukit.core.task.TrainingSettings;
 import org.grukit.nlp.forecast.BoxCox;
 import org.grukit.nlp.forecast.ForecastData;
 import org.grukit.nlp.forecast.ForecastMetrics;
@@ -88,12 +89,8 @@ final class ForecastCommand implements Callable<Integer> {
         @Option(names = "--layers", defaultValue = "1", description = "GRU layers (default: ${DEFAULT-VALUE}).") int layers;
         @Option(names = "--ensemble", defaultValue = "1", description = "Independently initialised networks whose forecasts are averaged (default: ${DEFAULT-VALUE}).") int ensemble;
         @Option(names = "--dropout", defaultValue = "0", description = "Dropout between layers (default: ${DEFAULT-VALUE}).") float dropout;
-        @Option(names = "--epochs", defaultValue = "100", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
-        @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).") int batch;
-        @Option(names = "--lr", defaultValue = "3e-3", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).") double lr;
-        @Option(names = "--patience", defaultValue = "15", description = "Early stopping patience (default: ${DEFAULT-VALUE}).") int patience;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).") long seed;
-        @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
+        @picocli.CommandLine.Mixin
+        TrainingOptions training = new TrainingOptions();
 
         @Override
         public Integer call() throws IOException {
@@ -105,10 +102,12 @@ final class ForecastCommand implements Callable<Integer> {
                 case "seq2seq" -> ForecastModel.Style.SEQ2SEQ;
                 default -> throw new IllegalArgumentException("--style must be direct or seq2seq, got " + style);
             };
+            TrainingSettings ts = training.apply(d.training());
             Forecaster.Settings settings = new Forecaster.Settings(targets, covariates, calendar, !noCentre, !noHighway, input > 0 ? input : d.inputLength(), horizon,
-                    stride, st, attention, hidden, layers, ensemble, dropout, quantiles, loss, epochs, batch, lr, d.clipNorm(), patience, seed, 0, 0,
+                    stride, st, attention, hidden, layers, ensemble, dropout, quantiles, loss, ts.epochs(), ts.batchSize(), ts.lr(), ts.clipNorm(), ts.patience(),
+                    ts.seed(), 0, 0,
                     boxCox == null ? null : new BoxCox(boxCox), refit);
-            Forecaster.Trained t = Forecaster.train(new ForecastData(s, split), settings, folder.run(model, !noProgress,
+            Forecaster.Trained t = Forecaster.train(new ForecastData(s, split), settings, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grukit.attention.GruVariant;
 import org.grukit.core.kernel.Parallel;
+import org.grukit.core.task.TrainingSettings;
 import org.grukit.core.train.JsonLines;
 import org.grukit.nlp.data.BadRows;
 import org.grukit.nlp.data.LabelledText;
@@ -17,6 +18,7 @@ import org.grukit.nlp.sentiment.Evaluation;
 import org.grukit.nlp.sentiment.SentimentClassifier;
 import org.grukit.nlp.sentiment.SentimentData;
 import org.grukit.nlp.sentiment.SentimentModel;
+import org.grukit.nlp.sentiment.SentimentTask;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,12 +57,8 @@ final class SentimentCommand implements Callable<Integer> {
         ModelFolderOptions folder = new ModelFolderOptions();
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
-        @Option(names = "--epochs", description = "Epochs (default: 8; 12 below 20,000 training texts).")
-        Integer epochs;
-        @Option(names = "--batch-size", description = "Batch size (default: 64; 32 below 20,000 training texts).")
-        Integer batchSize;
-        @Option(names = "--lr", description = "Adam learning rate, cosine-decayed (default: 1e-3; 2e-3 below 20,000 training texts).")
-        Double lr;
+        @picocli.CommandLine.Mixin
+        TrainingOptions training = new TrainingOptions();
         @Option(names = "--weight-decay", defaultValue = "0", description = "Adam L2 weight decay (default: ${DEFAULT-VALUE}).")
         double weightDecay;
         @Option(names = "--embed-dim", defaultValue = "300", description = "Embedding size (default: ${DEFAULT-VALUE}).")
@@ -87,20 +85,12 @@ final class SentimentCommand implements Callable<Integer> {
         int minFreq;
         @Option(names = "--vectors", description = "Pre-trained word vectors (GloVe or word2vec text) for the embedding.")
         Path vectors;
-        @Option(names = "--patience", defaultValue = "3", description = "Stop after this many epochs without a better dev accuracy (default: ${DEFAULT-VALUE}).")
-        int patience;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
-        long seed;
-        @Option(names = "--threads", description = "Kernel threads (default: the available processors).")
-        Integer threads;
         @Option(names = "--skip-bad-rows", description = "Skip and count malformed rows instead of stopping.")
         boolean skipBad;
-        @Option(names = "--no-progress", description = "No progress bar.")
-        boolean noProgress;
 
         @Override
         public Integer call() throws IOException {
-            if (threads != null) Parallel.setThreads(threads);
+            long seed = training.seed(D.training());
             List<LabelledText> trainData = read(train, skipBad).items(), devData;
             if (dev != null) {
                 devData = read(dev, skipBad).items();
@@ -109,13 +99,13 @@ final class SentimentCommand implements Callable<Integer> {
                 trainData = parts.get(0);
                 devData = parts.get(1);
             }
-            SentimentClassifier.Settings d = SentimentClassifier.Settings.defaultsFor(trainData.size());
+            // The defaults sized to the training set, changed only where an option was given.
+            TrainingSettings ts = training.apply(new SentimentTask().defaults(trainData.size()).training());
             SentimentClassifier.Settings s = new SentimentClassifier.Settings(tokenizer, !cased, minFreq, D.maxVocab(), D.maxLength(),
                     embedDim, hidden, layers, !unidirectional, GruVariant.of(cell),
                     Choices.of("--pooling", pooling, SentimentModel.Pooling.class), D.attentionDim(), dropout, wordDropout,
-                    epochs != null ? epochs : d.epochs(), batchSize != null ? batchSize : d.batchSize(), lr != null ? lr : d.lr(),
-                    weightDecay, D.clipNorm(), patience, seed, vectors);
-            SentimentClassifier.Trained t = SentimentClassifier.train(trainData, devData, s, folder.run(model, !noProgress,
+                    ts.epochs(), ts.batchSize(), ts.lr(), weightDecay, ts.clipNorm(), ts.patience(), ts.seed(), vectors);
+            SentimentClassifier.Trained t = SentimentClassifier.train(trainData, devData, s, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());

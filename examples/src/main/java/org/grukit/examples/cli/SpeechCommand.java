@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.train.JsonLines;
+import org.grukit.core.task.TrainingSettings;
 import org.grukit.nlp.speech.SpeechData;
 import org.grukit.nlp.speech.Transcriber;
 import org.grukit.nlp.speech.WordNgram;
@@ -40,7 +41,7 @@ final class SpeechCommand implements Callable<Integer> {
         private static final Transcriber.Settings D = Transcriber.Settings.defaults();
         @Option(names = "--train", required = true, description = "A manifest (TSV: audio, transcript; or JSON lines) or an FSDD/yesno folder.") Path train;
         @Option(names = "--select", defaultValue = "all", description = SELECT + " (default: ${DEFAULT-VALUE}).") String select;
-        @Option(names = "--dev", description = "Dev data (default: 10% of the training utterances, by seed).") Path dev;
+        @Option(names = "--dev", description = "Dev data (default: 10%% of the training utterances, by seed).") Path dev;
         @Option(names = "--dev-select", defaultValue = "all", description = "Which dev utterances (as --select).") String devSelect;
         @Option(names = "--digit-strings", defaultValue = "0", description = "Train on N connected digit strings made from the selected FSDD recordings.") int strings;
         @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; must be empty, or see --resume and --overwrite.") Path model;
@@ -50,20 +51,18 @@ final class SpeechCommand implements Callable<Integer> {
         picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--units", defaultValue = "auto", description = "chars, words, or auto: words when the transcripts use at most "
                 + Transcriber.AUTO_WORDS + " distinct words, else chars (default: ${DEFAULT-VALUE}).") String units;
-        @Option(names = "--epochs", defaultValue = "0", description = "Epochs (default: 20, or enough for about 800 updates on small data).") int epochs;
-        @Option(names = "--batch-size", defaultValue = "0", description = "Batch size (default: 16, or 4 below 200 utterances).") int batch;
-        @Option(names = "--lr", defaultValue = "2e-3", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).") double lr;
         @Option(names = "--hidden", defaultValue = "128", description = "GRU units per direction (default: ${DEFAULT-VALUE}).") int hidden;
         @Option(names = "--layers", defaultValue = "2", description = "BiGRU layers (default: ${DEFAULT-VALUE}).") int layers;
         @Option(names = "--conv-channels", defaultValue = "128", description = "Conv1d channels, 0 for none (default: ${DEFAULT-VALUE}).") int conv;
         @Option(names = "--conv-stride", defaultValue = "2", description = "Conv1d stride: frames per output (default: ${DEFAULT-VALUE}).") int stride;
         @Option(names = "--dropout", defaultValue = "0.2", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout;
         @Option(names = "--spec-augment", description = "Mask training features at random (SpecAugment).") boolean specAugment;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).") long seed;
-        @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
+        @picocli.CommandLine.Mixin
+        TrainingOptions training = new TrainingOptions();
 
         @Override
         public Integer call() throws IOException {
+            long seed = training.seed(D.training());
             List<SpeechData.Utterance> tr = data(train, select, strings, seed), dv;
             if (dev == null) {
                 List<List<SpeechData.Utterance>> split = SpeechData.holdOut(tr, 0.1, seed);
@@ -79,9 +78,10 @@ final class SpeechCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--units must be chars, words or auto, got " + units);
             };
             Transcriber.Settings sized = Transcriber.Settings.defaultsFor(tr.size());
+            TrainingSettings ts = training.apply(sized.training()); // sized to the training set unless given
             Transcriber.Settings s = new Transcriber.Settings(u, 0, conv, D.convKernel(), stride, hidden, layers, dropout, specAugment,
-                    epochs > 0 ? epochs : sized.epochs(), batch > 0 ? batch : sized.batchSize(), lr, D.clipNorm(), sized.patience(), seed);
-            Transcriber.Trained t = Transcriber.train(tr, dv, s, folder.run(model, !noProgress,
+                    ts.epochs(), ts.batchSize(), ts.lr(), ts.clipNorm(), ts.patience(), ts.seed());
+            Transcriber.Trained t = Transcriber.train(tr, dv, s, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());

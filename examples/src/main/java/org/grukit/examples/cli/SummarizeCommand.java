@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.train.JsonLines;
+import org.grukit.core.task.TrainingSettings;
 import org.grukit.nlp.data.BadRows;
 import org.grukit.nlp.metrics.Rouge;
 import org.grukit.nlp.summarize.Lead;
@@ -55,9 +56,6 @@ final class SummarizeCommand implements Callable<Integer> {
         @Option(names = "--coverage-weight", defaultValue = "1.0", description = "Weight of the coverage loss (default: ${DEFAULT-VALUE}).") double coverageWeight;
         @Option(names = "--coverage-from", defaultValue = "7", description = "1-based epoch from which the coverage loss is added, as See et al. "
                 + "add it in a final phase; 0 never (default: ${DEFAULT-VALUE}).") int coverageFrom;
-        @Option(names = "--epochs", defaultValue = "8", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
-        @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).") int batchSize;
-        @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).") double lr;
         @Option(names = "--vocab", defaultValue = "20000", description = "Vocabulary size, shared by documents and summaries (default: ${DEFAULT-VALUE}).") int vocab;
         @Option(names = "--min-freq", defaultValue = "2", description = "Rarer words are outside the vocabulary (default: ${DEFAULT-VALUE}).") int minFreq;
         @Option(names = "--max-source", defaultValue = "200", description = "Document tokens read, cut at sentence boundaries (default: ${DEFAULT-VALUE}).") int maxSource;
@@ -69,18 +67,19 @@ final class SummarizeCommand implements Callable<Integer> {
                 + " (default: ${DEFAULT-VALUE}).") String tokenizer;
         @Option(names = "--keep-case", description = "Do not lower-case.") boolean keepCase;
         @Option(names = "--dropout", defaultValue = "0.2", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout;
-        @Option(names = "--patience", defaultValue = "3", description = "Early stopping patience (default: ${DEFAULT-VALUE}).") int patience;
         @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N documents (0: all).") int limit;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).") long seed;
-        @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
+        @picocli.CommandLine.Mixin
+        TrainingOptions training = new TrainingOptions();
 
         @Override
         public Integer call() throws IOException {
             List<SummaryData.Document> tr = read(train), dv = read(dev);
             if (limit > 0 && limit < tr.size()) tr = tr.subList(0, limit);
+            TrainingSettings ts = training.apply(D.training());
             Summarizer.Settings s = new Summarizer.Settings(tokenizer, !keepCase, vocab, minFreq, maxSource, maxSummary, embed, encoder, decoder, decoder,
-                    !noPointer, !noCoverage, coverageWeight, coverageFrom, dropout, epochs, batchSize, lr, D.clipNorm(), patience, seed);
-            Summarizer.Trained t = Summarizer.train(tr, dv, s, folder.run(model, !noProgress,
+                    !noPointer, !noCoverage, coverageWeight, coverageFrom, dropout, ts.epochs(), ts.batchSize(), ts.lr(), ts.clipNorm(), ts.patience(),
+                    ts.seed());
+            Summarizer.Trained t = Summarizer.train(tr, dv, s, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.grukit.attention.Decoding;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.train.JsonLines;
+import org.grukit.core.task.TrainingSettings;
 import org.grukit.nlp.data.TextPair;
 import org.grukit.nlp.translate.Translator;
 import picocli.CommandLine;
@@ -39,9 +40,6 @@ final class TranslateCommand implements Callable<Integer> {
         ModelFolderOptions folder = new ModelFolderOptions();
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
-        @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
-        @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).") int batchSize;
-        @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).") double lr;
         @Option(names = "--embed-dim", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).") int embed;
         @Option(names = "--encoder-hidden", defaultValue = "128", description = "Encoder units per direction (default: ${DEFAULT-VALUE}).") int encoder;
         @Option(names = "--decoder-hidden", defaultValue = "256", description = "Decoder units (default: ${DEFAULT-VALUE}).") int decoder;
@@ -58,17 +56,17 @@ final class TranslateCommand implements Callable<Integer> {
         @Option(names = "--min-freq", defaultValue = "2", description = "Rarer words are UNK (default: ${DEFAULT-VALUE}).") int minFreq;
         @Option(names = "--max-length", defaultValue = "60", description = "Tokens kept per sentence (default: ${DEFAULT-VALUE}).") int maxLength;
         @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N pairs (0: all).") int limit;
-        @Option(names = "--patience", defaultValue = "3", description = "Early stopping patience (default: ${DEFAULT-VALUE}).") int patience;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).") long seed;
-        @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
+        @picocli.CommandLine.Mixin
+        TrainingOptions training = new TrainingOptions();
 
         @Override
         public Integer call() throws IOException {
             List<TextPair> train = org.grukit.nlp.data.ParallelCorpus.read(trainSrc, trainTgt), dev = org.grukit.nlp.data.ParallelCorpus.read(devSrc, devTgt);
             if (limit > 0 && limit < train.size()) train = train.subList(0, limit);
+            TrainingSettings ts = training.apply(D.training());
             Translator.Settings s = new Translator.Settings(tokenizer, bpe, shared, lower, minFreq, maxLength, embed, encoder, 1, decoder,
-                    attention, tied, dropout, smoothing, epochs, batchSize, lr, D.clipNorm(), patience, seed);
-            Translator.Trained t = Translator.train(train, dev, s, folder.run(model, !noProgress,
+                    attention, tied, dropout, smoothing, ts.epochs(), ts.batchSize(), ts.lr(), ts.clipNorm(), ts.patience(), ts.seed());
+            Translator.Trained t = Translator.train(train, dev, s, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());

@@ -50,6 +50,33 @@ class GrukitCliTest {
                 data.toString(), "--model", dir.resolve("m").toString(), "--pooling", "attn", "--no-progress")));
         assertTrue(err.contains("--pooling must be one of attention, last, max, mean; got 'attn'"), err);
         assertTrue(!err.contains("enum"), err);
+        // The shared training options speak in their own names, for every task.
+        String epochs = captureErr(() -> assertEquals(1, GrukitCli.run("sentiment", "train", "--train", data.toString(), "--dev",
+                data.toString(), "--model", dir.resolve("m2").toString(), "--epochs", "0", "--no-progress")));
+        assertTrue(epochs.contains("--epochs must be > 0, got 0"), epochs);
+    }
+
+    @Test
+    void everyCommandsHelpPrintsWithoutPicocliFormatWarnings() {
+        List<String[]> commands = new java.util.ArrayList<>();
+        collect(new picocli.CommandLine(new GrukitCli()), new java.util.ArrayList<>(), commands);
+        assertTrue(commands.size() > 20, "every command and subcommand: " + commands.size());
+        for (String[] c : commands) {
+            String[] args = java.util.Arrays.copyOf(c, c.length + 1);
+            args[c.length] = "--help";
+            String err = captureErr(() -> capture(() -> GrukitCli.run(args)));
+            assertTrue(!err.contains("picocli WARN"), String.join(" ", c) + ": " + err);
+        }
+    }
+
+    private static void collect(picocli.CommandLine cmd, List<String> path, List<String[]> out) {
+        for (var e : cmd.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help")) continue;
+            List<String> p = new java.util.ArrayList<>(path);
+            p.add(e.getKey());
+            out.add(p.toArray(new String[0]));
+            collect(e.getValue(), p, out);
+        }
     }
 
     @Test
