@@ -34,7 +34,7 @@ final class InfoCommand implements Callable<Integer> {
         out.put("type", type);
         out.put("formatVersion", descriptor.get("formatVersion").asInt());
         out.put("parameters", descriptor.path("weights").path("parameters").asLong());
-        Task<?, ?, ?, ?, ?> task = Tasks.all().stream().filter(t -> t.modelType().equals(type)).findFirst().orElse(null);
+        Task<?, ?, ?, ?, ?> task = Tasks.find(type).orElse(null); // a model no task on the class path knows: its descriptor only
         if (task != null) {
             TaskModel<?, ?, ?> model = task.load(dir);
             out.put("task", task.name());

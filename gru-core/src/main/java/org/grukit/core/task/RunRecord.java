@@ -28,13 +28,15 @@ final class RunRecord {
 
     private RunRecord() {}
 
-    static <S extends TaskSettings, D> ObjectNode of(Task<S, D, ?, ?, ?> task, S settings, D train, D dev) throws IOException {
+    /** The record of a run of {@code task} with {@code settings} on data of these SHA-256 digests. */
+    static ObjectNode of(Task<?, ?, ?, ?, ?> task, TaskSettings settings, String trainSha256, String devSha256)
+            throws IOException {
         ObjectNode r = JSON.createObjectNode();
         r.put("task", task.name());
         r.set("settings", JSON.valueToTree(settings));
         ObjectNode data = r.putObject("data");
-        data.put("train", Tasks.digest(train));
-        data.put("dev", Tasks.digest(dev));
+        data.put("train", trainSha256);
+        data.put("dev", devSha256);
         // As it will be read back: a float field becomes a double on reading, and must compare equal then.
         return (ObjectNode) JSON.readTree(JSON.writeValueAsString(r));
     }

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
 import org.grukit.core.Tensor;
@@ -143,15 +144,15 @@ public final class Tasks {
         throw new IllegalArgumentException("no task named '" + name + "'; the class path has " + names);
     }
 
+    /** The task whose models have type {@code modelType}, if one is on the class path. */
+    public static Optional<Task<?, ?, ?, ?, ?>> find(String modelType) {
+        return all().stream().filter(t -> t.modelType().equals(modelType)).findFirst();
+    }
+
     /** The task whose models have type {@code modelType}. */
     public static Task<?, ?, ?, ?, ?> forModelType(String modelType) {
-        List<String> types = new ArrayList<>();
-        for (Task<?, ?, ?, ?, ?> t : all()) {
-            if (t.modelType().equals(modelType)) return t;
-            types.add(t.modelType());
-        }
-        throw new IllegalArgumentException("no task on the class path loads models of type '" + modelType
-                + "'; the tasks here load " + types);
+        return find(modelType).orElseThrow(() -> new IllegalArgumentException("no task on the class path loads models of type '"
+                + modelType + "'; the tasks here load " + all().stream().map(Task::modelType).toList()));
     }
 
     /** Loads any task's model folder: the task is the one whose model type model.json names. */
@@ -176,7 +177,10 @@ public final class Tasks {
             Task<S, D, I, O, M> task, S settings, D train, D dev, Run run) throws IOException {
         TrainingSettings ts = settings.training();
         Path dir = run.dir();
-        ObjectNode record = dir == null ? null : RunRecord.of(task, settings, train, dev);
+        // Each dataset is digested once, for the run record and the provenance; train and dev may be one value.
+        String trainSha = dir == null ? null : digest(train);
+        String devSha = dir == null ? null : dev == train ? trainSha : digest(dev);
+        ObjectNode record = dir == null ? null : RunRecord.of(task, settings, trainSha, devSha);
         RunRecord.Plan plan = dir == null ? RunRecord.Plan.FRESH : RunRecord.check(dir, run.existing(), record);
         Task.Training<M> training = task.prepare(settings, train, dev); // may fail on bad data: nothing written yet
         boolean resume = plan == RunRecord.Plan.RESUME;
@@ -211,7 +215,8 @@ public final class Tasks {
         }
         if (dir != null) {
             model.save(dir);
-            ModelBundle.recordProvenance(dir, provenance(task, settings, train, dev, run, summary, devMetrics));
+            ModelBundle.recordProvenance(dir, provenance(task, settings, train, dev, trainSha, devSha, run, summary,
+                    devMetrics));
             writeMetrics(dir, summary.history()); // with a resumed run's earlier epochs too
             Charts.trainingCurve(dir.resolve(TRAINING_PNG), task.name() + ": training", summary.history().stream()
                     .mapToDouble(Trainer.EpochResult::trainLoss).toArray(), summary.monitor(), summary.history().stream()
@@ -240,15 +245,15 @@ public final class Tasks {
      * and SHA-256 (of its content as JSON), the seed, the JDK and kernels, every epoch's metrics and the chosen one.
      */
     static <S extends TaskSettings, D> Map<String, Object> provenance(Task<S, D, ?, ?, ?> task, S settings, D train, D dev,
-                                                                      Run run, Trainer.Summary summary,
-                                                                      Map<String, Double> devMetrics) throws IOException {
+                                                                      String trainSha, String devSha, Run run,
+                                                                      Trainer.Summary summary, Map<String, Double> devMetrics) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("task", task.name());
         p.put("settings", settings);
         if (!run.commandLine().isEmpty()) p.put("commandLine", run.commandLine());
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("train", Map.of("examples", task.size(train), "sha256", digest(train)));
-        data.put("dev", Map.of("examples", task.size(dev), "sha256", digest(dev)));
+        data.put("train", Map.of("examples", task.size(train), "sha256", trainSha));
+        data.put("dev", Map.of("examples", task.size(dev), "sha256", devSha));
         p.put("data", data);
         p.put("seed", settings.training().seed());
         p.put("java", Runtime.version().toString());
