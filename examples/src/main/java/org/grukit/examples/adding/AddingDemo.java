@@ -31,9 +31,6 @@ public final class AddingDemo implements Task<AddingDemo.Settings, AddingProblem
         }
     }
 
-    static {
-        AddingModel.register();
-    }
 
     @Override
     public String name() {

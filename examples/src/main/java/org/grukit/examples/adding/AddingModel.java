@@ -3,7 +3,6 @@ package org.grukit.examples.adding;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
-import org.grukit.core.io.ModelTypes;
 import org.grukit.core.io.SavableModel;
 import org.grukit.core.nn.Gru;
 import org.grukit.core.nn.GruConfig;
@@ -23,9 +22,6 @@ public final class AddingModel extends Module implements SavableModel {
     public static final String TYPE = "adding-regressor";
 
     /** Registers the model type so bundles of it load. */
-    public static void register() {
-        ModelTypes.register(TYPE, Config.class, c -> new AddingModel(c, new Rng(0)));
-    }
 
     private final Config config;
     private final Gru gru;

@@ -84,7 +84,6 @@ public final class AddingSolver implements TaskModel<AddingProblem.Data, float[]
     }
 
     public static AddingSolver load(Path dir) throws IOException {
-        AddingModel.register();
         return new AddingSolver(ModelBundle.load(dir, AddingModel.class));
     }
 }

@@ -120,8 +120,15 @@ class GrukitCliTest {
         JsonNode result = JsonLines.mapper().readTree(lines[lines.length - 1]);
         assertEquals("sentiment", result.get("task").asText());
         assertTrue(result.get("test_accuracy").asDouble() > 0.85, "the review classifier learns: " + result);
-        for (String f : new String[] {"model.json", "weights.safetensors", "text-pipeline.json", "attention.png", "training.png"}) {
+        for (String f : new String[] {"model.json", "weights.safetensors", "attention.png", "training.png"}) {
             assertTrue(Files.exists(model.resolve(f)), f);
+        }
+        JsonNode descriptor = JsonLines.mapper().readTree(model.resolve("model.json").toFile());
+        assertEquals(2, descriptor.get("formatVersion").asInt());
+        assertTrue(descriptor.at("/preprocessing/text/vocabulary/tokens").size() > 100, "one model.json holds the text pipeline");
+        try (var files = Files.list(model)) {
+            assertEquals(List.of("model.json", "run.json"), files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .sorted().toList(), "no other JSON file beside model.json and the run record");
         }
         Path data = dir.resolve("test.tsv");
         StringBuilder tsv = new StringBuilder("sentence\tlabel\n");

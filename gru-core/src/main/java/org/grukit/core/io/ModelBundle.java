@@ -1,9 +1,6 @@
 package org.grukit.core.io;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,21 +13,24 @@ import org.grukit.core.Version;
 import org.grukit.core.nn.Module;
 
 /**
- * A saved model: a directory holding {@code model.json} (format version, model type, config, provenance)
- * and {@code weights.safetensors} (float32, PyTorch state_dict names). Both files are written atomically;
- * loading refuses unknown format versions, unknown types, and weights that are missing, extra or
- * mis-shaped, so a damaged bundle fails with a message rather than giving a wrong model.
+ * A saved model: a directory holding {@code model.json} (format version, model type, architecture config, the
+ * preprocessing the task needs to turn inputs into the model's and back, and provenance) and
+ * {@code weights.safetensors} (float32, PyTorch state_dict names); files the preprocessing names (a BPE or
+ * tokenizer model) sit beside them. Both files are written atomically, weights first; loading refuses unknown format
+ * versions, unknown types, and weights that are missing, extra or mis-shaped, so a damaged bundle fails with a
+ * message rather than giving a wrong model. The directory may be on any file system, a zip or jar one included.
+ *
+ * <p>Format 1 kept each task's preprocessing in files of its own beside model.json (text-pipeline.json,
+ * speech.json, ...); such folders still load: {@link Folder#preprocessing} reads the old file instead.
  */
 public final class ModelBundle {
     private ModelBundle() {}
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest format this grukit still reads. */
+    public static final int OLDEST_FORMAT_VERSION = 1;
     public static final String MODEL_JSON = "model.json";
     public static final String WEIGHTS = "weights.safetensors";
-
-    static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Where a model came from: the seed, the data it was trained on, and free-form notes. */
     public record Provenance(Long seed, String data, Map<String, String> notes) {
@@ -43,23 +43,29 @@ public final class ModelBundle {
         }
     }
 
-    public static ObjectMapper json() {
-        return JSON;
+    /** Saves a registered model with no preprocessing. */
+    public static <M extends Module & SavableModel> void save(Path dir, M model, Provenance provenance) throws IOException {
+        save(dir, model, provenance, null);
     }
 
-    /** Saves a registered model. */
-    public static <M extends Module & SavableModel> void save(Path dir, M model, Provenance provenance) throws IOException {
+    /**
+     * Saves a registered model, with {@code preprocessing} (any value Jackson writes: a record, a map; null for
+     * none) under "preprocessing" in model.json.
+     */
+    public static <M extends Module & SavableModel> void save(Path dir, M model, Provenance provenance, Object preprocessing)
+            throws IOException {
         ModelTypes.lookup(model.modelType()); // refuse to write what could not be loaded back
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("formatVersion", FORMAT_VERSION);
         root.put("type", model.modelType());
-        root.set("config", JSON.valueToTree(model.modelConfig()));
+        root.set("config", Json.tree(model.modelConfig()));
+        if (preprocessing != null) root.set("preprocessing", Json.tree(preprocessing));
         ObjectNode prov = root.putObject("provenance");
         if (provenance.seed() != null) prov.put("seed", provenance.seed());
         if (provenance.data() != null) prov.put("data", provenance.data());
         prov.put("grukitVersion", Version.get());
         prov.put("created", Instant.now().toString());
-        if (provenance.notes() != null && !provenance.notes().isEmpty()) prov.set("notes", JSON.valueToTree(provenance.notes()));
+        if (provenance.notes() != null && !provenance.notes().isEmpty()) prov.set("notes", Json.tree(provenance.notes()));
         ObjectNode weights = root.putObject("weights");
         weights.put("file", WEIGHTS);
         weights.put("parameters", model.parameterCount());
@@ -68,7 +74,7 @@ public final class ModelBundle {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         SafeTensors.write(dir.resolve(WEIGHTS), model.stateDict(), meta);
-        AtomicFiles.writeString(dir.resolve(MODEL_JSON), JSON.writeValueAsString(root) + "\n");
+        AtomicFiles.writeString(dir.resolve(MODEL_JSON), Json.pretty(root));
     }
 
     /**
@@ -79,8 +85,8 @@ public final class ModelBundle {
         JsonNode root = readDescriptor(dir);
         ObjectNode prov = root.path("provenance").isObject() ? (ObjectNode) root.get("provenance")
                 : ((ObjectNode) root).putObject("provenance");
-        entries.forEach((k, v) -> prov.set(k, JSON.valueToTree(v)));
-        AtomicFiles.writeString(dir.resolve(MODEL_JSON), JSON.writeValueAsString(root) + "\n");
+        entries.forEach((k, v) -> prov.set(k, Json.tree(v)));
+        AtomicFiles.writeString(dir.resolve(MODEL_JSON), Json.pretty(root));
     }
 
     /** Reads and checks model.json without building the model. */
@@ -88,60 +94,125 @@ public final class ModelBundle {
         Path file = dir.resolve(MODEL_JSON);
         JsonNode root;
         try {
-            root = JSON.readTree(file.toFile());
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            root = Json.parse(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
             throw new IOException(dir + " is not a grukit model: " + MODEL_JSON + " not found", e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
         }
         if (root == null || !root.isObject()) throw new IOException(file + ": expected a JSON object");
         JsonNode v = root.get("formatVersion");
-        if (v == null || !v.canConvertToInt()) throw new IOException(file + ": formatVersion is missing");
-        if (v.asInt() != FORMAT_VERSION) {
-            throw new IOException(file + ": formatVersion " + v.asInt() + " is not supported by grukit " + Version.get()
-                    + " (it reads version " + FORMAT_VERSION + ")");
+        if (v == null || !v.isInt()) throw new IOException(file + ": formatVersion is missing (expected an integer)");
+        if (v.asInt() > FORMAT_VERSION) {
+            throw new IOException(file + ": formatVersion " + v.asInt() + " was written by a newer grukit; grukit " + Version.get()
+                    + " reads versions " + OLDEST_FORMAT_VERSION + " to " + FORMAT_VERSION + " (upgrade grukit to load it)");
+        }
+        if (v.asInt() < OLDEST_FORMAT_VERSION) {
+            throw new IOException(file + ": formatVersion " + v.asInt() + " is older than grukit " + Version.get()
+                    + " reads (" + OLDEST_FORMAT_VERSION + " to " + FORMAT_VERSION + "); retrain the model with this grukit");
         }
         if (!root.path("type").isTextual()) throw new IOException(file + ": type is missing");
         if (!root.path("config").isObject()) throw new IOException(file + ": config is missing");
+        if (root.has("preprocessing") && !root.get("preprocessing").isObject()) {
+            throw new IOException(file + ": preprocessing must be a JSON object, found " + root.get("preprocessing").getNodeType());
+        }
         return root;
+    }
+
+    /** Opens a model folder: its model.json read and checked, nothing built yet. */
+    public static Folder open(Path dir) throws IOException {
+        return new Folder(dir, readDescriptor(dir));
+    }
+
+    /** A model folder as read: where it is and its checked model.json. */
+    public record Folder(Path dir, JsonNode descriptor) {
+        public int formatVersion() {
+            return descriptor.get("formatVersion").asInt();
+        }
+
+        public String type() {
+            return descriptor.get("type").asText();
+        }
+
+        /**
+         * The preprocessing entry {@code key} bound to {@code type}; in a format-1 folder, the file {@code legacyFile}
+         * (relative to the folder) that held it then.
+         */
+        public <T> T preprocessing(String key, Class<T> type, String legacyFile) throws IOException {
+            JsonNode node;
+            String where;
+            if (formatVersion() == 1) {
+                Path p = dir.resolve(legacyFile);
+                where = p.toString();
+                try {
+                    node = Json.parse(Files.readAllBytes(p));
+                } catch (NoSuchFileException e) {
+                    throw new IOException(dir + " is a grukit model of format 1 without its " + legacyFile
+                            + "; the folder is incomplete (retrain the model with this grukit)", e);
+                } catch (com.fasterxml.jackson.core.JacksonException e) {
+                    throw new IOException(p + " is not valid JSON: " + e.getOriginalMessage(), e);
+                }
+            } else {
+                node = descriptor.path("preprocessing").get(key);
+                where = dir.resolve(MODEL_JSON) + ": preprocessing." + key;
+                if (node == null || node.isNull()) throw new IOException(where + " is missing (a " + type() + " model needs it)");
+            }
+            try {
+                T value = Json.bind(node, type);
+                if (value == null) throw new IOException(where + " is empty");
+                return value;
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw new IOException(where + " does not fit a " + type() + " model: " + e.getOriginalMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(where + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Builds the model from its registered type and config, then loads its weights. */
+        public Module model() throws IOException {
+            ModelTypes.Type<?> t;
+            try {
+                t = ModelTypes.lookup(type());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(dir.resolve(MODEL_JSON) + ": " + e.getMessage(), e);
+            }
+            Module model = build(t, descriptor.get("config"), dir);
+            Map<String, org.grukit.core.Tensor> weights = SafeTensors.load(dir.resolve(descriptor.path("weights").path("file")
+                    .asText(WEIGHTS)));
+            try {
+                model.loadStateDict(weights);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(dir.resolve(WEIGHTS) + ": " + e.getMessage(), e);
+            }
+            model.eval();
+            return model;
+        }
+
+        /** The model, checked to be of the expected class. */
+        public <M extends Module> M model(Class<M> expected) throws IOException {
+            Module m = model();
+            if (!expected.isInstance(m)) {
+                throw new IOException(dir + " holds a model of type '" + type() + "', not a " + expected.getSimpleName());
+            }
+            return expected.cast(m);
+        }
     }
 
     /** Loads a bundle, building the model from its registered type and config, then loading its weights. */
     public static Module load(Path dir) throws IOException {
-        JsonNode root = readDescriptor(dir);
-        ModelTypes.Type<?> type;
-        try {
-            type = ModelTypes.lookup(root.get("type").asText());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(dir.resolve(MODEL_JSON) + ": " + e.getMessage(), e);
-        }
-        Module model = build(type, root.get("config"), dir);
-        Map<String, org.grukit.core.Tensor> weights = SafeTensors.load(dir.resolve(root.path("weights").path("file")
-                .asText(WEIGHTS)));
-        try {
-            model.loadStateDict(weights);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(dir.resolve(WEIGHTS) + ": " + e.getMessage(), e);
-        }
-        model.eval();
-        return model;
+        return open(dir).model();
     }
 
     /** Loads a bundle and checks it holds the expected class of model. */
     public static <M extends Module> M load(Path dir, Class<M> expected) throws IOException {
-        Module m = load(dir);
-        if (!expected.isInstance(m)) {
-            throw new IOException(dir + " holds a model of type '" + readDescriptor(dir).get("type").asText()
-                    + "', not a " + expected.getSimpleName());
-        }
-        return expected.cast(m);
+        return open(dir).model(expected);
     }
 
     private static <C> Module build(ModelTypes.Type<C> type, JsonNode config, Path dir) throws IOException {
         C cfg;
         try {
-            cfg = JSON.treeToValue(config, type.configClass());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            cfg = Json.bind(config, type.configClass());
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(dir.resolve(MODEL_JSON) + ": config does not fit model type " + type.name() + ": "
                     + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package org.grukit.core.io;
 
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -11,8 +12,9 @@ import org.grukit.core.nn.Module;
 
 /**
  * The registry of model types that bundles can hold: a stable logical name, the config record's class and
- * a factory. Names are registered explicitly (never class names, never classpath scanning), so renaming
- * a Java class cannot break saved models. The core registers {@code "gru"}; each task registers its own.
+ * a factory. Names are stable words, never class names, so renaming a Java class cannot break saved models. The
+ * core registers {@code "gru"}; each module lists its own in a {@link ModelTypeProvider} service, read the first
+ * time a name is not found; {@link #register} adds a type by hand.
  */
 public final class ModelTypes {
     private ModelTypes() {}
@@ -42,12 +44,35 @@ public final class ModelTypes {
         TYPES.put(name, new Type<>(name, configClass, factory));
     }
 
+    /** The registered type of that name, looking through the {@link ModelTypeProvider}s on the class path once. */
     public static Type<?> lookup(String name) {
         Type<?> t = TYPES.get(name);
+        if (t == null) {
+            discover();
+            t = TYPES.get(name);
+        }
         if (t == null) {
             throw new IllegalArgumentException("unknown model type '" + name + "'; known types: "
                     + new TreeMap<>(TYPES).keySet() + " (is the module that defines it on the classpath and registered?)");
         }
         return t;
+    }
+
+    private static volatile boolean discovered;
+
+    private static synchronized void discover() {
+        if (discovered) return;
+        // The context class loader sees an application's (or a Spark job's) classes; grukit's own loader sees grukit's.
+        for (ClassLoader loader : new ClassLoader[] {Thread.currentThread().getContextClassLoader(), ModelTypes.class.getClassLoader()}) {
+            if (loader == null) continue;
+            for (ModelTypeProvider p : ServiceLoader.load(ModelTypeProvider.class, loader)) {
+                for (Type<?> t : p.modelTypes()) add(t);
+            }
+        }
+        discovered = true;
+    }
+
+    private static <C> void add(Type<C> t) {
+        register(t.name(), t.configClass(), t.factory());
     }
 }

@@ -47,12 +47,6 @@ public interface Task<S extends TaskSettings, D, I, O, M extends TaskModel<D, I,
         M result();
 
         /**
-         * Writes what the model folder needs besides the weights (tokenizer, vocabularies, scalers) before the
-         * first epoch, so that every checkpoint is usable with the folder. Nothing by default.
-         */
-        default void writePreprocessing(Path dir) throws IOException {}
-
-        /**
          * Once the dev part has chosen the number of epochs, a fresh run from the same start on the training and
          * dev parts together, trained for that many epochs with the last one kept (nothing is held out any more,
          * so its {@code evaluate} must rank each epoch above the one before, as by monitoring the epoch number);

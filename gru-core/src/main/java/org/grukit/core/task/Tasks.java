@@ -8,8 +8,16 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,7 +45,8 @@ import org.grukit.core.train.TrainerConfig;
 /**
  * What every task shares, written once: the tasks on the class path ({@link ServiceLoader}), training any of
  * them (the trainer, Adam with a cosine schedule, checkpoints and resume, the best epoch kept, the model folder
- * written), and loading any model folder by the type its model.json names.
+ * written), and loading any model folder by the type its model.json names, from a path (on any file system: a
+ * zip's or a jar's too), a zip stream or the class path.
  */
 public final class Tasks {
     private Tasks() {}
@@ -168,6 +177,66 @@ public final class Tasks {
     }
 
     /**
+     * Loads a model folder packed as a zip, from a stream (an upload, a download, a resource): the folder's files at
+     * the zip's root or inside its one top-level folder. Nothing of the zip is kept once the model is loaded.
+     */
+    public static TaskModel<?, ?, ?> load(InputStream zip) throws IOException {
+        Path tmp = Files.createTempFile("grukit-model", ".zip");
+        try {
+            Files.copy(zip, tmp, StandardCopyOption.REPLACE_EXISTING);
+            try (FileSystem fs = FileSystems.newFileSystem(tmp)) {
+                Path root = fs.getPath("/");
+                if (!Files.exists(root.resolve(ModelBundle.MODEL_JSON))) {
+                    try (var entries = Files.list(root)) {
+                        List<Path> folders = entries.filter(Files::isDirectory).toList();
+                        if (folders.size() == 1) root = folders.get(0);
+                    }
+                }
+                if (!Files.exists(root.resolve(ModelBundle.MODEL_JSON))) {
+                    throw new IOException("the zip holds no model folder: no " + ModelBundle.MODEL_JSON
+                            + " at its root or in its one top-level folder");
+                }
+                return load(root);
+            } catch (java.util.zip.ZipException | java.nio.file.ProviderNotFoundException e) {
+                throw new IOException("not a zip file: " + e.getMessage(), e);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Loads a model folder from the class path ({@code "models/sentiment"}, holding model.json), whether it is a folder
+     * on disk or inside an application jar.
+     */
+    public static TaskModel<?, ?, ?> loadResource(ClassLoader loader, String folder) throws IOException {
+        String name = folder.endsWith("/") ? folder + ModelBundle.MODEL_JSON : folder + "/" + ModelBundle.MODEL_JSON;
+        URL url = loader.getResource(name);
+        if (url == null) throw new IOException("no model on the class path: " + name + " not found");
+        URI uri;
+        try {
+            uri = url.toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException("cannot read the class path resource " + url + ": " + e.getMessage(), e);
+        }
+        if (!"jar".equals(uri.getScheme())) return load(Path.of(uri).getParent());
+        FileSystem fs;
+        boolean opened;
+        try {
+            fs = FileSystems.newFileSystem(uri, Map.of());
+            opened = true;
+        } catch (FileSystemAlreadyExistsException e) {
+            fs = FileSystems.getFileSystem(uri);
+            opened = false;
+        }
+        try {
+            return load(fs.provider().getPath(uri).getParent());
+        } finally {
+            if (opened) fs.close();
+        }
+    }
+
+    /**
      * Trains {@code task} on {@code train}, picking the epoch by its dev metric, as every task trains: Adam at
      * the settings' learning rate and weight decay, decayed per step along a cosine to 5%, gradients clipped,
      * early stopping by patience. With a folder, checkpoints go to {@code dir/checkpoints} (a stopped run
@@ -184,10 +253,7 @@ public final class Tasks {
         RunRecord.Plan plan = dir == null ? RunRecord.Plan.FRESH : RunRecord.check(dir, run.existing(), record);
         Task.Training<M> training = task.prepare(settings, train, dev); // may fail on bad data: nothing written yet
         boolean resume = plan == RunRecord.Plan.RESUME;
-        if (dir != null) {
-            RunRecord.commit(dir, plan, record);
-            training.writePreprocessing(dir); // a checkpoint is usable with the folder's preprocessing
-        }
+        if (dir != null) RunRecord.commit(dir, plan, record);
         TrainerConfig tc = new TrainerConfig(ts.epochs(), ts.patience(), ts.clipNorm(),
                 dir == null ? null : dir.resolve("checkpoints"), resume, ts.seed(), run.progress());
         List<Trainer.EpochResult> epochs = new ArrayList<>();

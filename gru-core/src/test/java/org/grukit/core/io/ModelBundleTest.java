@@ -43,7 +43,7 @@ class ModelBundleTest {
             assertArrayEquals(gru.forward(x).output().toArray(), loaded.forward(x).output().toArray(), 0f);
         }
         var desc = ModelBundle.readDescriptor(dir);
-        assertEquals(1, desc.get("formatVersion").asInt());
+        assertEquals(ModelBundle.FORMAT_VERSION, desc.get("formatVersion").asInt());
         assertEquals("gru", desc.get("type").asText());
         assertEquals(42, desc.get("provenance").get("seed").asLong());
         assertTrue(desc.get("provenance").has("grukitVersion"));
@@ -68,8 +68,11 @@ class ModelBundleTest {
     @Test
     void unknownVersionOrTypeIsRefused() throws IOException {
         saved();
-        editJson("\"formatVersion\" : 1", "\"formatVersion\" : 2");
-        assertLoadFails("formatVersion 2 is not supported");
+        editJson("\"formatVersion\" : 2", "\"formatVersion\" : 3");
+        assertLoadFails("formatVersion 3 was written by a newer grukit");
+        saved();
+        editJson("\"formatVersion\" : 2", "\"formatVersion\" : 2.5");
+        assertLoadFails("formatVersion is missing (expected an integer)");
         saved();
         editJson("\"type\" : \"gru\"", "\"type\" : \"lstm\"");
         assertLoadFails("unknown model type 'lstm'");

@@ -8,7 +8,6 @@ import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Shape;
 import org.grukit.core.Tensor;
-import org.grukit.core.io.ModelTypes;
 import org.grukit.core.io.SavableModel;
 import org.grukit.core.nn.GruCell;
 import org.grukit.core.nn.Linear;
@@ -71,9 +70,6 @@ public final class ForecastModel extends Module implements SavableModel {
         }
     }
 
-    public static void register() {
-        ModelTypes.register(TYPE, Config.class, c -> new ForecastModel(c, new Rng(0)));
-    }
 
     private final Config config;
     private final org.grukit.core.nn.ModuleList members = new org.grukit.core.nn.ModuleList();

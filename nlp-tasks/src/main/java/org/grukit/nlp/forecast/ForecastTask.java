@@ -11,9 +11,6 @@ import org.grukit.core.task.Task;
  */
 public final class ForecastTask implements Task<Forecaster.Settings, ForecastData, TimeSeries, Forecaster.Forecast,
         Forecaster> {
-    static {
-        ForecastModel.register();
-    }
 
     @Override
     public String name() {

@@ -12,7 +12,6 @@ import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.Batching;
-import org.grukit.core.io.JsonDescriptions;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
@@ -27,7 +26,7 @@ import org.grukit.core.train.Trainer;
 /**
  * Forecasting as a library: train a {@link ForecastModel} on sliding windows of a {@link TimeSeries}, evaluate it
  * beside the naive, seasonal naive and linear autoregressive baselines on the same test windows, forecast past the
- * end of the data, save and load as a folder (the model bundle and {@code forecaster.json}).
+ * end of the data, save and load as a folder (the model bundle, its scalers in model.json).
  *
  * <p>Values are z-normalized per column with statistics of the training part only (saved with the model).
  * Optionally ({@code centre}, the default) each window is also shifted by its last observed target values, so the
@@ -139,11 +138,11 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
     }
 
     /**
-     * What forecaster.json holds beside the model bundle: how to turn a series into the model's inputs and back.
+     * What model.json holds as preprocessing "forecaster": how to turn a series into the model's inputs and back.
      * {@code mean} and {@code std} are those of the (Box-Cox transformed) training part; {@code boxCox} is the
      * targets' transform (absent: none) and {@code refit} whether the network was trained on the validation part too.
      */
-    public record Description(int formatVersion, List<String> targets, List<String> inputs, float[] mean, float[] std, boolean calendar,
+    public record Description(List<String> targets, List<String> inputs, float[] mean, float[] std, boolean calendar,
                               boolean centre, TimeSeries.Frequency frequency, int inputLength, int horizon, List<Double> quantiles,
                               Double boxCox, Boolean refit) {
         public BoxCox transform() {
@@ -160,12 +159,9 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         }
     }
 
-    static {
-        ForecastModel.register();
-    }
 
-    private static final int FORMAT_VERSION = 1;
-    private static final String FILE = "forecaster.json";
+    /** Where format-1 model folders kept the description. */
+    private static final String LEGACY_FILE = "forecaster.json";
 
     private final Description d;
     private final ForecastModel model;
@@ -313,7 +309,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
             mean[i] = ms[0];
             std[i] = ms[1];
         }
-        Description d = new Description(FORMAT_VERSION, targets, inputs, mean, std, st.calendar(), st.centre(), s.frequency(), st.inputLength(),
+        Description d = new Description(targets, inputs, mean, std, st.calendar(), st.centre(), s.frequency(), st.inputLength(),
                 st.horizon(), st.quantiles(), st.transform().isIdentity() ? null : st.transform().lambda(), st.refit() ? Boolean.TRUE : null);
         if (st.calendar() && s.frequency() == TimeSeries.Frequency.IRREGULAR) throw new IllegalArgumentException("calendar features need a regular series");
         int cal = st.calendar() ? Calendar.size(s.frequency()) : 0;
@@ -378,11 +374,6 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         @Override
         public Forecaster result() {
             return f;
-        }
-
-        @Override
-        public void writePreprocessing(Path dir) throws IOException {
-            f.saveDescription(dir);
         }
 
         /**
@@ -628,10 +619,6 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         return new Forecast(times, d.targets(), point, d.quantiles(), bands);
     }
 
-    private void saveDescription(Path dir) throws IOException {
-        JsonDescriptions.write(dir, FILE, d);
-    }
-
     @Override
     public Class<TimeSeries> inputType() {
         return TimeSeries.class;
@@ -682,18 +669,17 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
 
     @Override
     public void save(Path dir) throws IOException {
-        saveDescription(dir);
-        ModelBundle.save(dir, model, ModelBundle.Provenance.none());
+        ModelBundle.save(dir, model, ModelBundle.Provenance.none(), java.util.Map.of("forecaster", d));
     }
 
     public static Forecaster load(Path dir) throws IOException {
-        Description d = JsonDescriptions.read(dir, FILE, Description.class, "forecaster");
-        Path p = dir.resolve(FILE);
-        if (d.formatVersion() != FORMAT_VERSION) throw new IOException(p + ": format version " + d.formatVersion() + " is not supported");
+        ModelBundle.Folder folder = ModelBundle.open(dir);
+        Description d = folder.preprocessing("forecaster", Description.class, LEGACY_FILE);
+        Path p = dir.resolve(ModelBundle.MODEL_JSON);
         if (d.targets() == null || d.inputs() == null || d.mean() == null || d.std() == null || d.mean().length != d.inputs().size()
                 || d.std().length != d.inputs().size() || d.frequency() == null) {
-            throw new IOException(p + ": needs targets, inputs, and a mean and std per input");
+            throw new IOException(p + ": preprocessing.forecaster needs targets, inputs, and a mean and std per input");
         }
-        return new Forecaster(d, ModelBundle.load(dir, ForecastModel.class));
+        return new Forecaster(d, folder.model(ForecastModel.class));
     }
 }

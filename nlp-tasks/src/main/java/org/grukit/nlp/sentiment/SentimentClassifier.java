@@ -34,7 +34,7 @@ import org.grukit.nlp.text.WordVectors;
 /**
  * Sentiment analysis as a library: train a {@link SentimentModel} from labelled texts, evaluate it, predict one
  * or many texts, explain a prediction by its per-token attention weights, save and load it as a folder
- * (model.json, weights.safetensors, text-pipeline.json). A loaded classifier is read-only and serves predict
+ * (model.json with the text pipeline, and weights.safetensors). A loaded classifier is read-only and serves predict
  * calls from many threads at once.
  */
 public final class SentimentClassifier implements TaskModel<List<LabelledText>, String, SentimentClassifier.Prediction> {
@@ -108,16 +108,30 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
     }
 
     /** One text's label, its probability, and every label's probability (in label order). */
-    public record Prediction(String label, double probability, double[] probabilities) {}
+    public record Prediction(String label, double probability, double[] probabilities) {
+        /** Equal when label and every probability are: predictions compare by value, as the record's other fields do. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Prediction p && p.label.equals(label) && Double.compare(p.probability, probability) == 0
+                    && java.util.Arrays.equals(p.probabilities, probabilities);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * label.hashCode() + java.util.Arrays.hashCode(probabilities);
+        }
+
+        @Override
+        public String toString() {
+            return "Prediction[label=" + label + ", probability=" + probability + ", probabilities=" + java.util.Arrays.toString(probabilities) + "]";
+        }
+    }
 
     /** The tokens of a text (with spans) and the attention weight of each, with the prediction. */
     public record Explanation(Prediction prediction, List<Token> tokens, double[] weights) {}
 
     private static final int PREDICT_BATCH = 256;
 
-    static {
-        SentimentModel.register();
-    }
 
     private final TextPipeline pipeline;
     private final SentimentModel model;
@@ -224,11 +238,6 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
         @Override
         public SentimentClassifier result() {
             return c;
-        }
-
-        @Override
-        public void writePreprocessing(Path dir) throws IOException {
-            c.pipeline.save(dir);
         }
 
         @Override
@@ -374,15 +383,14 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
         return m;
     }
 
-    /** Writes the model bundle and the text pipeline into {@code dir}. */
+    /** Writes the model bundle into {@code dir}, the text pipeline in its model.json. */
     @Override
     public void save(Path dir) throws IOException {
-        pipeline.save(dir);
-        ModelBundle.save(dir, model, ModelBundle.Provenance.none());
+        ModelBundle.save(dir, model, ModelBundle.Provenance.none(), java.util.Map.of("text", pipeline.save(dir, "")));
     }
 
     public static SentimentClassifier load(Path dir) throws IOException {
-        SentimentModel m = ModelBundle.load(dir, SentimentModel.class);
-        return new SentimentClassifier(TextPipeline.load(dir), m);
+        ModelBundle.Folder f = ModelBundle.open(dir);
+        return new SentimentClassifier(TextPipeline.load(f, "text", ""), f.model(SentimentModel.class));
     }
 }

@@ -9,7 +9,6 @@ import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.PaddedBatch;
-import org.grukit.core.io.ModelTypes;
 import org.grukit.core.io.SavableModel;
 import org.grukit.core.nn.Embedding;
 import org.grukit.core.nn.Linear;
@@ -55,9 +54,6 @@ public final class SentimentModel extends Module implements SavableModel {
     /** Logits [B, C], and the attention weights [B, T] (null unless the pooling is attention). */
     public record Output(Tensor logits, Tensor weights) {}
 
-    public static void register() {
-        ModelTypes.register(TYPE, Config.class, c -> new SentimentModel(c, new Rng(0)));
-    }
 
     private final Config config;
     private final Embedding embedding;

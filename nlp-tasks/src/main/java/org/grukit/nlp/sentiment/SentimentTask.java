@@ -13,9 +13,6 @@ import org.grukit.nlp.data.LabelledText;
  */
 public final class SentimentTask implements Task<SentimentClassifier.Settings, List<LabelledText>, String,
         SentimentClassifier.Prediction, SentimentClassifier> {
-    static {
-        SentimentModel.register();
-    }
 
     @Override
     public String name() {

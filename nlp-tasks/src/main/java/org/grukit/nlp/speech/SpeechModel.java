@@ -5,7 +5,6 @@ import org.grukit.attention.StackedGru;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
-import org.grukit.core.io.ModelTypes;
 import org.grukit.core.io.SavableModel;
 import org.grukit.core.nn.Linear;
 import org.grukit.core.nn.Module;
@@ -39,9 +38,6 @@ public final class SpeechModel extends Module implements SavableModel {
     /** Log-probabilities [T', B, C] and each utterance's length in output frames. */
     public record Output(Tensor logProbs, int[] lengths) {}
 
-    public static void register() {
-        ModelTypes.register(TYPE, Config.class, c -> new SpeechModel(c, new Rng(0)));
-    }
 
     private final Config config;
     private final Conv1d conv;

@@ -11,9 +11,6 @@ import org.grukit.core.task.Task;
  */
 public final class SpeechTask implements Task<Transcriber.Settings, List<SpeechData.Utterance>, SpeechData.Utterance,
         String, Transcriber> {
-    static {
-        SpeechModel.register();
-    }
 
     @Override
     public String name() {

@@ -11,7 +11,6 @@ import org.grukit.core.GradMode;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.Batching;
-import org.grukit.core.io.JsonDescriptions;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.nn.Ctc;
@@ -31,13 +30,10 @@ import org.grukit.speech.FeaturePipeline;
 /**
  * Speech to text as a library: train a {@link SpeechModel} with CTC on utterances (features from a
  * {@link FeaturePipeline} saved with the model), transcribe with greedy or prefix beam search (optionally with a
- * word n-gram model), score with WER and CER, save and load as a folder (the model bundle and {@code speech.json}:
- * the output labels and the feature pipeline).
+ * word n-gram model), score with WER and CER, save and load as a folder (the model bundle, with
+ * the output labels and the feature pipeline in model.json).
  */
 public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, SpeechData.Utterance, String> {
-    static {
-        SpeechModel.register();
-    }
 
     /**
      * What the model writes out: characters (the space separating words), whole words, or AUTO: words when the
@@ -102,11 +98,11 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         }
     }
 
-    /** What speech.json holds beside the model bundle. */
-    public record Description(int formatVersion, Units units, List<String> labels, FeaturePipeline features) {}
+    /** What model.json holds as preprocessing "speech". */
+    public record Description(Units units, List<String> labels, FeaturePipeline features) {}
 
-    private static final int FORMAT_VERSION = 1;
-    private static final String FILE = "speech.json";
+    /** Where format-1 model folders kept the description. */
+    private static final String LEGACY_FILE = "speech.json";
     private static final int BATCH = 32;
 
     private final Units units;
@@ -278,11 +274,6 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         }
 
         @Override
-        public void writePreprocessing(Path dir) throws IOException {
-            t.saveDescription(dir);
-        }
-
-        @Override
         public Module model() {
             return t.model;
         }
@@ -408,10 +399,6 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         }
     }
 
-    private void saveDescription(Path dir) throws IOException {
-        JsonDescriptions.write(dir, FILE, new Description(FORMAT_VERSION, units, labels, features));
-    }
-
     @Override
     public Class<SpeechData.Utterance> inputType() {
         return SpeechData.Utterance.class;
@@ -456,15 +443,15 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
 
     @Override
     public void save(Path dir) throws IOException {
-        saveDescription(dir);
-        ModelBundle.save(dir, model, ModelBundle.Provenance.none());
+        ModelBundle.save(dir, model, ModelBundle.Provenance.none(), java.util.Map.of("speech", new Description(units, labels, features)));
     }
 
     public static Transcriber load(Path dir) throws IOException {
-        Description d = JsonDescriptions.read(dir, FILE, Description.class, "speech model");
-        Path p = dir.resolve(FILE);
-        if (d.formatVersion() != FORMAT_VERSION) throw new IOException(p + ": format version " + d.formatVersion() + " is not supported");
-        if (d.units() == null || d.labels() == null || d.features() == null) throw new IOException(p + ": needs 'units', 'labels' and 'features'");
-        return new Transcriber(d.units(), d.labels(), d.features(), ModelBundle.load(dir, SpeechModel.class));
+        ModelBundle.Folder f = ModelBundle.open(dir);
+        Description d = f.preprocessing("speech", Description.class, LEGACY_FILE);
+        if (d.units() == null || d.labels() == null || d.features() == null) {
+            throw new IOException(dir.resolve(ModelBundle.MODEL_JSON) + ": preprocessing.speech needs 'units', 'labels' and 'features'");
+        }
+        return new Transcriber(d.units(), d.labels(), d.features(), f.model(SpeechModel.class));
     }
 }

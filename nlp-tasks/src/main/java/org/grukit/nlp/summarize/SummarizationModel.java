@@ -7,7 +7,6 @@ import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.PaddedBatch;
-import org.grukit.core.io.ModelTypes;
 import org.grukit.core.io.SavableModel;
 import org.grukit.core.nn.Linear;
 import org.grukit.core.nn.Module;
@@ -34,9 +33,6 @@ public final class SummarizationModel extends Module implements SavableModel {
         }
     }
 
-    public static void register() {
-        ModelTypes.register(TYPE, Config.class, c -> new SummarizationModel(c, new Rng(0)));
-    }
 
     private final Config config;
     private final StackedGru encoder;

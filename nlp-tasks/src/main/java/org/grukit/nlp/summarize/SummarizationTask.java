@@ -11,9 +11,6 @@ import org.grukit.core.task.Task;
  */
 public final class SummarizationTask implements Task<Summarizer.Settings, List<SummaryData.Document>, String,
         Summarizer.Summary, Summarizer> {
-    static {
-        SummarizationModel.register();
-    }
 
     @Override
     public String name() {

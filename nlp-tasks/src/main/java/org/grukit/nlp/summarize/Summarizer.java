@@ -14,7 +14,6 @@ import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.PaddedBatch;
-import org.grukit.core.io.JsonDescriptions;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Module;
 import org.grukit.core.train.Trainer;
@@ -35,8 +34,8 @@ import org.grukit.nlp.text.Vocabulary;
 /**
  * Summarisation as a library: train a {@link SummarizationModel} (pointer-generator with coverage, or the plain
  * attention baseline) on documents and summaries, summarise with beam search (minimum and maximum length, length
- * penalty, n-gram repeat blocking), score with ROUGE, save and load as a folder (the model bundle, the text
- * pipeline in {@code text/}, and {@code summarizer.json}).
+ * penalty, n-gram repeat blocking), score with ROUGE, save and load as a folder (the model bundle, with the
+ * text pipeline and the source length in model.json).
  *
  * <p>Documents are cut to a token budget at sentence boundaries (OpenNLP's sentence detector): whole sentences
  * while they fit, the first one cut if it alone does not. One vocabulary serves both sides; a document's words
@@ -146,15 +145,12 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
     /** A summary: its text, its tokens, and how many of them were copied words outside the vocabulary. */
     public record Summary(String text, List<String> tokens, int copiedOutOfVocabulary) {}
 
-    /** What summarizer.json holds beside the model bundle and the text pipeline. */
-    public record Description(int formatVersion, int maxSourceTokens) {}
+    /** What model.json holds as preprocessing "summarizer", beside the text pipeline. */
+    public record Description(int maxSourceTokens) {}
 
-    static {
-        SummarizationModel.register();
-    }
 
-    private static final int FORMAT_VERSION = 1;
-    private static final String FILE = "summarizer.json";
+    /** Where format-1 model folders kept the description. */
+    private static final String LEGACY_FILE = "summarizer.json";
     private static final int BATCH = 32;
 
     private final TextPipeline text;
@@ -316,11 +312,6 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
         }
 
         @Override
-        public void writePreprocessing(Path dir) throws IOException {
-            sum.saveDescription(dir);
-        }
-
-        @Override
         public Module model() {
             return sum.model;
         }
@@ -455,11 +446,6 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
                 tokens == 0 ? 0 : (double) copied / tokens, docs.isEmpty() ? 0 : (double) tokens / docs.size(), hyps);
     }
 
-    private void saveDescription(Path dir) throws IOException {
-        text.save(dir.resolve("text"));
-        JsonDescriptions.write(dir, FILE, new Description(FORMAT_VERSION, maxSourceTokens));
-    }
-
     @Override
     public Class<String> inputType() {
         return String.class;
@@ -498,15 +484,18 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
 
     @Override
     public void save(Path dir) throws IOException {
-        saveDescription(dir);
-        ModelBundle.save(dir, model, ModelBundle.Provenance.none());
+        java.util.Map<String, Object> pre = new java.util.LinkedHashMap<>();
+        pre.put("text", text.save(dir, ""));
+        pre.put("summarizer", new Description(maxSourceTokens));
+        ModelBundle.save(dir, model, ModelBundle.Provenance.none(), pre);
     }
 
     public static Summarizer load(Path dir) throws IOException {
-        Description d = JsonDescriptions.read(dir, FILE, Description.class, "summarizer");
-        Path p = dir.resolve(FILE);
-        if (d.formatVersion() != FORMAT_VERSION) throw new IOException(p + ": format version " + d.formatVersion() + " is not supported");
-        if (d.maxSourceTokens() < 1) throw new IOException(p + ": maxSourceTokens must be >= 1, found " + d.maxSourceTokens());
-        return new Summarizer(TextPipeline.load(dir.resolve("text")), ModelBundle.load(dir, SummarizationModel.class), d.maxSourceTokens());
+        ModelBundle.Folder f = ModelBundle.open(dir);
+        Description d = f.preprocessing("summarizer", Description.class, LEGACY_FILE);
+        if (d.maxSourceTokens() < 1) {
+            throw new IOException(dir.resolve(ModelBundle.MODEL_JSON) + ": maxSourceTokens must be >= 1, found " + d.maxSourceTokens());
+        }
+        return new Summarizer(TextPipeline.load(f, "text", "text"), f.model(SummarizationModel.class), d.maxSourceTokens());
     }
 }

@@ -1,7 +1,6 @@
 package org.grukit.nlp.text;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +13,8 @@ import org.grukit.core.io.AtomicFiles;
 /**
  * The one way text becomes ids in grukit: normalize (lower-case, NFKC), tokenize, map through a vocabulary
  * (optionally between BOS and EOS, truncated to a maximum length), pad a batch through the core's batching;
- * and back, ids to detokenized text. The pipeline is saved in a model's folder (its JSON, and the tokenizer's
- * model file if it has one) so inference reads text exactly as training did. Safe to share between threads.
+ * and back, ids to detokenized text. The pipeline is saved in a model's model.json (and the tokenizer's model
+ * file, if it has one, beside it) so inference reads text exactly as training did. Safe to share between threads.
  */
 public final class TextPipeline {
     /** What a pipeline is, as saved: the tokenizer's name (see {@link Tokenizers#of}) and the options. */
@@ -46,8 +45,8 @@ public final class TextPipeline {
         }
     }
 
-    private static final String FILE = "text-pipeline.json";
-    private static final int FORMAT_VERSION = 1;
+    /** Where format-1 model folders kept a pipeline. */
+    private static final String LEGACY_FILE = "text-pipeline.json";
 
     private final Config config;
     private final Tokenizer base, tokenizer;
@@ -160,42 +159,55 @@ public final class TextPipeline {
         return Detokenizer.join(tokens);
     }
 
-    /** The JSON form: config, vocabulary, and the tokenizer's model file name in the folder, if any. */
-    public record File(int formatVersion, Config config, Vocabulary.File vocabulary) {}
+    /**
+     * The pipeline as a model's model.json holds it (under "preprocessing"): its config, with the tokenizer's model
+     * file named relative to the model folder, and its vocabulary.
+     */
+    public record File(Config config, Vocabulary.File vocabulary) {
+        public File {
+            if (config == null || vocabulary == null) throw new IllegalArgumentException("a text pipeline needs 'config' and 'vocabulary'");
+        }
+    }
 
-    /** Writes the pipeline into {@code dir} (created if needed), copying a BPE or OpenNLP model file beside it. */
-    public void save(Path dir) throws IOException {
+    /**
+     * The pipeline's JSON form, writing the tokenizer's model file (BPE merges, an OpenNLP model) into {@code dir} as
+     * {@code prefix + "bpe.json"} or {@code prefix + "tokenizer.bin"}, so that two pipelines of one model do not
+     * collide (a translator's "source." and "target.").
+     */
+    public File save(Path dir, String prefix) throws IOException {
         Files.createDirectories(dir);
         Config saved = config;
         if (base instanceof Bpe bpe) {
-            bpe.save(dir.resolve("bpe.json"));
-            saved = new Config("bpe:bpe.json", config.lowerCase(), config.nfkc(), config.addBos(), config.addEos(), config.maxLength());
+            String name = prefix + "bpe.json";
+            bpe.save(dir.resolve(name));
+            saved = new Config("bpe:" + name, config.lowerCase(), config.nfkc(), config.addBos(), config.addEos(), config.maxLength());
         } else if (config.tokenizer().startsWith("model:")) {
-            Path src = Path.of(config.tokenizer().substring(6)), dst = dir.resolve("tokenizer.bin");
+            String name = prefix + "tokenizer.bin";
+            Path src = Path.of(config.tokenizer().substring(6)), dst = dir.resolve(name);
             if (!src.toAbsolutePath().normalize().equals(dst.toAbsolutePath().normalize())) AtomicFiles.write(dst, out -> Files.copy(src, out));
-            saved = new Config("model:tokenizer.bin", config.lowerCase(), config.nfkc(), config.addBos(), config.addEos(), config.maxLength());
+            saved = new Config("model:" + name, config.lowerCase(), config.nfkc(), config.addBos(), config.addEos(), config.maxLength());
         }
-        AtomicFiles.writeString(dir.resolve(FILE), new ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(new File(FORMAT_VERSION, saved, vocabulary.toFile())));
+        return new File(saved, vocabulary.toFile());
     }
 
-    public static TextPipeline load(Path dir) throws IOException {
-        Path p = dir.resolve(FILE);
-        if (!Files.isRegularFile(p)) throw new IOException("no " + FILE + " in " + dir);
-        File f;
+    /** The pipeline {@code file} describes, its tokenizer's model file read from {@code dir}. */
+    public static TextPipeline of(File file, Path dir) throws IOException {
+        return new TextPipeline(file.config(), Tokenizers.of(file.config().tokenizer(), dir), Vocabulary.fromFile(file.vocabulary()));
+    }
+
+    /**
+     * The pipeline saved in a model folder under preprocessing {@code key}; a format-1 folder kept it in
+     * {@code legacyDir/text-pipeline.json}, its tokenizer's file beside it.
+     */
+    public static TextPipeline load(org.grukit.core.io.ModelBundle.Folder folder, String key, String legacyDir) throws IOException {
+        String legacy = legacyDir.isEmpty() ? LEGACY_FILE : legacyDir + "/" + LEGACY_FILE;
+        File f = folder.preprocessing(key, File.class, legacy);
+        Path base = folder.formatVersion() == 1 && !legacyDir.isEmpty() ? folder.dir().resolve(legacyDir) : folder.dir();
         try {
-            f = new ObjectMapper().readValue(Files.readAllBytes(p), File.class);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(p + " is not a grukit text pipeline: " + e.getOriginalMessage());
-        }
-        if (f.formatVersion() != FORMAT_VERSION) {
-            throw new IOException(p + ": text pipeline format version " + f.formatVersion() + " is not supported (this grukit reads " + FORMAT_VERSION + ")");
-        }
-        if (f.config() == null || f.vocabulary() == null) throw new IOException(p + ": a text pipeline needs 'config' and 'vocabulary'");
-        try {
-            return new TextPipeline(f.config(), Tokenizers.of(f.config().tokenizer(), dir), Vocabulary.fromFile(f.vocabulary()));
+            return of(f, base);
         } catch (IllegalArgumentException e) {
-            throw new IOException(p + ": " + e.getMessage(), e);
+            throw new IOException(folder.dir().resolve(folder.formatVersion() == 1 ? legacy : org.grukit.core.io.ModelBundle.MODEL_JSON)
+                    + ": text pipeline '" + key + "': " + e.getMessage(), e);
         }
     }
 }

@@ -1,14 +1,10 @@
 package org.grukit.nlp.text;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
-import org.grukit.core.io.AtomicFiles;
 
 /**
  * Tokens to ids and back, on an Eclipse Collections primitive map. Ids 0 to 3 are the special tokens PAD (0, so
@@ -20,7 +16,6 @@ public final class Vocabulary {
     public static final String PAD = "<pad>", UNK = "<unk>", BOS = "<bos>", EOS = "<eos>";
     public static final int PAD_ID = 0, UNK_ID = 1, BOS_ID = 2, EOS_ID = 3;
     private static final List<String> SPECIALS = List.of(PAD, UNK, BOS, EOS);
-    private static final int FORMAT_VERSION = 1;
 
     private final String[] tokens;
     private final ObjectIntHashMap<String> ids;
@@ -155,36 +150,19 @@ public final class Vocabulary {
         return List.of(tokens);
     }
 
-    /** The JSON form: format version, number of special tokens, tokens in id order. */
-    public record File(int formatVersion, int specials, List<String> tokens) {}
+    /** The JSON form: the number of special tokens and the tokens in id order. */
+    public record File(int specials, List<String> tokens) {}
 
     public File toFile() {
-        return new File(FORMAT_VERSION, specials, tokens());
+        return new File(specials, tokens());
     }
 
     public static Vocabulary fromFile(File f) {
         if (f == null || f.tokens() == null) throw new IllegalArgumentException("a vocabulary needs 'tokens'");
-        if (f.formatVersion() != FORMAT_VERSION) {
-            throw new IllegalArgumentException("vocabulary format version " + f.formatVersion() + " is not supported (this grukit reads " + FORMAT_VERSION + ")");
-        }
         if (f.specials() < SPECIALS.size() || f.specials() > f.tokens().size()) {
             throw new IllegalArgumentException("vocabulary 'specials' must be in [" + SPECIALS.size() + ", " + f.tokens().size() + "], got " + f.specials());
         }
         return new Vocabulary(f.tokens(), f.specials());
-    }
-
-    public void save(Path path) throws IOException {
-        AtomicFiles.writeString(path, new ObjectMapper().writeValueAsString(toFile()));
-    }
-
-    public static Vocabulary load(Path path) throws IOException {
-        try {
-            return fromFile(new ObjectMapper().readValue(Files.readAllBytes(path), File.class));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(path + " is not a grukit vocabulary: " + e.getOriginalMessage());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(path + ": " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -8,7 +8,6 @@ import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.PaddedBatch;
-import org.grukit.core.io.ModelTypes;
 import org.grukit.core.io.SavableModel;
 import org.grukit.core.nn.Embedding;
 import org.grukit.core.nn.Linear;
@@ -38,9 +37,6 @@ public final class TranslationModel extends Module implements SavableModel {
         }
     }
 
-    public static void register() {
-        ModelTypes.register(TYPE, Config.class, c -> new TranslationModel(c, new Rng(0)));
-    }
 
     private final Config config;
     private final Embedding sourceEmbedding;

@@ -12,9 +12,6 @@ import org.grukit.nlp.data.TextPair;
  */
 public final class TranslationTask implements Task<Translator.Settings, List<TextPair>, String, Translator.Translation,
         Translator> {
-    static {
-        TranslationModel.register();
-    }
 
     @Override
     public String name() {

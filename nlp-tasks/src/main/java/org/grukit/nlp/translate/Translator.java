@@ -139,9 +139,6 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
     /** One translation: its text, its score (length-normalized log-probability), its token ids and alignment. */
     public record Translation(String text, double score, int[] tokens, int[] alignment) {}
 
-    static {
-        TranslationModel.register();
-    }
 
     private static final int BATCH = 64;
 
@@ -236,12 +233,6 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
         @Override
         public Translator result() {
             return t;
-        }
-
-        @Override
-        public void writePreprocessing(Path dir) throws IOException {
-            t.source.save(dir.resolve("source"));
-            t.target.save(dir.resolve("target"));
         }
 
         @Override
@@ -436,13 +427,15 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
 
     @Override
     public void save(Path dir) throws IOException {
-        source.save(dir.resolve("source"));
-        target.save(dir.resolve("target"));
-        ModelBundle.save(dir, model, ModelBundle.Provenance.none());
+        java.util.Map<String, Object> pre = new java.util.LinkedHashMap<>();
+        pre.put("source", source.save(dir, "source."));
+        pre.put("target", target.save(dir, "target."));
+        ModelBundle.save(dir, model, ModelBundle.Provenance.none(), pre);
     }
 
     public static Translator load(Path dir) throws IOException {
-        TranslationModel m = ModelBundle.load(dir, TranslationModel.class);
-        return new Translator(TextPipeline.load(dir.resolve("source")), TextPipeline.load(dir.resolve("target")), m);
+        ModelBundle.Folder f = ModelBundle.open(dir);
+        return new Translator(TextPipeline.load(f, "source", "source"), TextPipeline.load(f, "target", "target"),
+                f.model(TranslationModel.class));
     }
 }

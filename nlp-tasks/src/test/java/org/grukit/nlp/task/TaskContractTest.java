@@ -56,6 +56,9 @@ class TaskContractTest {
             assertEquals(t.getClass(), Tasks.named(t.name()).getClass());
             assertEquals(t.getClass(), Tasks.forModelType(t.modelType()).getClass());
         }
+        // No task class registers its model type any more: the ModelTypeProvider service does.
+        assertEquals(org.grukit.nlp.sentiment.SentimentModel.Config.class,
+                org.grukit.core.io.ModelTypes.lookup(org.grukit.nlp.sentiment.SentimentModel.TYPE).configClass());
         var e = assertThrows(IllegalArgumentException.class, () -> Tasks.named("weather"));
         assertTrue(e.getMessage().contains("sentiment"), e.getMessage());
     }
@@ -99,6 +102,41 @@ class TaskContractTest {
         }
         assertEquals(t.model().metrics(test).get("accuracy"), right / (double) texts.size(), 1e-12,
                 "predictions in input order, the same as the trained model's metrics");
+    }
+
+    /** A model folder shipped as a zip (or inside an application jar) loads from the zip's file system and from a stream. */
+    @Test
+    void aModelLoadsFromAZipFileSystemAndAStream() throws IOException {
+        SentimentTask task = new SentimentTask();
+        SentimentClassifier.Settings s = task.defaults(200).withSize(8, 8).withEpochs(2);
+        Path model = dir.resolve("m");
+        Tasks.train(task, s, reviews(200, 1), reviews(50, 2), new Tasks.Run(model, false, null));
+        Path zip = dir.resolve("m.zip");
+        try (var out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(zip));
+             var files = java.nio.file.Files.list(model)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                out.putNextEntry(new java.util.zip.ZipEntry("sentiment/" + f.getFileName()));
+                java.nio.file.Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+        List<String> texts = List.of("great film", "dull plot", "the cast is poor", "lovely");
+        List<?> expected = Tasks.load(model).predict(castAll(texts));
+        try (var fs = java.nio.file.FileSystems.newFileSystem(zip)) {
+            assertEquals(expected, Tasks.load(fs.getPath("/sentiment")).predict(castAll(texts)));
+        }
+        try (var in = java.nio.file.Files.newInputStream(zip)) {
+            assertEquals(expected, Tasks.load(in).predict(castAll(texts)));
+        }
+        var e = assertThrows(IOException.class, () -> Tasks.load(new java.io.ByteArrayInputStream(new byte[] {1, 2, 3})));
+        assertTrue(e.getMessage().contains("zip"), e.getMessage());
+        e = assertThrows(IOException.class, () -> Tasks.loadResource(getClass().getClassLoader(), "no/such/model"));
+        assertTrue(e.getMessage().contains("no/such/model/model.json"), e.getMessage());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <I> List<I> castAll(List<String> texts) {
+        return (List<I>) texts;
     }
 
     @Test

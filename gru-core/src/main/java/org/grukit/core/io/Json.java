@@ -1,0 +1,79 @@
+package org.grukit.core.io;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * The one JSON configuration grukit reads and writes its own files with (model.json, its preprocessing, run.json,
+ * checkpoints' state): strict where a lenient reader would hide a damaged or hand-edited file (a fraction where an
+ * integer belongs, a null for a number, trailing garbage are errors, not conversions), and tolerant of fields it does
+ * not know, so that a newer grukit's additions do not stop an older one. The mapper is private: callers get
+ * immutable readers and writers through the methods here.
+ */
+public final class Json {
+    private Json() {}
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
+
+    /** A tree of {@code value}, as it would be written. */
+    public static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    /** An empty object to fill. */
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** {@code value} pretty-printed, as grukit's files are written. */
+    public static String pretty(Object value) throws IOException {
+        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
+    }
+
+    /** {@code value} on one line, as results and metrics lines are written. */
+    public static String line(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("cannot write as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Parses JSON text into a tree; the message of a failure says where in the text it went wrong. */
+    public static JsonNode parse(byte[] bytes) throws JacksonException {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (JacksonException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading JSON from memory failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses one line of JSON text into a tree. */
+    public static JsonNode parse(String text) throws JacksonException {
+        return MAPPER.readTree(text);
+    }
+
+    /** Binds a tree to {@code type}, strictly (see the class comment). */
+    public static <T> T bind(JsonNode node, Class<T> type) throws JacksonException {
+        return MAPPER.treeToValue(node, type);
+    }
+
+    /** Binds a tree to a generic type. */
+    public static <T> T bind(JsonNode node, com.fasterxml.jackson.core.type.TypeReference<T> type) throws JacksonException {
+        return MAPPER.treeToValue(node, MAPPER.getTypeFactory().constructType(type));
+    }
+}
