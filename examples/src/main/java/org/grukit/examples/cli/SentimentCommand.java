@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code grukit sentiment train|eval|predict}: text classification with a (Bi)GRU. */
 @Command(name = "sentiment", mixinStandardHelpOptions = true, description = "Sentiment analysis: train, evaluate, predict.",
-        subcommands = {SentimentCommand.Train.class, SentimentCommand.Eval.class, SentimentCommand.Predict.class})
+        subcommands = {SentimentCommand.Train.class, SentimentCommand.Eval.class, SentimentCommand.Predict.class,
+                SentimentCommand.Split.class})
 final class SentimentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -122,6 +123,47 @@ final class SentimentCommand implements Callable<Integer> {
             m.put("threads", Parallel.threads());
             System.out.println(JsonLines.of(m));
             return 0;
+        }
+    }
+
+    @Command(name = "split", mixinStandardHelpOptions = true,
+            description = "Hold out a seeded share of labelled data as a test set, written as train.tsv and test.tsv, so that "
+                    + "the epoch is picked on a part of train.tsv and the figure reported on test.tsv.")
+    static final class Split implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "Labelled data, as for training.")
+        Path data;
+        @Option(names = "--test", defaultValue = "0.1", description = "Share held out as the test set (default: ${DEFAULT-VALUE}).")
+        double test;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the shuffle (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--out", required = true, description = "Folder for train.tsv and test.tsv.")
+        Path out;
+        @Option(names = "--skip-bad-rows", description = "Skip and count malformed rows instead of stopping.")
+        boolean skipBad;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!(test > 0 && test < 1)) throw new CommandLine.ParameterException(new CommandLine(this), "--test must be in (0, 1), got " + test);
+            List<List<LabelledText>> parts = SentimentData.split(read(data, skipBad).items(), test, seed);
+            java.nio.file.Files.createDirectories(out);
+            write(out.resolve("train.tsv"), parts.get(0));
+            write(out.resolve("test.tsv"), parts.get(1));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("train", parts.get(0).size());
+            m.put("test", parts.get(1).size());
+            m.put("seed", seed);
+            m.put("out", out.toString());
+            System.out.println(JsonLines.of(m));
+            return 0;
+        }
+
+        private static void write(Path file, List<LabelledText> rows) throws IOException {
+            StringBuilder sb = new StringBuilder("sentence\tlabel\n");
+            for (LabelledText x : rows) {
+                // A tab or line break inside a text would shift its columns; none of the readers' formats allows one.
+                sb.append(x.text().replaceAll("[\t\r\n]+", " ")).append('\t').append(x.label()).append('\n');
+            }
+            org.grukit.core.io.AtomicFiles.writeString(file, sb.toString());
         }
     }
 
