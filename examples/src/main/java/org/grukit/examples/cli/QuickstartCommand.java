@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
         description = "Train a sentiment classifier on grukit's own review sentences (no download), evaluate, predict.")
 final class QuickstartCommand implements Callable<Integer> {
     static final List<String> EXAMPLES = List.of("the plot is not bad .", "the acting was brilliant , but the script is tedious .",
-            "although the opening is dull , the finale is thrilling .", "i did not enjoy the soundtrack .",
-            "never have i seen such a charming comedy .");
+            "although the opening is dull , the finale is thrilling .", "i really did not enjoy the soundtrack .",
+            "never have i seen such a charming film ."); // none is in any split of the data: asked of the model, not recalled
 
     @Option(names = "--epochs", defaultValue = "12", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;

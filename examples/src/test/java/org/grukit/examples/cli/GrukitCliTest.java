@@ -130,6 +130,11 @@ class GrukitCliTest {
             assertEquals(List.of("model.json", "run.json"), files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
                     .sorted().toList(), "no other JSON file beside model.json and the run record");
         }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String split : new String[] {"train", "dev", "test"}) {
+            for (var x : QuickstartCommand.reviews(split)) seen.add(x.text());
+        }
+        for (String demo : QuickstartCommand.EXAMPLES) assertTrue(!seen.contains(demo), "a demo sentence is in the data: " + demo);
         Path data = dir.resolve("test.tsv");
         StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
         for (var x : QuickstartCommand.reviews("test")) tsv.append(x.text()).append('\t').append(x.label()).append('\n');
