@@ -2,7 +2,6 @@ package org.grukit.speech;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,8 +71,7 @@ class KaldiFeaturesTest {
     @ValueSource(strings = {"fsdd/recordings/0_george_0.wav", "fsdd/recordings/7_jackson_12.wav",
             "yesno/waves_yesno/0_0_0_1_0_0_0_1.wav"})
     void realRecordingsMatchTorchaudio(String file) throws IOException {
-        Path p = Path.of(System.getProperty("grukit.shared", "../shared"), "data/speech", file);
-        assumeTrue(Files.exists(p), "shared data not present");
+        Path p = org.grukit.core.SharedData.file("speech/" + file);
         Audio a = WavReader.read(p);
         String base = file.substring(file.lastIndexOf('/') + 1).replace(".wav", "");
         checkAll("kaldi_" + (file.startsWith("fsdd") ? "fsdd_" : "yesno_") + base, a.samples(), a.sampleRate());

@@ -370,8 +370,7 @@ class GrukitCliTest {
 
     @Test
     void speechTrainsEvaluatesWithDetailsAndTranscribes() throws Exception {
-        Path yesno = Path.of(System.getProperty("grukit.shared", "../shared"), "data", "speech", "yesno");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(yesno), "shared data not present: " + yesno);
+        Path yesno = org.grukit.core.SharedData.dir("speech/yesno");
         Path model = dir.resolve("sp"), details = dir.resolve("details.tsv");
         JsonNode trained = lastJson(capture(() -> assertEquals(0, GrukitCli.run("speech", "train", "--train", yesno.toString(), "--select",
                 "yesno-train", "--model", model.toString(), "--epochs", "2", "--hidden", "16", "--layers", "1", "--conv-channels", "16",

@@ -21,7 +21,7 @@ import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Reduction;
-import org.grukit.nlp.SharedData;
+import org.grukit.core.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

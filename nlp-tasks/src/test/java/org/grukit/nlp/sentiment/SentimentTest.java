@@ -17,7 +17,7 @@ import org.grukit.attention.GruVariant;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.Batching;
-import org.grukit.nlp.SharedData;
+import org.grukit.core.SharedData;
 import org.grukit.nlp.data.BadRows;
 import org.grukit.nlp.data.LabelledText;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.grukit.nlp.SharedData;
+import org.grukit.core.SharedData;
 import org.grukit.nlp.data.Aeslc;
 import org.grukit.nlp.data.BadRows;
 import org.grukit.nlp.metrics.Rouge;

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.grukit.core.Rng;
-import org.grukit.nlp.SharedData;
+import org.grukit.core.SharedData;
 import org.grukit.nlp.data.BadRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.grukit.nlp.SharedData;
+import org.grukit.core.SharedData;
 import org.grukit.nlp.data.TextFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,8 +29,8 @@ class BpeTest {
 
     @BeforeAll
     static void train() throws IOException {
-        Path m = Path.of(System.getProperty("grukit.shared", "../shared"), "data/translation/multi30k");
-        if (Files.isDirectory(m)) {
+        Path m = org.grukit.core.SharedData.dirOrNull("translation/multi30k");
+        if (m != null) {
             multi30k = new ArrayList<>(TextFiles.readLines(m.resolve("train.en")));
             multi30k.addAll(TextFiles.readLines(m.resolve("train.de")));
         } else { // the tests of awkward text and of the model file still run on a small corpus of our own

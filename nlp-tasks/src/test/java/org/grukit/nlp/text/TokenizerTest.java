@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.grukit.nlp.SharedData;
+import org.grukit.core.SharedData;
 import org.grukit.nlp.data.Aeslc;
 import org.grukit.nlp.data.BadRows;
 import org.grukit.nlp.data.Delimited;

@@ -13,7 +13,7 @@ import java.util.List;
 import org.grukit.core.Rng;
 import org.grukit.core.data.PaddedBatch;
 import org.grukit.core.nn.Embedding;
-import org.grukit.nlp.SharedData;
+import org.grukit.core.SharedData;
 import org.grukit.nlp.data.BadRows;
 import org.grukit.nlp.data.Delimited;
 import org.grukit.nlp.data.LabelledText;
