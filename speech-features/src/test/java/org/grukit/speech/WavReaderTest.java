@@ -115,11 +115,11 @@ class WavReaderTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 120, unit = java.util.concurrent.TimeUnit.SECONDS) // a hang guard, not a speed target
     void fuzzedHeadersNeverHangOrAllocateWildly() throws IOException {
         byte[] good = wav(1, 2, 16000, 16, true, new byte[400], true);
         Rng rng = new Rng(2026);
         int accepted = 0, refused = 0;
-        long t0 = System.nanoTime();
         for (int i = 0; i < 5000; i++) {
             byte[] b = good.clone();
             if (i % 5 == 0) {
@@ -137,7 +137,6 @@ class WavReaderTest {
             }
         }
         assertTrue(accepted > 0 && refused > 0, accepted + " accepted, " + refused + " refused");
-        assertTrue((System.nanoTime() - t0) / 1e9 < 60, "fuzzing took too long: a read may be slow on bad input");
     }
 
     @Test
