@@ -63,8 +63,8 @@ final class QuickstartCommand implements Callable<Integer> {
         List<LabelledText> train = reviews("train"), dev = reviews("dev"), test = reviews("test");
         System.err.printf("grukit reviews: %d train / %d dev / %d test sentences (pos, neg); BiGRU + attention pooling%n",
                 train.size(), dev.size(), test.size());
-        SentimentClassifier.Settings s = SentimentClassifier.Settings.defaultsFor(train.size()).withSize(128, 128).withEpochs(epochs)
-                .withSeed(seed);
+        SentimentClassifier.Settings d = SentimentClassifier.Settings.defaultsFor(train.size());
+        SentimentClassifier.Settings s = d.withSize(128, 128).withTraining(d.training().withEpochs(epochs).withSeed(seed));
         // A demo run replaces the last one (a folder that holds no grukit model is still refused).
         SentimentClassifier.Trained t = SentimentClassifier.train(train, dev, s,
                 Tasks.Run.into(out).withExisting(Tasks.Existing.OVERWRITE));

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grukit.attention.GruVariant;
 import org.grukit.core.kernel.Parallel;
-import org.grukit.core.task.TrainingSettings;
 import org.grukit.core.train.JsonLines;
 import org.grukit.nlp.data.BadRows;
 import org.grukit.nlp.data.LabelledText;
@@ -60,30 +59,31 @@ final class SentimentCommand implements Callable<Integer> {
         picocli.CommandLine.Model.CommandSpec spec;
         @picocli.CommandLine.Mixin
         TrainingOptions training = new TrainingOptions();
-        @Option(names = "--weight-decay", defaultValue = "0", description = "Adam L2 weight decay (default: ${DEFAULT-VALUE}).")
-        double weightDecay;
-        @Option(names = "--embed-dim", defaultValue = "300", description = "Embedding size (default: ${DEFAULT-VALUE}).")
-        int embedDim;
-        @Option(names = "--hidden", defaultValue = "256", description = "GRU hidden units per direction (default: ${DEFAULT-VALUE}).")
-        int hidden;
-        @Option(names = "--layers", defaultValue = "1", description = "GRU layers (default: ${DEFAULT-VALUE}).")
-        int layers;
+        // Each option starts at the library's default (picocli shows a field's initial value as ${DEFAULT-VALUE}).
+        @Option(names = "--weight-decay", description = "Adam L2 weight decay (default: ${DEFAULT-VALUE}).")
+        double weightDecay = D.training().weightDecay();
+        @Option(names = "--embed-dim", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+        int embedDim = D.model().embedDim();
+        @Option(names = "--hidden", description = "GRU hidden units per direction (default: ${DEFAULT-VALUE}).")
+        int hidden = D.model().hiddenSize();
+        @Option(names = "--layers", description = "GRU layers (default: ${DEFAULT-VALUE}).")
+        int layers = D.model().numLayers();
         @Option(names = "--unidirectional", description = "One direction instead of a BiGRU.")
-        boolean unidirectional;
-        @Option(names = "--cell", defaultValue = "gru", description = "gru, gru-reset-before, min-gru, tau-gru, light-gru or rnn (default: ${DEFAULT-VALUE}).")
-        String cell;
-        @Option(names = "--pooling", defaultValue = "attention", description = "attention, last, max or mean (default: ${DEFAULT-VALUE}).")
-        String pooling;
-        @Option(names = "--dropout", defaultValue = "0.5", description = "Dropout on embeddings and before the classifier (default: ${DEFAULT-VALUE}).")
-        float dropout;
-        @Option(names = "--word-dropout", defaultValue = "0", description = "Share of training tokens replaced by UNK (default: ${DEFAULT-VALUE}).")
-        float wordDropout;
-        @Option(names = "--tokenizer", defaultValue = "simple", description = "simple, whitespace, opennlp-en, model:FILE, bpe:FILE (default: ${DEFAULT-VALUE}).")
-        String tokenizer;
+        boolean unidirectional = !D.model().bidirectional();
+        @Option(names = "--cell", description = "gru, gru-reset-before, min-gru, tau-gru, light-gru or rnn (default: ${DEFAULT-VALUE}).")
+        String cell = D.model().cell().label();
+        @Option(names = "--pooling", description = "attention, last, max or mean (default: ${DEFAULT-VALUE}).")
+        String pooling = D.model().pooling().name().toLowerCase(java.util.Locale.ROOT);
+        @Option(names = "--dropout", description = "Dropout on embeddings and before the classifier (default: ${DEFAULT-VALUE}).")
+        float dropout = D.model().dropout();
+        @Option(names = "--word-dropout", description = "Share of training tokens replaced by UNK (default: ${DEFAULT-VALUE}).")
+        float wordDropout = D.model().wordDropout();
+        @Option(names = "--tokenizer", description = "simple, whitespace, opennlp-en, model:FILE, bpe:FILE (default: ${DEFAULT-VALUE}).")
+        String tokenizer = D.text().tokenizer();
         @Option(names = "--cased", description = "Keep case (texts are lower-cased by default).")
-        boolean cased;
-        @Option(names = "--min-freq", defaultValue = "1", description = "Words seen fewer times are UNK (default: ${DEFAULT-VALUE}).")
-        int minFreq;
+        boolean cased = !D.text().lowerCase();
+        @Option(names = "--min-freq", description = "Words seen fewer times are UNK (default: ${DEFAULT-VALUE}).")
+        int minFreq = D.text().minFrequency();
         @Option(names = "--vectors", description = "Pre-trained word vectors (GloVe or word2vec text) for the embedding.")
         Path vectors;
         @Option(names = "--skip-bad-rows", description = "Skip and count malformed rows instead of stopping.")
@@ -101,11 +101,13 @@ final class SentimentCommand implements Callable<Integer> {
                 devData = parts.get(1);
             }
             // The defaults sized to the training set, changed only where an option was given.
-            TrainingSettings ts = training.apply(new SentimentTask().defaults(trainData.size()).training());
-            SentimentClassifier.Settings s = new SentimentClassifier.Settings(tokenizer, !cased, minFreq, D.maxVocab(), D.maxLength(),
-                    embedDim, hidden, layers, !unidirectional, GruVariant.of(cell),
-                    Choices.of("--pooling", pooling, SentimentModel.Pooling.class), D.attentionDim(), dropout, wordDropout,
-                    ts.epochs(), ts.batchSize(), ts.lr(), weightDecay, ts.clipNorm(), ts.patience(), ts.seed(), vectors);
+            SentimentClassifier.Settings sized = new SentimentTask().defaults(trainData.size());
+            SentimentClassifier.Settings s = new SentimentClassifier.Settings(
+                    sized.text().withTokenizer(tokenizer).withLowerCase(!cased).withMinFrequency(minFreq),
+                    new SentimentClassifier.Settings.Network(embedDim, hidden, layers, !unidirectional, Choices.of("--cell", cell, GruVariant.class),
+                            Choices.of("--pooling", pooling, SentimentModel.Pooling.class), sized.model().attentionDim(), dropout, wordDropout,
+                            vectors),
+                    training.apply(sized.training()).withWeightDecay(weightDecay));
             SentimentClassifier.Trained t = SentimentClassifier.train(trainData, devData, s, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
@@ -117,9 +119,9 @@ final class SentimentCommand implements Callable<Integer> {
             m.put("epochs_run", t.summary().epochsRun());
             m.put("seconds", Math.round(t.summary().seconds() * 10) / 10.0);
             m.put("train_sentences_per_s", Math.round(t.trainSentencesPerSecond()));
-            m.put("epochs", s.epochs());
-            m.put("batch_size", s.batchSize());
-            m.put("lr", s.lr());
+            m.put("epochs", s.training().epochs());
+            m.put("batch_size", s.training().batchSize());
+            m.put("lr", s.training().lr());
             m.put("threads", Parallel.threads());
             System.out.println(JsonLines.of(m));
             return 0;

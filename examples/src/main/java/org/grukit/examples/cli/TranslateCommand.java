@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.grukit.attention.Decoding;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.train.JsonLines;
-import org.grukit.core.task.TrainingSettings;
 import org.grukit.nlp.data.TextPair;
 import org.grukit.nlp.translate.Translator;
 import picocli.CommandLine;
@@ -40,21 +39,22 @@ final class TranslateCommand implements Callable<Integer> {
         ModelFolderOptions folder = new ModelFolderOptions();
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
-        @Option(names = "--embed-dim", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).") int embed;
-        @Option(names = "--encoder-hidden", defaultValue = "128", description = "Encoder units per direction (default: ${DEFAULT-VALUE}).") int encoder;
-        @Option(names = "--decoder-hidden", defaultValue = "256", description = "Decoder units (default: ${DEFAULT-VALUE}).") int decoder;
-        @Option(names = "--attention", defaultValue = "bahdanau",
-                description = "bahdanau, luong-dot, luong-general or luong-concat (default: ${DEFAULT-VALUE}).") String attention;
-        @Option(names = "--tie-embeddings", description = "Tie the decoder's output layer to its input embedding.") boolean tied;
-        @Option(names = "--tokenizer", defaultValue = "simple", description = "Word tokenizer when not BPE: " + org.grukit.nlp.text.Tokenizers.NAMES
-                + " (default: ${DEFAULT-VALUE}).") String tokenizer;
-        @Option(names = "--bpe", defaultValue = "0", description = "Learn BPE vocabularies of N pieces instead of words (0: words; default: ${DEFAULT-VALUE}).") int bpe;
-        @Option(names = "--shared-vocab", description = "One vocabulary (one BPE model) for source and target.") boolean shared;
-        @Option(names = "--lower", description = "Lower-case both sides.") boolean lower;
-        @Option(names = "--dropout", defaultValue = "0.3", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout;
-        @Option(names = "--label-smoothing", defaultValue = "0.1", description = "Label smoothing (default: ${DEFAULT-VALUE}).") float smoothing;
-        @Option(names = "--min-freq", defaultValue = "2", description = "Rarer words are UNK (default: ${DEFAULT-VALUE}).") int minFreq;
-        @Option(names = "--max-length", defaultValue = "60", description = "Tokens kept per sentence (default: ${DEFAULT-VALUE}).") int maxLength;
+        // Each option starts at the library's default (picocli shows a field's initial value as ${DEFAULT-VALUE}).
+        @Option(names = "--embed-dim", description = "Embedding size (default: ${DEFAULT-VALUE}).") int embed = D.model().embedDim();
+        @Option(names = "--encoder-hidden", description = "Encoder units per direction (default: ${DEFAULT-VALUE}).") int encoder = D.model().encoderHidden();
+        @Option(names = "--decoder-hidden", description = "Decoder units (default: ${DEFAULT-VALUE}).") int decoder = D.model().decoderHidden();
+        @Option(names = "--attention", description = "bahdanau, luong-dot, luong-general or luong-concat (default: ${DEFAULT-VALUE}).")
+        String attention = D.model().attention().label();
+        @Option(names = "--tie-embeddings", description = "Tie the decoder's output layer to its input embedding.") boolean tied = D.model().tiedEmbeddings();
+        @Option(names = "--tokenizer", description = "Word tokenizer when not BPE: " + org.grukit.nlp.text.Tokenizers.NAMES
+                + " (default: ${DEFAULT-VALUE}).") String tokenizer = D.text().tokenizer();
+        @Option(names = "--bpe", description = "Learn BPE vocabularies of N pieces instead of words (0: words; default: ${DEFAULT-VALUE}).") int bpe = D.text().bpeVocab();
+        @Option(names = "--shared-vocab", description = "One vocabulary (one BPE model) for source and target.") boolean shared = D.text().sharedVocabulary();
+        @Option(names = "--lower", description = "Lower-case both sides.") boolean lower = D.text().lowerCase();
+        @Option(names = "--dropout", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout = D.model().dropout();
+        @Option(names = "--label-smoothing", description = "Label smoothing (default: ${DEFAULT-VALUE}).") float smoothing = D.model().labelSmoothing();
+        @Option(names = "--min-freq", description = "Rarer words are UNK (default: ${DEFAULT-VALUE}).") int minFreq = D.text().minFrequency();
+        @Option(names = "--max-length", description = "Tokens kept per sentence (default: ${DEFAULT-VALUE}).") int maxLength = D.text().maxLength();
         @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N pairs (0: all).") int limit;
         @picocli.CommandLine.Mixin
         TrainingOptions training = new TrainingOptions();
@@ -63,9 +63,10 @@ final class TranslateCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             List<TextPair> train = org.grukit.nlp.data.ParallelCorpus.read(trainSrc, trainTgt), dev = org.grukit.nlp.data.ParallelCorpus.read(devSrc, devTgt);
             if (limit > 0 && limit < train.size()) train = train.subList(0, limit);
-            TrainingSettings ts = training.apply(D.training());
-            Translator.Settings s = new Translator.Settings(tokenizer, bpe, shared, lower, minFreq, maxLength, embed, encoder, 1, decoder,
-                    attention, tied, dropout, smoothing, ts.epochs(), ts.batchSize(), ts.lr(), ts.clipNorm(), ts.patience(), ts.seed());
+            Translator.Settings s = new Translator.Settings(new Translator.Settings.Text(tokenizer, bpe, shared, lower, minFreq, maxLength),
+                    new Translator.Settings.Network(embed, encoder, D.model().encoderLayers(), decoder,
+                            Choices.of("--attention", attention, Translator.Attention.class), tied, dropout, smoothing),
+                    training.apply(D.training()));
             Translator.Trained t = Translator.train(train, dev, s, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();

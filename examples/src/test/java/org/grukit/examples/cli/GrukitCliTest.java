@@ -162,7 +162,7 @@ class GrukitCliTest {
         assertEquals(2400, prov.at("/data/train/examples").asInt(), prov.toString());
         assertTrue(prov.at("/data/dev/sha256").asText().matches("[0-9a-f]{64}"), prov.toString());
         assertEquals(result.get("best_epoch").asInt(), prov.get("bestEpoch").asInt());
-        assertEquals(8, prov.at("/settings/epochs").asInt());
+        assertEquals(8, prov.at("/settings/training/epochs").asInt());
         assertEquals(1, GrukitCli.run("info", dir.toString()), "a folder without model.json is an error, not a trace");
     }
 
@@ -328,7 +328,7 @@ class GrukitCliTest {
         assertTrue(refused.contains("--resume") && refused.contains("--overwrite"), refused);
         String[] otherSettings = with(threeEpochs, "--resume", "--decoder-hidden", "48");
         String differs = captureErr(() -> assertEquals(1, GrukitCli.run(otherSettings)));
-        assertTrue(differs.contains("settings/decoderHidden: 32 then, 48 now"), differs);
+        assertTrue(differs.contains("settings/model/decoderHidden: 32 then, 48 now"), differs);
         Path otherDev = dir.resolve("dev.tgt");
         Files.writeString(otherDev, t.toString().replace("one", "five"));
         String[] otherData = with(threeEpochs, "--resume", "--dev-tgt", otherDev.toString());

@@ -24,7 +24,7 @@ final class RunRecord {
     static final String FILE = "run.json";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Settings a resumed run may change: it may train longer, or stop differently. */
-    private static final List<String> MAY_CHANGE = List.of("/settings/epochs", "/settings/patience");
+    private static final List<String> MAY_CHANGE = List.of("/settings/training/epochs", "/settings/training/patience");
 
     private RunRecord() {}
 

@@ -23,7 +23,7 @@ class RunRecordTest {
     private static ObjectNode record(int epochs, double lr, String trainDigest) {
         ObjectNode r = JSON.createObjectNode();
         r.put("task", "t");
-        r.putObject("settings").put("epochs", epochs).put("lr", lr);
+        r.putObject("settings").putObject("training").put("epochs", epochs).put("lr", lr);
         r.putObject("data").put("train", trainDigest).put("dev", "d");
         return r;
     }
@@ -44,7 +44,7 @@ class RunRecordTest {
         assertTrue(RunRecord.prepareFolder(m, Tasks.Existing.RESUME, record(5, 0.1, "aaaa")), "more epochs may follow");
         var e = assertThrows(IllegalArgumentException.class, () -> RunRecord.prepareFolder(m, Tasks.Existing.RESUME,
                 record(5, 0.2, "bbbb")));
-        assertTrue(e.getMessage().contains("settings/lr: 0.1 then, 0.2 now"), e.getMessage());
+        assertTrue(e.getMessage().contains("settings/training/lr: 0.1 then, 0.2 now"), e.getMessage());
         assertTrue(e.getMessage().contains("the train data differ (SHA-256 aaaa then, bbbb now)"), e.getMessage());
         assertEquals(List.of(), RunRecord.differences(record(1, 0.1, "x"), record(9, 0.1, "x")));
     }

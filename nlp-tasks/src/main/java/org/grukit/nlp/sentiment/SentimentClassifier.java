@@ -26,6 +26,7 @@ import org.grukit.core.task.TrainingSettings;
 import org.grukit.core.train.Trainer;
 import org.grukit.nlp.data.LabelledText;
 import org.grukit.nlp.text.TextPipeline;
+import org.grukit.nlp.text.TextSettings;
 import org.grukit.nlp.text.Token;
 import org.grukit.nlp.text.Tokenizers;
 import org.grukit.nlp.text.Vocabulary;
@@ -38,29 +39,77 @@ import org.grukit.nlp.text.WordVectors;
  * calls from many threads at once.
  */
 public final class SentimentClassifier implements TaskModel<List<LabelledText>, String, SentimentClassifier.Prediction> {
-    /** Everything a training run is set by; {@link #defaults()} are the command line's defaults. */
-    public record Settings(String tokenizer, boolean lowerCase, int minFrequency, int maxVocab, int maxLength, int embedDim,
-                           int hiddenSize, int numLayers, boolean bidirectional, GruVariant cell, SentimentModel.Pooling pooling,
-                           int attentionDim, float dropout, float wordDropout, int epochs, int batchSize, double lr, double weightDecay, double clipNorm,
-                           int patience, long seed, Path vectors) implements TaskSettings {
+    /**
+     * How a classifier is trained: its texts' pipeline, its network and the shared training settings, each a small
+     * validated record; the defaults live in {@link #defaults()} and {@link #defaultsFor(int)} alone.
+     */
+    public record Settings(TextSettings text, Network model, TrainingSettings training) implements TaskSettings {
         public Settings {
-            if (epochs <= 0 || batchSize <= 0) throw new IllegalArgumentException("epochs and batchSize must be > 0, got " + epochs + ", " + batchSize);
-            if (!(lr > 0)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
-            if (!(wordDropout >= 0f && wordDropout < 1f)) throw new IllegalArgumentException("wordDropout must be in [0, 1), got " + wordDropout);
-            if (minFrequency < 1 || maxVocab < 5 || maxLength < 0) {
-                throw new IllegalArgumentException("need minFrequency >= 1, maxVocab >= 5, maxLength >= 0; got " + minFrequency + ", " + maxVocab + ", " + maxLength);
-            }
+            if (text == null || model == null || training == null) throw new IllegalArgumentException("text, model and training settings are required");
         }
 
-        @Override
-        public TrainingSettings training() {
-            return new TrainingSettings(epochs, batchSize, lr, weightDecay, clipNorm, patience, seed);
+        /**
+         * The network: embedding (optionally from pre-trained {@code vectors}), a (Bi)GRU of any cell, pooling and a
+         * linear classifier; {@code dropout} on the embeddings and before the classifier, {@code wordDropout} the share
+         * of training tokens replaced by UNK.
+         */
+        public record Network(int embedDim, int hiddenSize, int numLayers, boolean bidirectional, GruVariant cell, SentimentModel.Pooling pooling, int attentionDim, float dropout, float wordDropout, Path vectors) {
+            public Network {
+                if (embedDim < 1 || hiddenSize < 1 || numLayers < 1 || attentionDim < 1) {
+                    throw new IllegalArgumentException("embedDim, hiddenSize, numLayers and attentionDim must be >= 1, got " + embedDim + ", "
+                            + hiddenSize + ", " + numLayers + ", " + attentionDim);
+                }
+                if (cell == null || pooling == null) throw new IllegalArgumentException("cell and pooling are required");
+                if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+                if (!(wordDropout >= 0f && wordDropout < 1f)) throw new IllegalArgumentException("wordDropout must be in [0, 1), got " + wordDropout);
+            }
+
+            public Network withEmbedDim(int value) {
+                return new Network(value, hiddenSize, numLayers, bidirectional, cell, pooling, attentionDim, dropout, wordDropout, vectors);
+            }
+
+            public Network withHiddenSize(int value) {
+                return new Network(embedDim, value, numLayers, bidirectional, cell, pooling, attentionDim, dropout, wordDropout, vectors);
+            }
+
+            public Network withNumLayers(int value) {
+                return new Network(embedDim, hiddenSize, value, bidirectional, cell, pooling, attentionDim, dropout, wordDropout, vectors);
+            }
+
+            public Network withBidirectional(boolean value) {
+                return new Network(embedDim, hiddenSize, numLayers, value, cell, pooling, attentionDim, dropout, wordDropout, vectors);
+            }
+
+            public Network withCell(GruVariant value) {
+                return new Network(embedDim, hiddenSize, numLayers, bidirectional, value, pooling, attentionDim, dropout, wordDropout, vectors);
+            }
+
+            public Network withPooling(SentimentModel.Pooling value) {
+                return new Network(embedDim, hiddenSize, numLayers, bidirectional, cell, value, attentionDim, dropout, wordDropout, vectors);
+            }
+
+            public Network withAttentionDim(int value) {
+                return new Network(embedDim, hiddenSize, numLayers, bidirectional, cell, pooling, value, dropout, wordDropout, vectors);
+            }
+
+            public Network withDropout(float value) {
+                return new Network(embedDim, hiddenSize, numLayers, bidirectional, cell, pooling, attentionDim, value, wordDropout, vectors);
+            }
+
+            public Network withWordDropout(float value) {
+                return new Network(embedDim, hiddenSize, numLayers, bidirectional, cell, pooling, attentionDim, dropout, value, vectors);
+            }
+
+            public Network withVectors(Path value) {
+                return new Network(embedDim, hiddenSize, numLayers, bidirectional, cell, pooling, attentionDim, dropout, wordDropout, value);
+            }
         }
 
         /** For a large training set (SST-2's 67k phrases): 8 epochs of batches of 64 at Adam 1e-3. */
         public static Settings defaults() {
-            return new Settings("simple", true, 1, 50_000, 100, 300, 256, 1, true, GruVariant.GRU, SentimentModel.Pooling.ATTENTION,
-                    128, 0.5f, 0f, 8, 64, 1e-3, 0, 5.0, 3, 1, null);
+            return new Settings(new TextSettings("simple", true, 1, 50_000, 100),
+                    new Network(300, 256, 1, true, GruVariant.GRU, SentimentModel.Pooling.ATTENTION, 128, 0.5f, 0f, null),
+                    new TrainingSettings(8, 64, 1e-3, 0, 5.0, 3, 1));
         }
 
         /** Below this many training texts, {@link #defaultsFor} trains longer on smaller batches. */
@@ -73,37 +122,29 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
          */
         public static Settings defaultsFor(int trainSize) {
             Settings d = defaults();
-            return trainSize >= SMALL_DATA ? d : d.withEpochs(12).withOptimiser(2e-3, 32);
+            return trainSize >= SMALL_DATA ? d : d.withTraining(d.training.withEpochs(12).withBatchSize(32).withLr(2e-3));
         }
 
+        public Settings withText(TextSettings value) {
+            return new Settings(value, model, training);
+        }
+
+        public Settings withModel(Network value) {
+            return new Settings(text, value, training);
+        }
+
+        public Settings withTraining(TrainingSettings value) {
+            return new Settings(text, model, value);
+        }
+
+        /** The same with {@code e} epochs. */
         public Settings withEpochs(int e) {
-            return new Settings(tokenizer, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
-                    cell, pooling, attentionDim, dropout, wordDropout, e, batchSize, lr, weightDecay, clipNorm, patience, seed, vectors);
+            return withTraining(training.withEpochs(e));
         }
 
+        /** The same with embeddings of {@code embed} and {@code hidden} GRU units per direction. */
         public Settings withSize(int embed, int hidden) {
-            return new Settings(tokenizer, lowerCase, minFrequency, maxVocab, maxLength, embed, hidden, numLayers, bidirectional,
-                    cell, pooling, attentionDim, dropout, wordDropout, epochs, batchSize, lr, weightDecay, clipNorm, patience, seed, vectors);
-        }
-
-        public Settings withPooling(SentimentModel.Pooling p) {
-            return new Settings(tokenizer, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
-                    cell, p, attentionDim, dropout, wordDropout, epochs, batchSize, lr, weightDecay, clipNorm, patience, seed, vectors);
-        }
-
-        public Settings withCell(GruVariant c) {
-            return new Settings(tokenizer, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
-                    c, pooling, attentionDim, dropout, wordDropout, epochs, batchSize, lr, weightDecay, clipNorm, patience, seed, vectors);
-        }
-
-        public Settings withOptimiser(double learningRate, int batch) {
-            return new Settings(tokenizer, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
-                    cell, pooling, attentionDim, dropout, wordDropout, epochs, batch, learningRate, weightDecay, clipNorm, patience, seed, vectors);
-        }
-
-        public Settings withSeed(long s) {
-            return new Settings(tokenizer, lowerCase, minFrequency, maxVocab, maxLength, embedDim, hiddenSize, numLayers, bidirectional,
-                    cell, pooling, attentionDim, dropout, wordDropout, epochs, batchSize, lr, weightDecay, clipNorm, patience, s, vectors);
+            return withModel(model.withEmbedDim(embed).withHiddenSize(hidden));
         }
     }
 
@@ -192,22 +233,24 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
         for (LabelledText x : dev) {
             if (!labels.contains(x.label())) throw new IllegalArgumentException(x.origin() + ": label '" + x.label() + "' is not among the training labels " + labels);
         }
-        TextPipeline.Config pc = TextPipeline.Config.of(s.tokenizer()).withLowerCase(s.lowerCase()).withMaxLength(s.maxLength());
+        TextSettings ts = s.text();
+        Settings.Network net = s.model();
+        TextPipeline.Config pc = TextPipeline.Config.of(ts.tokenizer()).withLowerCase(ts.lowerCase()).withMaxLength(ts.maxLength());
         List<String> texts = new ArrayList<>(train.size());
         for (LabelledText x : train) texts.add(x.text());
-        TextPipeline pipeline = TextPipeline.fit(pc, Tokenizers.of(s.tokenizer(), Path.of("")), texts,
-                Vocabulary.builder().minFrequency(s.minFrequency()).maxSize(s.maxVocab()));
-        Rng rng = new Rng(s.seed());
-        SentimentModel model = new SentimentModel(new SentimentModel.Config(pipeline.vocabulary().size(), labels, s.embedDim(), s.hiddenSize(),
-                s.numLayers(), s.bidirectional(), s.cell(), s.pooling(), s.attentionDim(), s.dropout()), rng);
-        if (s.vectors() != null) {
-            WordVectors v = WordVectors.read(s.vectors(), java.nio.charset.StandardCharsets.UTF_8, pipeline.vocabulary());
+        TextPipeline pipeline = TextPipeline.fit(pc, Tokenizers.of(ts.tokenizer(), Path.of("")), texts,
+                Vocabulary.builder().minFrequency(ts.minFrequency()).maxSize(ts.maxVocab()));
+        Rng rng = new Rng(s.training().seed());
+        SentimentModel model = new SentimentModel(new SentimentModel.Config(pipeline.vocabulary().size(), labels, net.embedDim(), net.hiddenSize(),
+                net.numLayers(), net.bidirectional(), net.cell(), net.pooling(), net.attentionDim(), net.dropout()), rng);
+        if (net.vectors() != null) {
+            WordVectors v = WordVectors.read(net.vectors(), java.nio.charset.StandardCharsets.UTF_8, pipeline.vocabulary());
             int found = v.initialise(model.embedding(), pipeline.vocabulary());
             System.getLogger(SentimentClassifier.class.getName()).log(System.Logger.Level.INFO, "word vectors: {0} of {1}"
-                    + " vocabulary words found in {2}", found, pipeline.vocabulary().size(), s.vectors());
+                    + " vocabulary words found in {2}", found, pipeline.vocabulary().size(), net.vectors());
         }
         SentimentClassifier classifier = new SentimentClassifier(pipeline, model);
-        return new Fit(classifier, train, dev, s.batchSize(), s.wordDropout(), new Rng(s.seed() ^ 0x5DEECE66DL));
+        return new Fit(classifier, train, dev, s.training().batchSize(), net.wordDropout(), new Rng(s.training().seed() ^ 0x5DEECE66DL));
     }
 
     /** The training loop's view of the task: bucketed batches, cross-entropy, dev accuracy and macro-F1. */

@@ -40,70 +40,147 @@ import org.grukit.nlp.text.Vocabulary;
  * text pipelines in {@code source/} and {@code target/}).
  */
 public final class Translator implements TaskModel<List<TextPair>, String, Translator.Translation> {
+    /** The attention of the decoder, by its command-line name ("luong-general"). */
+    public enum Attention {
+        BAHDANAU, LUONG_DOT, LUONG_GENERAL, LUONG_CONCAT;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        AttentionDecoder.Style style() {
+            return this == BAHDANAU ? AttentionDecoder.Style.BAHDANAU : AttentionDecoder.Style.LUONG;
+        }
+
+        LuongAttention.Score score() {
+            return switch (this) {
+                case LUONG_DOT -> LuongAttention.Score.DOT;
+                case LUONG_GENERAL -> LuongAttention.Score.GENERAL;
+                case LUONG_CONCAT -> LuongAttention.Score.CONCAT;
+                case BAHDANAU -> null;
+            };
+        }
+    }
+
     /**
-     * A training run's settings; {@link #defaults()} are the command line's.
-     *
-     * @param tokenizer        a {@link Tokenizers} name for words ("simple", "opennlp-en", ...); ignored when bpeVocab > 0
-     * @param bpeVocab         > 0: learn a BPE model of this many pieces on the training text instead of words
-     * @param sharedVocabulary one vocabulary (and, with BPE, one model) for both sides, learned on both
-     * @param attention        "bahdanau", "luong-dot", "luong-general" or "luong-concat"
-     * @param tiedEmbeddings   the decoder's output layer shares its input embedding matrix
+     * How a translator is trained: how sentences become ids, the network, and the shared training settings, each a
+     * small validated record; the defaults live in {@link #defaults()} alone.
      */
-    public record Settings(String tokenizer, int bpeVocab, boolean sharedVocabulary, boolean lowerCase, int minFrequency, int maxLength,
-                           int embedDim, int encoderHidden, int encoderLayers, int decoderHidden, String attention, boolean tiedEmbeddings,
-                           float dropout, float labelSmoothing, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed)
-            implements TaskSettings {
+    public record Settings(Text text, Network model, TrainingSettings training) implements TaskSettings {
         public Settings {
-            if (epochs <= 0 || batchSize <= 0 || maxLength < 2) {
-                throw new IllegalArgumentException("need epochs > 0, batchSize > 0, maxLength >= 2; got " + epochs + ", " + batchSize + ", " + maxLength);
-            }
-            if (!(labelSmoothing >= 0f && labelSmoothing < 1f)) throw new IllegalArgumentException("labelSmoothing must be in [0, 1), got " + labelSmoothing);
-            if (bpeVocab < 0 || (bpeVocab > 0 && bpeVocab <= 260)) {
-                throw new IllegalArgumentException("bpeVocab must be 0 (words) or > 260 (256 bytes, the space and merges), got " + bpeVocab);
-            }
-            style(attention); // validates the name
+            if (text == null || model == null || training == null) throw new IllegalArgumentException("text, model and training settings are required");
         }
 
-        @Override
-        public TrainingSettings training() {
-            return new TrainingSettings(epochs, batchSize, lr, 0, clipNorm, patience, seed);
+        /**
+         * Sentences to ids: a word tokenizer, or BPE of {@code bpeVocab} pieces learned on the training side(s) (0 for
+         * words); one vocabulary for both sides when {@code sharedVocabulary}; at most {@code maxLength} tokens a sentence.
+         */
+        public record Text(String tokenizer, int bpeVocab, boolean sharedVocabulary, boolean lowerCase, int minFrequency, int maxLength) {
+            public Text {
+                if (tokenizer == null || tokenizer.isBlank()) throw new IllegalArgumentException("tokenizer must be named");
+                if (bpeVocab < 0 || (bpeVocab > 0 && bpeVocab <= 260)) {
+                    throw new IllegalArgumentException("bpeVocab must be 0 (words) or > 260 (256 bytes, the space and merges), got " + bpeVocab);
+                }
+                if (minFrequency < 1) throw new IllegalArgumentException("minFrequency must be >= 1, got " + minFrequency);
+                if (maxLength < 2) throw new IllegalArgumentException("maxLength must be >= 2, got " + maxLength);
+            }
+
+            public Text withTokenizer(String value) {
+                return new Text(value, bpeVocab, sharedVocabulary, lowerCase, minFrequency, maxLength);
+            }
+
+            public Text withBpeVocab(int value) {
+                return new Text(tokenizer, value, sharedVocabulary, lowerCase, minFrequency, maxLength);
+            }
+
+            public Text withSharedVocabulary(boolean value) {
+                return new Text(tokenizer, bpeVocab, value, lowerCase, minFrequency, maxLength);
+            }
+
+            public Text withLowerCase(boolean value) {
+                return new Text(tokenizer, bpeVocab, sharedVocabulary, value, minFrequency, maxLength);
+            }
+
+            public Text withMinFrequency(int value) {
+                return new Text(tokenizer, bpeVocab, sharedVocabulary, lowerCase, value, maxLength);
+            }
+
+            public Text withMaxLength(int value) {
+                return new Text(tokenizer, bpeVocab, sharedVocabulary, lowerCase, minFrequency, value);
+            }
         }
 
+        /** The encoder-decoder: sizes, the decoder's attention, tied output embedding, dropout and label smoothing. */
+        public record Network(int embedDim, int encoderHidden, int encoderLayers, int decoderHidden, Attention attention, boolean tiedEmbeddings, float dropout, float labelSmoothing) {
+            public Network {
+                if (embedDim < 1 || encoderHidden < 1 || encoderLayers < 1 || decoderHidden < 1) {
+                    throw new IllegalArgumentException("embedDim, encoderHidden, encoderLayers and decoderHidden must be >= 1, got " + embedDim
+                            + ", " + encoderHidden + ", " + encoderLayers + ", " + decoderHidden);
+                }
+                if (attention == null) throw new IllegalArgumentException("attention is required");
+                if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+                if (!(labelSmoothing >= 0f && labelSmoothing < 1f)) throw new IllegalArgumentException("labelSmoothing must be in [0, 1), got " + labelSmoothing);
+            }
+
+            public Network withEmbedDim(int value) {
+                return new Network(value, encoderHidden, encoderLayers, decoderHidden, attention, tiedEmbeddings, dropout, labelSmoothing);
+            }
+
+            public Network withEncoderHidden(int value) {
+                return new Network(embedDim, value, encoderLayers, decoderHidden, attention, tiedEmbeddings, dropout, labelSmoothing);
+            }
+
+            public Network withEncoderLayers(int value) {
+                return new Network(embedDim, encoderHidden, value, decoderHidden, attention, tiedEmbeddings, dropout, labelSmoothing);
+            }
+
+            public Network withDecoderHidden(int value) {
+                return new Network(embedDim, encoderHidden, encoderLayers, value, attention, tiedEmbeddings, dropout, labelSmoothing);
+            }
+
+            public Network withAttention(Attention value) {
+                return new Network(embedDim, encoderHidden, encoderLayers, decoderHidden, value, tiedEmbeddings, dropout, labelSmoothing);
+            }
+
+            public Network withTiedEmbeddings(boolean value) {
+                return new Network(embedDim, encoderHidden, encoderLayers, decoderHidden, attention, value, dropout, labelSmoothing);
+            }
+
+            public Network withDropout(float value) {
+                return new Network(embedDim, encoderHidden, encoderLayers, decoderHidden, attention, tiedEmbeddings, value, labelSmoothing);
+            }
+
+            public Network withLabelSmoothing(float value) {
+                return new Network(embedDim, encoderHidden, encoderLayers, decoderHidden, attention, tiedEmbeddings, dropout, value);
+            }
+        }
+
+        /** Words, a BiGRU encoder of 128 and a GRU decoder of 256 with Bahdanau attention; 5 epochs of 64 at Adam 1e-3. */
         public static Settings defaults() {
-            return new Settings("simple", 0, false, false, 2, 60, 128, 128, 1, 256, "bahdanau", false, 0.3f, 0.1f, 5, 64, 1e-3, 1.0, 3, 1);
+            return new Settings(new Text("simple", 0, false, false, 2, 60), new Network(128, 128, 1, 256, Attention.BAHDANAU, false, 0.3f, 0.1f),
+                    new TrainingSettings(5, 64, 1e-3, 0, 1.0, 3, 1));
         }
 
-        public Settings withSize(int embed, int encoder, int decoder) {
-            return new Settings(tokenizer, bpeVocab, sharedVocabulary, lowerCase, minFrequency, maxLength, embed, encoder, encoderLayers, decoder,
-                    attention, tiedEmbeddings, dropout, labelSmoothing, epochs, batchSize, lr, clipNorm, patience, seed);
+        public Settings withText(Text value) {
+            return new Settings(value, model, training);
         }
 
+        public Settings withModel(Network value) {
+            return new Settings(text, value, training);
+        }
+
+        public Settings withTraining(TrainingSettings value) {
+            return new Settings(text, model, value);
+        }
+
+        /** The same with {@code e} epochs. */
         public Settings withEpochs(int e) {
-            return new Settings(tokenizer, bpeVocab, sharedVocabulary, lowerCase, minFrequency, maxLength, embedDim, encoderHidden, encoderLayers,
-                    decoderHidden, attention, tiedEmbeddings, dropout, labelSmoothing, e, batchSize, lr, clipNorm, patience, seed);
+            return withTraining(training.withEpochs(e));
         }
 
-        /** Another attention, tying and vocabulary: {@code bpe} pieces (0 for words), shared or not. */
-        public Settings withModel(String attentionName, boolean tied, int bpe, boolean shared) {
-            return new Settings(tokenizer, bpe, shared, lowerCase, minFrequency, maxLength, embedDim, encoderHidden, encoderLayers,
-                    decoderHidden, attentionName, tied, dropout, labelSmoothing, epochs, batchSize, lr, clipNorm, patience, seed);
-        }
-
-        static AttentionDecoder.Style style(String attention) {
-            return switch (attention == null ? "" : attention) {
-                case "bahdanau" -> AttentionDecoder.Style.BAHDANAU;
-                case "luong-dot", "luong-general", "luong-concat" -> AttentionDecoder.Style.LUONG;
-                default -> throw new IllegalArgumentException("attention must be bahdanau, luong-dot, luong-general or luong-concat, got " + attention);
-            };
-        }
-
-        static LuongAttention.Score score(String attention) {
-            return switch (attention) {
-                case "luong-dot" -> LuongAttention.Score.DOT;
-                case "luong-general" -> LuongAttention.Score.GENERAL;
-                case "luong-concat" -> LuongAttention.Score.CONCAT;
-                default -> null;
-            };
+        /** The same with embeddings of {@code embed}, {@code encoder} units a direction and a decoder of {@code decoder}. */
+        public Settings withSize(int embed, int encoder, int decoder) {
+            return withModel(model.withEmbedDim(embed).withEncoderHidden(encoder).withDecoderHidden(decoder));
         }
     }
 
@@ -192,24 +269,26 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
             tgt.add(p.target());
         }
         TextPipeline sp, tp;
-        TextPipeline.Config sc = TextPipeline.Config.of(s.bpeVocab() > 0 ? "bpe" : s.tokenizer()).withLowerCase(s.lowerCase()).withMaxLength(s.maxLength());
+        Settings.Text x = s.text();
+        Settings.Network net = s.model();
+        TextPipeline.Config sc = TextPipeline.Config.of(x.bpeVocab() > 0 ? "bpe" : x.tokenizer()).withLowerCase(x.lowerCase()).withMaxLength(x.maxLength());
         TextPipeline.Config tc = sc.withBosEos(true, true);
-        if (s.sharedVocabulary()) {
+        if (x.sharedVocabulary()) {
             List<String> both = new ArrayList<>(src);
             both.addAll(tgt);
-            Tokenizer tok = s.bpeVocab() > 0 ? Bpe.train(both, s.bpeVocab()) : Tokenizers.of(s.tokenizer(), Path.of(""));
-            TextPipeline joint = TextPipeline.fit(sc, tok, both, Vocabulary.builder().minFrequency(s.minFrequency()));
+            Tokenizer tok = x.bpeVocab() > 0 ? Bpe.train(both, x.bpeVocab()) : Tokenizers.of(x.tokenizer(), Path.of(""));
+            TextPipeline joint = TextPipeline.fit(sc, tok, both, Vocabulary.builder().minFrequency(x.minFrequency()));
             sp = joint;
             tp = new TextPipeline(tc, tok, joint.vocabulary());
         } else {
-            Tokenizer st = s.bpeVocab() > 0 ? Bpe.train(src, s.bpeVocab()) : Tokenizers.of(s.tokenizer(), Path.of(""));
-            Tokenizer tt = s.bpeVocab() > 0 ? Bpe.train(tgt, s.bpeVocab()) : Tokenizers.of(s.tokenizer(), Path.of(""));
-            sp = TextPipeline.fit(sc, st, src, Vocabulary.builder().minFrequency(s.minFrequency()));
-            tp = TextPipeline.fit(tc, tt, tgt, Vocabulary.builder().minFrequency(s.minFrequency()));
+            Tokenizer st = x.bpeVocab() > 0 ? Bpe.train(src, x.bpeVocab()) : Tokenizers.of(x.tokenizer(), Path.of(""));
+            Tokenizer tt = x.bpeVocab() > 0 ? Bpe.train(tgt, x.bpeVocab()) : Tokenizers.of(x.tokenizer(), Path.of(""));
+            sp = TextPipeline.fit(sc, st, src, Vocabulary.builder().minFrequency(x.minFrequency()));
+            tp = TextPipeline.fit(tc, tt, tgt, Vocabulary.builder().minFrequency(x.minFrequency()));
         }
-        TranslationModel model = new TranslationModel(new TranslationModel.Config(sp.vocabulary().size(), tp.vocabulary().size(), s.embedDim(),
-                s.encoderHidden(), s.encoderLayers(), s.decoderHidden(), Settings.style(s.attention()), Settings.score(s.attention()), s.dropout(),
-                s.tiedEmbeddings()), new Rng(s.seed()));
+        TranslationModel model = new TranslationModel(new TranslationModel.Config(sp.vocabulary().size(), tp.vocabulary().size(), net.embedDim(),
+                net.encoderHidden(), net.encoderLayers(), net.decoderHidden(), net.attention().style(), net.attention().score(), net.dropout(),
+                net.tiedEmbeddings()), new Rng(s.training().seed()));
         Translator t = new Translator(sp, tp, model);
         return new Fit(t, train, dev, s);
     }
@@ -247,12 +326,12 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
 
         @Override
         public List<int[]> trainBatches(Rng rng) {
-            return TextPipeline.buckets(src, s.batchSize(), rng);
+            return TextPipeline.buckets(src, s.training().batchSize(), rng);
         }
 
         @Override
         public Tensor loss(int[] batch) {
-            return t.model.loss(TextPipeline.batch(src, batch), TextPipeline.batch(tgt, batch), s.labelSmoothing(), Vocabulary.PAD_ID);
+            return t.model.loss(TextPipeline.batch(src, batch), TextPipeline.batch(tgt, batch), s.model().labelSmoothing(), Vocabulary.PAD_ID);
         }
 
         @Override

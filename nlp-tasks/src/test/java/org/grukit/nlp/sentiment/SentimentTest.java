@@ -44,7 +44,8 @@ class SentimentTest {
     void trainsOnMovieReviewsSavesAndServesManyThreads() throws Exception {
         List<LabelledText> mr = SentimentData.read(SharedData.dir("sentiment/mr"), BadRows.FAIL).items();
         List<List<LabelledText>> parts = SentimentData.split(mr, 0.1, 7);
-        SentimentClassifier.Settings s = SentimentClassifier.Settings.defaults().withSize(64, 64).withEpochs(3).withOptimiser(3e-3, 32);
+        SentimentClassifier.Settings d = SentimentClassifier.Settings.defaults();
+        SentimentClassifier.Settings s = d.withSize(64, 64).withTraining(d.training().withEpochs(3).withLr(3e-3).withBatchSize(32));
         SentimentClassifier.Trained t = SentimentClassifier.train(parts.get(0), parts.get(1), s, dir.resolve("m"), false, null);
         System.out.printf("MR small model, 3 epochs: dev accuracy %.4f%n", t.dev().accuracy());
         assertTrue(t.dev().accuracy() > 0.65, "a small BiGRU, three short epochs, well above chance (0.5) on MR: " + t.dev().accuracy());

@@ -67,14 +67,16 @@ class TaskContractTest {
     void aModelTrainedThroughTheContractLoadsAndPredictsWithoutItsTaskBeingNamed() throws IOException {
         List<LabelledText> train = reviews(400, 1), dev = reviews(100, 2), test = reviews(100, 3);
         SentimentTask task = new SentimentTask();
-        SentimentClassifier.Settings s = task.defaults(train.size()).withSize(16, 16).withEpochs(4).withOptimiser(1e-2, 16);
+        SentimentClassifier.Settings d = task.defaults(train.size());
+        SentimentClassifier.Settings s = d.withSize(16, 16).withTraining(d.training().withEpochs(4).withLr(1e-2).withBatchSize(16));
         Tasks.Trained<SentimentClassifier> t = Tasks.train(task, s, train, dev, new Tasks.Run(dir, false, r -> {}));
         assertTrue(t.dev().get("accuracy") > 0.9, "one word decides the label: " + t.dev());
         assertTrue(t.summary().bestEpoch() > 0);
 
         JsonNode prov = ModelBundle.readDescriptor(dir).get("provenance");
         assertEquals("sentiment", prov.get("task").asText());
-        assertEquals(4, prov.at("/settings/epochs").asInt(), "the full settings: " + prov.get("settings"));
+        assertEquals(4, prov.at("/settings/training/epochs").asInt(), "the full settings: " + prov.get("settings"));
+        assertEquals(16, prov.at("/settings/model/hiddenSize").asInt(), "nested as the records are: " + prov.get("settings"));
         assertEquals(400, prov.at("/data/train/examples").asInt());
         assertTrue(prov.at("/data/train/sha256").asText().matches("[0-9a-f]{64}"), prov.get("data").toString());
         assertTrue(!prov.at("/data/train/sha256").asText().equals(prov.at("/data/dev/sha256").asText()));

@@ -123,7 +123,9 @@ class TranslatorTest {
     void sharedBpeVocabularyTiedEmbeddingsAndLuongAttention() throws Exception {
         Rng rng = new Rng(6);
         List<TextPair> train = pairs(3000, rng), dev = pairs(100, rng);
-        Translator.Settings s = Translator.Settings.defaults().withSize(32, 64, 64).withEpochs(6).withModel("luong-general", true, 300, true);
+        Translator.Settings d = Translator.Settings.defaults().withSize(32, 64, 64).withEpochs(6);
+        Translator.Settings s = d.withModel(d.model().withAttention(Translator.Attention.LUONG_GENERAL).withTiedEmbeddings(true))
+                .withText(d.text().withBpeVocab(300).withSharedVocabulary(true));
         Translator.Trained t = Translator.train(train, dev, s, dir, false);
         Translator loaded = Translator.load(dir);
         TranslationModel.Config c = loaded.model().config();
