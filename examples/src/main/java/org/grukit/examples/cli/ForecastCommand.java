@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.plot.Charts;
 import org.grukit.core.train.JsonLines;
-import org.grukit.core.task.TrainingSettings;
 import org.grukit.nlp.forecast.BoxCox;
 import org.grukit.nlp.forecast.ForecastData;
 import org.grukit.nlp.forecast.ForecastMetrics;
@@ -62,6 +61,8 @@ final class ForecastCommand implements Callable<Integer> {
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = "Train on sliding windows; validation loss picks the epoch.")
     static final class Train implements Callable<Integer> {
+        /** The library's defaults; the input window and training depend on the data, the rest does not. */
+        private static final Forecaster.Settings D = Forecaster.Settings.defaults(1, TimeSeries.Frequency.HOURLY);
         @Mixin DataOptions data;
         @Option(names = "--target", split = ",", description = "Columns to forecast (default: all).") List<String> targets;
         @Option(names = "--horizon", required = true, description = "Steps to forecast.") int horizon;
@@ -71,24 +72,25 @@ final class ForecastCommand implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--input", defaultValue = "0", description = "Input window (default: max(2 horizon, 2 seasons), at most 96).") int input;
-        @Option(names = "--stride", defaultValue = "1", description = "Steps between training windows (default: ${DEFAULT-VALUE}).") int stride;
-        @Option(names = "--style", defaultValue = "direct", description = "direct (one output per step) or seq2seq (a GRU decoder) (default: ${DEFAULT-VALUE}).")
-        String style;
-        @Option(names = "--attention", description = "seq2seq only: the decoder attends over the encoder's outputs.") boolean attention;
-        @Option(names = "--covariates", description = "The other columns are inputs too.") boolean covariates;
-        @Option(names = "--calendar", description = "Calendar features (hour, weekday, day or month of year) from the date column.") boolean calendar;
-        @Option(names = "--no-centre", description = "Do not shift each window by its last value (forecast levels, not changes).") boolean noCentre;
-        @Option(names = "--no-highway", description = "No linear autoregressive component beside the GRU (LSTNet's highway).") boolean noHighway;
+        // Each option starts at the library's default (picocli shows a field's initial value as ${DEFAULT-VALUE}).
+        @Option(names = "--stride", description = "Steps between training windows (default: ${DEFAULT-VALUE}).") int stride = D.data().stride();
+        @Option(names = "--style", description = "direct (one output per step) or seq2seq (a GRU decoder) (default: ${DEFAULT-VALUE}).")
+        String style = D.model().style().name().toLowerCase(Locale.ROOT);
+        @Option(names = "--attention", description = "seq2seq only: the decoder attends over the encoder's outputs.") boolean attention = D.model().attention();
+        @Option(names = "--covariates", description = "The other columns are inputs too.") boolean covariates = D.data().covariates();
+        @Option(names = "--calendar", description = "Calendar features (hour, weekday, day or month of year) from the date column.") boolean calendar = D.data().calendar();
+        @Option(names = "--no-centre", description = "Do not shift each window by its last value (forecast levels, not changes).") boolean noCentre = !D.data().centre();
+        @Option(names = "--no-highway", description = "No linear autoregressive component beside the GRU (LSTNet's highway).") boolean noHighway = !D.model().highway();
         @Option(names = "--box-cox", description = "Model a Box-Cox transform of the targets: 0 the log, 0.5 the square root, 1 none "
                 + "(default: none); forecasts are transformed back.") Double boxCox;
         @Option(names = "--refit", description = "Once validation has picked the number of epochs, train again from the start on the "
                 + "training and validation parts for that many (the autoregression baseline is fitted on both too).") boolean refit;
         @Option(names = "--quantiles", split = ",", description = "Forecast these quantiles with the pinball loss, e.g. 0.1,0.5,0.9.") List<Double> quantiles;
-        @Option(names = "--loss", defaultValue = "mse", description = "Point forecast loss: mse or mae (default: ${DEFAULT-VALUE}).") String loss;
-        @Option(names = "--hidden", defaultValue = "64", description = "GRU units (default: ${DEFAULT-VALUE}).") int hidden;
-        @Option(names = "--layers", defaultValue = "1", description = "GRU layers (default: ${DEFAULT-VALUE}).") int layers;
-        @Option(names = "--ensemble", defaultValue = "1", description = "Independently initialised networks whose forecasts are averaged (default: ${DEFAULT-VALUE}).") int ensemble;
-        @Option(names = "--dropout", defaultValue = "0", description = "Dropout between layers (default: ${DEFAULT-VALUE}).") float dropout;
+        @Option(names = "--loss", description = "Point forecast loss: mse or mae (default: ${DEFAULT-VALUE}).") String loss = D.model().loss().name().toLowerCase(Locale.ROOT);
+        @Option(names = "--hidden", description = "GRU units (default: ${DEFAULT-VALUE}).") int hidden = D.model().hiddenSize();
+        @Option(names = "--layers", description = "GRU layers (default: ${DEFAULT-VALUE}).") int layers = D.model().numLayers();
+        @Option(names = "--ensemble", description = "Independently initialised networks whose forecasts are averaged (default: ${DEFAULT-VALUE}).") int ensemble = D.model().members();
+        @Option(names = "--dropout", description = "Dropout between layers (default: ${DEFAULT-VALUE}).") float dropout = D.model().dropout();
         @picocli.CommandLine.Mixin
         TrainingOptions training = new TrainingOptions();
 
@@ -97,16 +99,12 @@ final class ForecastCommand implements Callable<Integer> {
             TimeSeries s = data.read();
             Forecaster.Split split = data.split(s);
             Forecaster.Settings d = Forecaster.Settings.defaults(horizon, s.frequency());
-            ForecastModel.Style st = switch (style) {
-                case "direct" -> ForecastModel.Style.DIRECT;
-                case "seq2seq" -> ForecastModel.Style.SEQ2SEQ;
-                default -> throw new IllegalArgumentException("--style must be direct or seq2seq, got " + style);
-            };
-            TrainingSettings ts = training.apply(d.training());
-            Forecaster.Settings settings = new Forecaster.Settings(targets, covariates, calendar, !noCentre, !noHighway, input > 0 ? input : d.inputLength(), horizon,
-                    stride, st, attention, hidden, layers, ensemble, dropout, quantiles, loss, ts.epochs(), ts.batchSize(), ts.lr(), ts.clipNorm(), ts.patience(),
-                    ts.seed(), 0, 0,
-                    boxCox == null ? null : new BoxCox(boxCox), refit);
+            Forecaster.Settings settings = new Forecaster.Settings(
+                    new Forecaster.Settings.Data(targets, covariates, calendar, !noCentre, input > 0 ? input : d.data().inputLength(), horizon, stride,
+                            boxCox == null ? null : new BoxCox(boxCox)),
+                    new Forecaster.Settings.Network(Choices.of("--style", style, ForecastModel.Style.class), attention, !noHighway, hidden, layers,
+                            ensemble, dropout, quantiles, Choices.of("--loss", loss, Forecaster.Loss.class)),
+                    training.apply(d.training()), refit);
             Forecaster.Trained t = Forecaster.train(new ForecastData(s, split), settings, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
@@ -114,7 +112,7 @@ final class ForecastCommand implements Callable<Integer> {
             m.put("rows", s.length());
             m.put("frequency", s.frequency().name().toLowerCase(Locale.ROOT));
             m.put("split", List.of(split.train(), split.validation(), split.test()));
-            m.put("input", settings.inputLength());
+            m.put("input", settings.data().inputLength());
             m.put("windows", t.windows());
             m.put("horizon", horizon);
             m.put("val_loss", round(t.summary().best(), 5));

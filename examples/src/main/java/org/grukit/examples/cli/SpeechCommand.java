@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.train.JsonLines;
-import org.grukit.core.task.TrainingSettings;
 import org.grukit.nlp.speech.SpeechData;
 import org.grukit.nlp.speech.Transcriber;
 import org.grukit.nlp.speech.WordNgram;
@@ -49,14 +48,16 @@ final class SpeechCommand implements Callable<Integer> {
         ModelFolderOptions folder = new ModelFolderOptions();
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
-        @Option(names = "--units", defaultValue = "auto", description = "chars, words, or auto: words when the transcripts use at most "
-                + Transcriber.AUTO_WORDS + " distinct words, else chars (default: ${DEFAULT-VALUE}).") String units;
-        @Option(names = "--hidden", defaultValue = "128", description = "GRU units per direction (default: ${DEFAULT-VALUE}).") int hidden;
-        @Option(names = "--layers", defaultValue = "2", description = "BiGRU layers (default: ${DEFAULT-VALUE}).") int layers;
-        @Option(names = "--conv-channels", defaultValue = "128", description = "Conv1d channels, 0 for none (default: ${DEFAULT-VALUE}).") int conv;
-        @Option(names = "--conv-stride", defaultValue = "2", description = "Conv1d stride: frames per output (default: ${DEFAULT-VALUE}).") int stride;
-        @Option(names = "--dropout", defaultValue = "0.2", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout;
-        @Option(names = "--spec-augment", description = "Mask training features at random (SpecAugment).") boolean specAugment;
+        // Each option starts at the library's default (picocli shows a field's initial value as ${DEFAULT-VALUE}).
+        @Option(names = "--units", description = "chars, words, or auto: words when the transcripts use at most "
+                + Transcriber.AUTO_WORDS + " distinct words, else chars (default: ${DEFAULT-VALUE}).")
+        String units = D.data().units().name().toLowerCase(java.util.Locale.ROOT);
+        @Option(names = "--hidden", description = "GRU units per direction (default: ${DEFAULT-VALUE}).") int hidden = D.model().hiddenSize();
+        @Option(names = "--layers", description = "BiGRU layers (default: ${DEFAULT-VALUE}).") int layers = D.model().numLayers();
+        @Option(names = "--conv-channels", description = "Conv1d channels, 0 for none (default: ${DEFAULT-VALUE}).") int conv = D.model().convChannels();
+        @Option(names = "--conv-stride", description = "Conv1d stride: frames per output (default: ${DEFAULT-VALUE}).") int stride = D.model().convStride();
+        @Option(names = "--dropout", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout = D.model().dropout();
+        @Option(names = "--spec-augment", description = "Mask training features at random (SpecAugment).") boolean specAugment = D.data().specAugment();
         @picocli.CommandLine.Mixin
         TrainingOptions training = new TrainingOptions();
 
@@ -71,16 +72,11 @@ final class SpeechCommand implements Callable<Integer> {
             } else {
                 dv = data(dev, devSelect, strings > 0 ? Math.max(50, strings / 10) : 0, seed + 1);
             }
-            Transcriber.Units u = switch (units) {
-                case "chars" -> Transcriber.Units.CHARS;
-                case "words" -> Transcriber.Units.WORDS;
-                case "auto" -> Transcriber.Units.AUTO;
-                default -> throw new IllegalArgumentException("--units must be chars, words or auto, got " + units);
-            };
-            Transcriber.Settings sized = Transcriber.Settings.defaultsFor(tr.size());
-            TrainingSettings ts = training.apply(sized.training()); // sized to the training set unless given
-            Transcriber.Settings s = new Transcriber.Settings(u, 0, conv, D.convKernel(), stride, hidden, layers, dropout, specAugment,
-                    ts.epochs(), ts.batchSize(), ts.lr(), ts.clipNorm(), ts.patience(), ts.seed());
+            Transcriber.Settings sized = Transcriber.Settings.defaultsFor(tr.size()); // training sized to the data unless given
+            Transcriber.Settings s = new Transcriber.Settings(
+                    sized.data().withUnits(Choices.of("--units", units, Transcriber.Units.class)).withSpecAugment(specAugment),
+                    new Transcriber.Settings.Network(conv, sized.model().convKernel(), stride, hidden, layers, dropout),
+                    training.apply(sized.training()));
             Transcriber.Trained t = Transcriber.train(tr, dv, s, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
@@ -92,7 +88,7 @@ final class SpeechCommand implements Callable<Integer> {
             m.put("dev_cer", round(t.dev().cer()));
             m.put("best_epoch", t.summary().bestEpoch());
             m.put("epochs_run", t.summary().epochsRun());
-            m.put("batch_size", s.batchSize());
+            m.put("batch_size", s.training().batchSize());
             m.put("resumed", t.summary().resumed());
             m.put("seconds", Math.round(t.summary().seconds() * 10) / 10.0);
             m.put("threads", Parallel.threads());

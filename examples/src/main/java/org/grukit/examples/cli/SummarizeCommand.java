@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.train.JsonLines;
-import org.grukit.core.task.TrainingSettings;
 import org.grukit.nlp.data.BadRows;
 import org.grukit.nlp.metrics.Rouge;
 import org.grukit.nlp.summarize.Lead;
@@ -51,22 +50,25 @@ final class SummarizeCommand implements Callable<Integer> {
         ModelFolderOptions folder = new ModelFolderOptions();
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
-        @Option(names = "--no-pointer", description = "No copying: the plain sequence-to-sequence baseline with attention (with --no-coverage).") boolean noPointer;
-        @Option(names = "--no-coverage", description = "No coverage mechanism or loss.") boolean noCoverage;
-        @Option(names = "--coverage-weight", defaultValue = "1.0", description = "Weight of the coverage loss (default: ${DEFAULT-VALUE}).") double coverageWeight;
-        @Option(names = "--coverage-from", defaultValue = "7", description = "1-based epoch from which the coverage loss is added, as See et al. "
-                + "add it in a final phase; 0 never (default: ${DEFAULT-VALUE}).") int coverageFrom;
-        @Option(names = "--vocab", defaultValue = "20000", description = "Vocabulary size, shared by documents and summaries (default: ${DEFAULT-VALUE}).") int vocab;
-        @Option(names = "--min-freq", defaultValue = "2", description = "Rarer words are outside the vocabulary (default: ${DEFAULT-VALUE}).") int minFreq;
-        @Option(names = "--max-source", defaultValue = "200", description = "Document tokens read, cut at sentence boundaries (default: ${DEFAULT-VALUE}).") int maxSource;
-        @Option(names = "--max-summary", defaultValue = "25", description = "Summary tokens trained on (default: ${DEFAULT-VALUE}).") int maxSummary;
-        @Option(names = "--embed-dim", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).") int embed;
-        @Option(names = "--encoder-hidden", defaultValue = "128", description = "Encoder units per direction (default: ${DEFAULT-VALUE}).") int encoder;
-        @Option(names = "--decoder-hidden", defaultValue = "256", description = "Decoder units, also the attention size (default: ${DEFAULT-VALUE}).") int decoder;
-        @Option(names = "--tokenizer", defaultValue = "simple", description = "Word tokenizer: " + org.grukit.nlp.text.Tokenizers.NAMES
-                + " (default: ${DEFAULT-VALUE}).") String tokenizer;
-        @Option(names = "--keep-case", description = "Do not lower-case.") boolean keepCase;
-        @Option(names = "--dropout", defaultValue = "0.2", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout;
+        // Each option starts at the library's default (picocli shows a field's initial value as ${DEFAULT-VALUE}).
+        @Option(names = "--no-pointer", description = "No copying: the plain sequence-to-sequence baseline with attention (with --no-coverage).")
+        boolean noPointer = !D.model().pointer();
+        @Option(names = "--no-coverage", description = "No coverage mechanism or loss.") boolean noCoverage = !D.model().coverage();
+        @Option(names = "--coverage-weight", description = "Weight of the coverage loss (default: ${DEFAULT-VALUE}).") double coverageWeight = D.model().coverageWeight();
+        @Option(names = "--coverage-from", description = "1-based epoch from which the coverage loss is added, as See et al. "
+                + "add it in a final phase; 0 never (default: ${DEFAULT-VALUE}).") int coverageFrom = D.model().coverageFrom();
+        @Option(names = "--vocab", description = "Vocabulary size, shared by documents and summaries (default: ${DEFAULT-VALUE}).") int vocab = D.text().vocabSize();
+        @Option(names = "--min-freq", description = "Rarer words are outside the vocabulary (default: ${DEFAULT-VALUE}).") int minFreq = D.text().minFrequency();
+        @Option(names = "--max-source", description = "Document tokens read, cut at sentence boundaries (default: ${DEFAULT-VALUE}).")
+        int maxSource = D.text().maxSourceTokens();
+        @Option(names = "--max-summary", description = "Summary tokens trained on (default: ${DEFAULT-VALUE}).") int maxSummary = D.text().maxSummaryTokens();
+        @Option(names = "--embed-dim", description = "Embedding size (default: ${DEFAULT-VALUE}).") int embed = D.model().embedDim();
+        @Option(names = "--encoder-hidden", description = "Encoder units per direction (default: ${DEFAULT-VALUE}).") int encoder = D.model().encoderHidden();
+        @Option(names = "--decoder-hidden", description = "Decoder units, also the attention size (default: ${DEFAULT-VALUE}).") int decoder = D.model().decoderHidden();
+        @Option(names = "--tokenizer", description = "Word tokenizer: " + org.grukit.nlp.text.Tokenizers.NAMES
+                + " (default: ${DEFAULT-VALUE}).") String tokenizer = D.text().tokenizer();
+        @Option(names = "--keep-case", description = "Do not lower-case.") boolean keepCase = !D.text().lowerCase();
+        @Option(names = "--dropout", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout = D.model().dropout();
         @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N documents (0: all).") int limit;
         @picocli.CommandLine.Mixin
         TrainingOptions training = new TrainingOptions();
@@ -75,17 +77,16 @@ final class SummarizeCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             List<SummaryData.Document> tr = read(train), dv = read(dev);
             if (limit > 0 && limit < tr.size()) tr = tr.subList(0, limit);
-            TrainingSettings ts = training.apply(D.training());
-            Summarizer.Settings s = new Summarizer.Settings(tokenizer, !keepCase, vocab, minFreq, maxSource, maxSummary, embed, encoder, decoder, decoder,
-                    !noPointer, !noCoverage, coverageWeight, coverageFrom, dropout, ts.epochs(), ts.batchSize(), ts.lr(), ts.clipNorm(), ts.patience(),
-                    ts.seed());
+            Summarizer.Settings s = new Summarizer.Settings(new Summarizer.Settings.Text(tokenizer, !keepCase, vocab, minFreq, maxSource, maxSummary),
+                    new Summarizer.Settings.Network(embed, encoder, decoder, decoder, !noPointer, !noCoverage, coverageWeight, coverageFrom, dropout),
+                    training.apply(D.training()));
             Summarizer.Trained t = Summarizer.train(tr, dv, s, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
             m.put("train", tr.size());
-            m.put("pointer", s.pointer());
-            m.put("coverage", s.coverage());
+            m.put("pointer", s.model().pointer());
+            m.put("coverage", s.model().coverage());
             m.put("vocab", t.summarizer().text().vocabulary().size());
             m.put("dev_rougeL_greedy", Math.round(t.summary().best() * 100) / 100.0);
             m.put("best_epoch", t.summary().bestEpoch());

@@ -58,82 +58,149 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         }
     }
 
+    /** The loss of point forecasts. */
+    public enum Loss { MSE, MAE }
+
     /**
-     * A training run's settings.
+     * How a forecaster is trained: the windows it learns from, the network, the shared training settings, and whether
+     * to refit, each a small validated record; the defaults live in {@link #defaults(int, TimeSeries.Frequency)} alone.
      *
-     * @param targets   the columns to forecast (null or empty: every column)
-     * @param covariates the other columns are inputs too
-     * @param highway   add a linear autoregressive component to the network (LSTNet's highway)
-     * @param members   networks in the ensemble, their forecasts averaged
-     * @param quantiles predicted quantiles (empty: one point forecast trained with {@code loss})
-     * @param loss      "mse" or "mae" for point forecasts
-     * @param season    steps per season for seasonal naive and MASE (0: the frequency's)
-     * @param arOrder   order of the linear autoregression baseline (0: the input length)
-     * @param transform Box-Cox transform of the targets before normalization (null or {@link BoxCox#NONE}: none)
-     * @param refit     once validation has picked the epoch count, train a fresh network on the training and
-     *                  validation parts for that many epochs (and fit the autoregression baseline on both too)
+     * @param refit once validation has picked the epoch count, train a fresh network on the training and validation
+     *              parts for that many epochs (and fit the autoregression baseline on both too)
      */
-    public record Settings(List<String> targets, boolean covariates, boolean calendar, boolean centre, boolean highway, int inputLength, int horizon, int stride,
-                           ForecastModel.Style style, boolean attention, int hiddenSize, int numLayers, int members, float dropout, List<Double> quantiles,
-                           String loss, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed, int season, int arOrder,
-                           BoxCox transform, boolean refit) implements TaskSettings {
+    public record Settings(Data data, Network model, TrainingSettings training, boolean refit) implements TaskSettings {
         public Settings {
-            transform = transform == null ? BoxCox.NONE : transform;
-            targets = targets == null ? List.of() : List.copyOf(targets);
-            quantiles = quantiles == null ? List.of() : List.copyOf(quantiles);
-            if (inputLength < 1 || horizon < 1 || stride < 1) {
-                throw new IllegalArgumentException("inputLength, horizon and stride must be >= 1, got " + inputLength + ", " + horizon + ", " + stride);
-            }
-            if (!loss.equals("mse") && !loss.equals("mae")) throw new IllegalArgumentException("loss must be mse or mae, got " + loss);
-            if (epochs < 1 || batchSize < 1) throw new IllegalArgumentException("epochs and batchSize must be >= 1, got " + epochs + ", " + batchSize);
-            if (season < 0 || arOrder < 0) throw new IllegalArgumentException("season and arOrder must be >= 0, got " + season + ", " + arOrder);
+            if (data == null || model == null || training == null) throw new IllegalArgumentException("data, model and training settings are required");
         }
 
-        @Override
-        public TrainingSettings training() {
-            return new TrainingSettings(epochs, batchSize, lr, 0, clipNorm, patience, seed);
+        /**
+         * The windows: which columns, what else goes in, how long.
+         *
+         * @param targets    the columns to forecast (null or empty: every column)
+         * @param covariates the other columns are inputs too
+         * @param calendar   calendar features of each step are inputs too
+         * @param centre     shift each window by its last value (forecast changes, not levels)
+         * @param stride     steps between the starts of training windows
+         * @param transform  Box-Cox transform of the targets before normalization (null or {@link BoxCox#NONE}: none)
+         */
+        public record Data(List<String> targets, boolean covariates, boolean calendar, boolean centre, int inputLength, int horizon, int stride, BoxCox transform) {
+            public Data {
+                transform = transform == null ? BoxCox.NONE : transform;
+                targets = targets == null ? List.of() : List.copyOf(targets);
+                if (inputLength < 1 || horizon < 1 || stride < 1) {
+                    throw new IllegalArgumentException("inputLength, horizon and stride must be >= 1, got " + inputLength + ", " + horizon + ", " + stride);
+                }
+            }
+
+            public Data withTargets(List<String> value) {
+                return new Data(value, covariates, calendar, centre, inputLength, horizon, stride, transform);
+            }
+
+            public Data withCovariates(boolean value) {
+                return new Data(targets, value, calendar, centre, inputLength, horizon, stride, transform);
+            }
+
+            public Data withCalendar(boolean value) {
+                return new Data(targets, covariates, value, centre, inputLength, horizon, stride, transform);
+            }
+
+            public Data withCentre(boolean value) {
+                return new Data(targets, covariates, calendar, value, inputLength, horizon, stride, transform);
+            }
+
+            public Data withInputLength(int value) {
+                return new Data(targets, covariates, calendar, centre, value, horizon, stride, transform);
+            }
+
+            public Data withHorizon(int value) {
+                return new Data(targets, covariates, calendar, centre, inputLength, value, stride, transform);
+            }
+
+            public Data withStride(int value) {
+                return new Data(targets, covariates, calendar, centre, inputLength, horizon, value, transform);
+            }
+
+            public Data withTransform(BoxCox value) {
+                return new Data(targets, covariates, calendar, centre, inputLength, horizon, stride, value);
+            }
+        }
+
+        /**
+         * The network.
+         *
+         * @param highway   add a linear autoregressive component to the network (LSTNet's highway)
+         * @param members   networks in the ensemble, their forecasts averaged
+         * @param quantiles predicted quantiles (empty: one point forecast trained with {@code loss})
+         */
+        public record Network(ForecastModel.Style style, boolean attention, boolean highway, int hiddenSize, int numLayers, int members, float dropout, List<Double> quantiles, Loss loss) {
+            public Network {
+                quantiles = quantiles == null ? List.of() : List.copyOf(quantiles);
+                if (style == null || loss == null) throw new IllegalArgumentException("style and loss are required");
+                if (hiddenSize < 1 || numLayers < 1 || members < 1) {
+                    throw new IllegalArgumentException("hiddenSize, numLayers and members must be >= 1, got " + hiddenSize + ", " + numLayers + ", " + members);
+                }
+                if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            }
+
+            public Network withStyle(ForecastModel.Style value) {
+                return new Network(value, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss);
+            }
+
+            public Network withAttention(boolean value) {
+                return new Network(style, value, highway, hiddenSize, numLayers, members, dropout, quantiles, loss);
+            }
+
+            public Network withHighway(boolean value) {
+                return new Network(style, attention, value, hiddenSize, numLayers, members, dropout, quantiles, loss);
+            }
+
+            public Network withHiddenSize(int value) {
+                return new Network(style, attention, highway, value, numLayers, members, dropout, quantiles, loss);
+            }
+
+            public Network withNumLayers(int value) {
+                return new Network(style, attention, highway, hiddenSize, value, members, dropout, quantiles, loss);
+            }
+
+            public Network withMembers(int value) {
+                return new Network(style, attention, highway, hiddenSize, numLayers, value, dropout, quantiles, loss);
+            }
+
+            public Network withDropout(float value) {
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, value, quantiles, loss);
+            }
+
+            public Network withQuantiles(List<Double> value) {
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, value, loss);
+            }
+
+            public Network withLoss(Loss value) {
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, value);
+            }
         }
 
         /** Defaults for a horizon: direct GRU of 64 units with the linear highway, centred windows, no calendar; input max(2 horizon, 2 seasons) up to 96. */
         public static Settings defaults(int horizon, TimeSeries.Frequency f) {
             int input = Math.min(96, Math.max(2 * horizon, 2 * f.season));
-            return new Settings(List.of(), false, false, true, true, input, horizon, 1, ForecastModel.Style.DIRECT, false, 64, 1, 1, 0f, List.of(), "mse",
-                    100, 32, 3e-3, 1.0, 15, 1, 0, 0, BoxCox.NONE, false);
+            return new Settings(new Data(List.of(), false, false, true, input, horizon, 1, BoxCox.NONE),
+                    new Network(ForecastModel.Style.DIRECT, false, true, 64, 1, 1, 0f, List.of(), Loss.MSE),
+                    new TrainingSettings(100, 32, 3e-3, 0, 1.0, 15, 1), false);
         }
 
-        public Settings withModel(ForecastModel.Style s, boolean attend, int hidden, int layers) {
-            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, s, attend, hidden, layers, members, dropout, quantiles, loss,
-                    epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder, transform, refit);
+        public Settings withData(Data value) {
+            return new Settings(value, model, training, refit);
         }
 
-        public Settings withInputs(List<String> t, boolean cov, boolean cal, int input) {
-            return new Settings(t, cov, cal, centre, highway, input, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout, quantiles, loss,
-                    epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder, transform, refit);
+        public Settings withModel(Network value) {
+            return new Settings(data, value, training, refit);
         }
 
-        public Settings withTraining(int e, int batch, double rate, int wait) {
-            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout,
-                    quantiles, loss, e, batch, rate, clipNorm, wait, seed, season, arOrder, transform, refit);
+        public Settings withTraining(TrainingSettings value) {
+            return new Settings(data, model, value, refit);
         }
 
-        public Settings withQuantiles(List<Double> q) {
-            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout,
-                    q, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder, transform, refit);
-        }
-
-        public Settings withMembers(int n) {
-            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, n,
-                    dropout, quantiles, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder, transform, refit);
-        }
-
-        public Settings withTransform(BoxCox t, boolean refitAfterwards) {
-            return new Settings(targets, covariates, calendar, centre, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout,
-                    quantiles, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder, t, refitAfterwards);
-        }
-
-        public Settings withCentre(boolean c) {
-            return new Settings(targets, covariates, calendar, c, highway, inputLength, horizon, stride, style, attention, hiddenSize, numLayers, members, dropout,
-                    quantiles, loss, epochs, batchSize, lr, clipNorm, patience, seed, season, arOrder, transform, refit);
+        public Settings withRefit(boolean value) {
+            return new Settings(data, model, training, value);
         }
     }
 
@@ -299,27 +366,27 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
     static Fit prepare(ForecastData data, Settings st) {
         TimeSeries s = data.series();
         Split split = data.split();
-        List<String> targets = st.targets().isEmpty() ? s.columns() : st.targets();
+        List<String> targets = st.data().targets().isEmpty() ? s.columns() : st.data().targets();
         List<String> inputs = new ArrayList<>(targets);
-        if (st.covariates()) for (String c : s.columns()) if (!inputs.contains(c)) inputs.add(c);
+        if (st.data().covariates()) for (String c : s.columns()) if (!inputs.contains(c)) inputs.add(c);
         float[] mean = new float[inputs.size()], std = new float[inputs.size()];
-        float[][] cols = columns(s, inputs, targets.size(), st.transform());
+        float[][] cols = columns(s, inputs, targets.size(), st.data().transform());
         for (int i = 0; i < inputs.size(); i++) {
             float[] ms = meanStd(cols[i], split.train());
             mean[i] = ms[0];
             std[i] = ms[1];
         }
-        Description d = new Description(targets, inputs, mean, std, st.calendar(), st.centre(), s.frequency(), st.inputLength(),
-                st.horizon(), st.quantiles(), st.transform().isIdentity() ? null : st.transform().lambda(), st.refit() ? Boolean.TRUE : null);
-        if (st.calendar() && s.frequency() == TimeSeries.Frequency.IRREGULAR) throw new IllegalArgumentException("calendar features need a regular series");
-        int cal = st.calendar() ? Calendar.size(s.frequency()) : 0;
+        Description d = new Description(targets, inputs, mean, std, st.data().calendar(), st.data().centre(), s.frequency(), st.data().inputLength(),
+                st.data().horizon(), st.model().quantiles(), st.data().transform().isIdentity() ? null : st.data().transform().lambda(), st.refit() ? Boolean.TRUE : null);
+        if (st.data().calendar() && s.frequency() == TimeSeries.Frequency.IRREGULAR) throw new IllegalArgumentException("calendar features need a regular series");
+        int cal = st.data().calendar() ? Calendar.size(s.frequency()) : 0;
         ForecastModel model = new ForecastModel(new ForecastModel.Config(inputs.size() + cal, targets.size(),
-                st.style() == ForecastModel.Style.SEQ2SEQ ? cal : 0, st.hiddenSize(), st.numLayers(), st.horizon(), st.quantiles(), st.style(),
-                st.attention(), st.dropout(), st.inputLength(), st.highway(), st.members()), new Rng(st.seed()));
+                st.model().style() == ForecastModel.Style.SEQ2SEQ ? cal : 0, st.model().hiddenSize(), st.model().numLayers(), st.data().horizon(), st.model().quantiles(), st.model().style(),
+                st.model().attention(), st.model().dropout(), st.data().inputLength(), st.model().highway(), st.model().members()), new Rng(st.training().seed()));
         Forecaster f = new Forecaster(d, model);
         Fit task = new Fit(f, s, split, st, false);
         if (task.train.length == 0 || task.validation.length == 0) {
-            throw new IllegalArgumentException("no whole window of " + st.inputLength() + " inputs and " + st.horizon() + " steps fits the "
+            throw new IllegalArgumentException("no whole window of " + st.data().inputLength() + " inputs and " + st.data().horizon() + " steps fits the "
                     + (task.train.length == 0 ? "training" : "validation") + " part; shorten --input or --horizon");
         }
         return task;
@@ -366,9 +433,9 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
             this.refit = refit;
             x = features(s, f.d);
             times = f.extendedTimes(s);
-            train = origins(0, refit ? split.validation() : split.train(), st.inputLength(), st.horizon(), st.stride());
-            validation = origins(split.train(), split.validation(), st.inputLength(), st.horizon(), 1);
-            quantiles = st.quantiles().stream().mapToDouble(Double::doubleValue).toArray();
+            train = origins(0, refit ? split.validation() : split.train(), st.data().inputLength(), st.data().horizon(), st.data().stride());
+            validation = origins(split.train(), split.validation(), st.data().inputLength(), st.data().horizon(), 1);
+            quantiles = st.model().quantiles().stream().mapToDouble(Double::doubleValue).toArray();
         }
 
         @Override
@@ -383,7 +450,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         @Override
         public Task.Training<Forecaster> refit() {
             if (refit || !st.refit()) return null;
-            Forecaster again = new Forecaster(f.d, new ForecastModel(f.model.config(), new Rng(st.seed())));
+            Forecaster again = new Forecaster(f.d, new ForecastModel(f.model.config(), new Rng(st.training().seed())));
             return new Fit(again, series, split, st, true);
         }
 
@@ -400,7 +467,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         @Override
         public List<int[]> trainBatches(Rng rng) {
             List<int[]> out = new ArrayList<>();
-            for (int[] b : Batching.shuffled(train.length, st.batchSize(), rng)) {
+            for (int[] b : Batching.shuffled(train.length, st.training().batchSize(), rng)) {
                 int[] o = new int[b.length];
                 for (int i = 0; i < b.length; i++) o[i] = train[b[i]];
                 out.add(o);
@@ -431,7 +498,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         private Tensor loss(Tensor pred, Tensor target) {
             if (quantiles.length > 0) return Losses.pinball(pred, target, quantiles, Reduction.MEAN);
             Tensor point = Ops.reshape(pred, target.shape());
-            return st.loss().equals("mae") ? Losses.l1(point, target, Reduction.MEAN) : Losses.mse(point, target, Reduction.MEAN);
+            return st.model().loss() == Loss.MAE ? Losses.l1(point, target, Reduction.MEAN) : Losses.mse(point, target, Reduction.MEAN);
         }
 
         @Override

@@ -45,27 +45,80 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
     public static final int AUTO_WORDS = 50;
 
     /**
-     * A training run's settings; {@link #defaults()} are the command line's.
-     *
-     * @param sampleRate  features are computed at this rate (0: the first training recording's)
-     * @param specAugment mask training features at random (Park et al. 2019): two bands of up to 8 coefficients and
-     *                    two spans of up to a tenth of the frames, drawn afresh for every batch
+     * How a transcriber is trained: what it reads and emits, the network, and the shared training settings, each a
+     * small validated record; the defaults live in {@link #defaults()} and {@link #defaultsFor(int)} alone.
      */
-    public record Settings(Units units, int sampleRate, int convChannels, int convKernel, int convStride, int hiddenSize, int numLayers,
-                           float dropout, boolean specAugment, int epochs, int batchSize, double lr, double clipNorm, int patience, long seed)
-            implements TaskSettings {
+    public record Settings(Data data, Network model, TrainingSettings training) implements TaskSettings {
         public Settings {
-            if (units == null) throw new IllegalArgumentException("units must not be null");
-            if (epochs <= 0 || batchSize <= 0) throw new IllegalArgumentException("need epochs > 0 and batchSize > 0, got " + epochs + ", " + batchSize);
+            if (data == null || model == null || training == null) throw new IllegalArgumentException("data, model and training settings are required");
         }
 
-        @Override
-        public TrainingSettings training() {
-            return new TrainingSettings(epochs, batchSize, lr, 0, clipNorm, patience, seed);
+        /**
+         * What the model hears and emits.
+         *
+         * @param units       characters, words, or chosen from the transcripts
+         * @param sampleRate  features are computed at this rate (0: the first training recording's)
+         * @param specAugment mask training features at random (Park et al. 2019): two bands of up to 8 coefficients and
+         *                    two spans of up to a tenth of the frames, drawn afresh for every batch
+         */
+        public record Data(Units units, int sampleRate, boolean specAugment) {
+            public Data {
+                if (units == null) throw new IllegalArgumentException("units are required");
+                if (sampleRate < 0) throw new IllegalArgumentException("sampleRate must be >= 0 (0: the data's), got " + sampleRate);
+            }
+
+            public Data withUnits(Units value) {
+                return new Data(value, sampleRate, specAugment);
+            }
+
+            public Data withSampleRate(int value) {
+                return new Data(units, value, specAugment);
+            }
+
+            public Data withSpecAugment(boolean value) {
+                return new Data(units, sampleRate, value);
+            }
         }
 
+        /** The network: a Conv1d front end ({@code convChannels} 0 for none), BiGRU layers, dropout. */
+        public record Network(int convChannels, int convKernel, int convStride, int hiddenSize, int numLayers, float dropout) {
+            public Network {
+                if (convChannels < 0 || convKernel < 1 || convStride < 1) {
+                    throw new IllegalArgumentException("need convChannels >= 0, convKernel >= 1, convStride >= 1; got " + convChannels + ", "
+                            + convKernel + ", " + convStride);
+                }
+                if (hiddenSize < 1 || numLayers < 1) throw new IllegalArgumentException("hiddenSize and numLayers must be >= 1, got " + hiddenSize + ", " + numLayers);
+                if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            }
+
+            public Network withConvChannels(int value) {
+                return new Network(value, convKernel, convStride, hiddenSize, numLayers, dropout);
+            }
+
+            public Network withConvKernel(int value) {
+                return new Network(convChannels, value, convStride, hiddenSize, numLayers, dropout);
+            }
+
+            public Network withConvStride(int value) {
+                return new Network(convChannels, convKernel, value, hiddenSize, numLayers, dropout);
+            }
+
+            public Network withHiddenSize(int value) {
+                return new Network(convChannels, convKernel, convStride, value, numLayers, dropout);
+            }
+
+            public Network withNumLayers(int value) {
+                return new Network(convChannels, convKernel, convStride, hiddenSize, value, dropout);
+            }
+
+            public Network withDropout(float value) {
+                return new Network(convChannels, convKernel, convStride, hiddenSize, numLayers, value);
+            }
+        }
+
+        /** Units chosen from the data, Conv1d 128 (kernel 5, stride 2), 2 BiGRU layers of 128; 20 epochs of 16 at Adam 2e-3. */
         public static Settings defaults() {
-            return new Settings(Units.AUTO, 0, 128, 5, 2, 128, 2, 0.2f, false, 20, 16, 2e-3, 5.0, 5, 1);
+            return new Settings(new Data(Units.AUTO, 0, false), new Network(128, 5, 2, 128, 2, 0.2f), new TrainingSettings(20, 16, 2e-3, 0, 5.0, 5, 1));
         }
 
         /**
@@ -75,26 +128,29 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
          */
         public static Settings defaultsFor(int trainSize) {
             Settings d = defaults();
-            int batch = trainSize < 200 ? 4 : d.batchSize();
+            TrainingSettings t = d.training();
+            int batch = trainSize < 200 ? 4 : t.batchSize();
             int perEpoch = Math.max(1, (trainSize + batch - 1) / batch);
-            int epochs = Math.min(200, Math.max(d.epochs(), (800 + perEpoch - 1) / perEpoch));
-            return new Settings(d.units, d.sampleRate, d.convChannels, d.convKernel, d.convStride, d.hiddenSize, d.numLayers, d.dropout, d.specAugment, epochs, batch,
-                    d.lr, d.clipNorm, epochs > d.epochs() ? Math.max(d.patience(), epochs / 4) : d.patience(), d.seed);
+            int epochs = Math.min(200, Math.max(t.epochs(), (800 + perEpoch - 1) / perEpoch));
+            return d.withTraining(t.withEpochs(epochs).withBatchSize(batch)
+                    .withPatience(epochs > t.epochs() ? Math.max(t.patience(), epochs / 4) : t.patience()));
         }
 
+        public Settings withData(Data value) {
+            return new Settings(value, model, training);
+        }
+
+        public Settings withModel(Network value) {
+            return new Settings(data, value, training);
+        }
+
+        public Settings withTraining(TrainingSettings value) {
+            return new Settings(data, model, value);
+        }
+
+        /** The same with {@code e} epochs. */
         public Settings withEpochs(int e) {
-            return new Settings(units, sampleRate, convChannels, convKernel, convStride, hiddenSize, numLayers, dropout, specAugment, e, batchSize, lr, clipNorm,
-                    patience, seed);
-        }
-
-        public Settings withUnits(Units u) {
-            return new Settings(u, sampleRate, convChannels, convKernel, convStride, hiddenSize, numLayers, dropout, specAugment, epochs, batchSize, lr, clipNorm,
-                    patience, seed);
-        }
-
-        public Settings withSize(int conv, int hidden, int layers) {
-            return new Settings(units, sampleRate, conv, convKernel, convStride, hidden, layers, dropout, specAugment, epochs, batchSize, lr, clipNorm, patience,
-                    seed);
+            return withTraining(training.withEpochs(e));
         }
     }
 
@@ -163,17 +219,19 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
     /** Sets the units and labels from the training transcripts, computes every feature matrix, builds the model. */
     static Fit prepare(List<SpeechData.Utterance> train, List<SpeechData.Utterance> dev, Settings s) throws IOException {
         if (train.isEmpty() || dev.isEmpty()) throw new IllegalArgumentException("need training and dev utterances, got " + train.size() + " and " + dev.size());
-        int rate = s.sampleRate() > 0 ? s.sampleRate() : rateOf(train.get(0));
+        int rate = s.data().sampleRate() > 0 ? s.data().sampleRate() : rateOf(train.get(0));
         FeaturePipeline fp = FeaturePipeline.kaldiMfcc(rate);
-        Units units = s.units();
+        Units units = s.data().units();
         if (units == Units.AUTO) units = labelsOf(train, Units.WORDS).size() - 1 <= AUTO_WORDS ? Units.WORDS : Units.CHARS;
         List<String> labels = labelsOf(train, units);
         List<float[][]> trainFeatures = featuresOf(fp, train), devFeatures = featuresOf(fp, dev);
         int dim = trainFeatures.get(0)[0].length;
-        SpeechModel model = new SpeechModel(new SpeechModel.Config(dim, s.convChannels(), s.convKernel(), s.convStride(), s.hiddenSize(),
-                s.numLayers(), true, labels.size(), s.dropout()), new Rng(s.seed()));
+        Settings.Network net = s.model();
+        SpeechModel model = new SpeechModel(new SpeechModel.Config(dim, net.convChannels(), net.convKernel(), net.convStride(), net.hiddenSize(),
+                net.numLayers(), true, labels.size(), net.dropout()), new Rng(s.training().seed()));
         Transcriber t = new Transcriber(units, labels, fp, model);
-        return new Fit(t, train, trainFeatures, dev, devFeatures, s.batchSize(), s.specAugment() ? new Rng(s.seed() ^ 0x5eedL) : null);
+        return new Fit(t, train, trainFeatures, dev, devFeatures, s.training().batchSize(),
+                s.data().specAugment() ? new Rng(s.training().seed() ^ 0x5eedL) : null);
     }
 
     private static int rateOf(SpeechData.Utterance u) throws IOException {

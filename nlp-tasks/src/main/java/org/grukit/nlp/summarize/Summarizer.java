@@ -44,61 +44,137 @@ import org.grukit.nlp.text.Vocabulary;
  */
 public final class Summarizer implements TaskModel<List<SummaryData.Document>, String, Summarizer.Summary> {
     /**
-     * A training run's settings; {@link #defaults()} are the command line's.
-     *
-     * @param vocabSize       the most frequent words kept (specials included), at least {@code minFrequency} times seen
-     * @param maxSourceTokens the document budget in tokens
-     * @param maxSummaryTokens training summaries cut to this many tokens (before the end token)
-     * @param coverageFrom    the 1-based epoch from which the coverage loss is added (See et al. add it in a final
-     *                        phase); 0 never adds it. Ignored without coverage.
+     * How a summarizer is trained: how documents and summaries become ids, the network, and the shared training
+     * settings, each a small validated record; the defaults live in {@link #defaults()} alone.
      */
-    public record Settings(String tokenizer, boolean lowerCase, int vocabSize, int minFrequency, int maxSourceTokens, int maxSummaryTokens,
-                           int embedDim, int encoderHidden, int decoderHidden, int attentionDim, boolean pointer, boolean coverage,
-                           double coverageWeight, int coverageFrom, float dropout, int epochs, int batchSize, double lr, double clipNorm,
-                           int patience, long seed) implements TaskSettings {
+    public record Settings(Text text, Network model, TrainingSettings training) implements TaskSettings {
         public Settings {
-            if (epochs <= 0 || batchSize <= 0) throw new IllegalArgumentException("need epochs > 0 and batchSize > 0, got " + epochs + ", " + batchSize);
-            if (vocabSize < 5) throw new IllegalArgumentException("vocabSize must be >= 5, got " + vocabSize);
-            if (maxSourceTokens < 1 || maxSummaryTokens < 1) {
-                throw new IllegalArgumentException("maxSourceTokens and maxSummaryTokens must be >= 1, got " + maxSourceTokens + ", " + maxSummaryTokens);
+            if (text == null || model == null || training == null) throw new IllegalArgumentException("text, model and training settings are required");
+        }
+
+        /**
+         * Documents and summaries to ids, one vocabulary for both.
+         *
+         * @param vocabSize        the most frequent words kept (specials included), at least {@code minFrequency} times seen
+         * @param maxSourceTokens  the document budget in tokens
+         * @param maxSummaryTokens training summaries cut to this many tokens (before the end token)
+         */
+        public record Text(String tokenizer, boolean lowerCase, int vocabSize, int minFrequency, int maxSourceTokens, int maxSummaryTokens) {
+            public Text {
+                if (tokenizer == null || tokenizer.isBlank()) throw new IllegalArgumentException("tokenizer must be named");
+                if (vocabSize < 5) throw new IllegalArgumentException("vocabSize must be >= 5, got " + vocabSize);
+                if (minFrequency < 1) throw new IllegalArgumentException("minFrequency must be >= 1, got " + minFrequency);
+                if (maxSourceTokens < 1 || maxSummaryTokens < 1) {
+                    throw new IllegalArgumentException("maxSourceTokens and maxSummaryTokens must be >= 1, got " + maxSourceTokens + ", " + maxSummaryTokens);
+                }
             }
-            if (!(coverageWeight >= 0)) throw new IllegalArgumentException("coverageWeight must be >= 0, got " + coverageWeight);
-            if (coverageFrom < 0) throw new IllegalArgumentException("coverageFrom must be >= 0 (0: never), got " + coverageFrom);
+
+            public Text withTokenizer(String value) {
+                return new Text(value, lowerCase, vocabSize, minFrequency, maxSourceTokens, maxSummaryTokens);
+            }
+
+            public Text withLowerCase(boolean value) {
+                return new Text(tokenizer, value, vocabSize, minFrequency, maxSourceTokens, maxSummaryTokens);
+            }
+
+            public Text withVocabSize(int value) {
+                return new Text(tokenizer, lowerCase, value, minFrequency, maxSourceTokens, maxSummaryTokens);
+            }
+
+            public Text withMinFrequency(int value) {
+                return new Text(tokenizer, lowerCase, vocabSize, value, maxSourceTokens, maxSummaryTokens);
+            }
+
+            public Text withMaxSourceTokens(int value) {
+                return new Text(tokenizer, lowerCase, vocabSize, minFrequency, value, maxSummaryTokens);
+            }
+
+            public Text withMaxSummaryTokens(int value) {
+                return new Text(tokenizer, lowerCase, vocabSize, minFrequency, maxSourceTokens, value);
+            }
         }
 
-        @Override
-        public TrainingSettings training() {
-            return new TrainingSettings(epochs, batchSize, lr, 0, clipNorm, patience, seed);
+        /**
+         * The pointer-generator network (or, without pointer and coverage, the plain attention baseline).
+         *
+         * @param coverageFrom the 1-based epoch from which the coverage loss is added (See et al. add it in a final
+         *                     phase); 0 never adds it. Ignored without coverage.
+         */
+        public record Network(int embedDim, int encoderHidden, int decoderHidden, int attentionDim, boolean pointer, boolean coverage, double coverageWeight, int coverageFrom, float dropout) {
+            public Network {
+                if (embedDim < 1 || encoderHidden < 1 || decoderHidden < 1 || attentionDim < 1) {
+                    throw new IllegalArgumentException("embedDim, encoderHidden, decoderHidden and attentionDim must be >= 1, got " + embedDim + ", "
+                            + encoderHidden + ", " + decoderHidden + ", " + attentionDim);
+                }
+                if (!(coverageWeight >= 0)) throw new IllegalArgumentException("coverageWeight must be >= 0, got " + coverageWeight);
+                if (coverageFrom < 0) throw new IllegalArgumentException("coverageFrom must be >= 0 (0: never), got " + coverageFrom);
+                if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            }
+
+            public Network withEmbedDim(int value) {
+                return new Network(value, encoderHidden, decoderHidden, attentionDim, pointer, coverage, coverageWeight, coverageFrom, dropout);
+            }
+
+            public Network withEncoderHidden(int value) {
+                return new Network(embedDim, value, decoderHidden, attentionDim, pointer, coverage, coverageWeight, coverageFrom, dropout);
+            }
+
+            public Network withDecoderHidden(int value) {
+                return new Network(embedDim, encoderHidden, value, attentionDim, pointer, coverage, coverageWeight, coverageFrom, dropout);
+            }
+
+            public Network withAttentionDim(int value) {
+                return new Network(embedDim, encoderHidden, decoderHidden, value, pointer, coverage, coverageWeight, coverageFrom, dropout);
+            }
+
+            public Network withPointer(boolean value) {
+                return new Network(embedDim, encoderHidden, decoderHidden, attentionDim, value, coverage, coverageWeight, coverageFrom, dropout);
+            }
+
+            public Network withCoverage(boolean value) {
+                return new Network(embedDim, encoderHidden, decoderHidden, attentionDim, pointer, value, coverageWeight, coverageFrom, dropout);
+            }
+
+            public Network withCoverageWeight(double value) {
+                return new Network(embedDim, encoderHidden, decoderHidden, attentionDim, pointer, coverage, value, coverageFrom, dropout);
+            }
+
+            public Network withCoverageFrom(int value) {
+                return new Network(embedDim, encoderHidden, decoderHidden, attentionDim, pointer, coverage, coverageWeight, value, dropout);
+            }
+
+            public Network withDropout(float value) {
+                return new Network(embedDim, encoderHidden, decoderHidden, attentionDim, pointer, coverage, coverageWeight, coverageFrom, value);
+            }
         }
 
-        /** Pointer-generator with coverage, the coverage loss in the last two of 8 epochs. */
+        /** Pointer-generator with coverage, the coverage loss in the last two of 8 epochs of 32 at Adam 1e-3. */
         public static Settings defaults() {
-            return new Settings("simple", true, 20000, 2, 200, 25, 128, 128, 256, 256, true, true, 1.0, 7, 0.2f, 8, 32, 1e-3, 2.0, 3, 1);
+            return new Settings(new Text("simple", true, 20000, 2, 200, 25), new Network(128, 128, 256, 256, true, true, 1.0, 7, 0.2f),
+                    new TrainingSettings(8, 32, 1e-3, 0, 2.0, 3, 1));
         }
 
         /** The plain sequence-to-sequence baseline with attention: no copying, no coverage. */
         public Settings plain() {
-            return withModel(false, false);
+            return withModel(model.withPointer(false).withCoverage(false));
         }
 
-        public Settings withModel(boolean copy, boolean cover) {
-            return new Settings(tokenizer, lowerCase, vocabSize, minFrequency, maxSourceTokens, maxSummaryTokens, embedDim, encoderHidden,
-                    decoderHidden, attentionDim, copy, cover, coverageWeight, coverageFrom, dropout, epochs, batchSize, lr, clipNorm, patience, seed);
+        public Settings withText(Text value) {
+            return new Settings(value, model, training);
         }
 
+        public Settings withModel(Network value) {
+            return new Settings(text, value, training);
+        }
+
+        public Settings withTraining(TrainingSettings value) {
+            return new Settings(text, model, value);
+        }
+
+        /** The same with a vocabulary of {@code vocab}, embeddings of {@code embed}, and the encoder's and decoder's sizes. */
         public Settings withSize(int vocab, int embed, int encoder, int decoder) {
-            return new Settings(tokenizer, lowerCase, vocab, minFrequency, maxSourceTokens, maxSummaryTokens, embed, encoder, decoder, decoder,
-                    pointer, coverage, coverageWeight, coverageFrom, dropout, epochs, batchSize, lr, clipNorm, patience, seed);
-        }
-
-        public Settings withTraining(int epochs, int batch, double rate, int from) {
-            return new Settings(tokenizer, lowerCase, vocabSize, minFrequency, maxSourceTokens, maxSummaryTokens, embedDim, encoderHidden,
-                    decoderHidden, attentionDim, pointer, coverage, coverageWeight, from, dropout, epochs, batch, rate, clipNorm, patience, seed);
-        }
-
-        public Settings withLengths(int source, int summary) {
-            return new Settings(tokenizer, lowerCase, vocabSize, minFrequency, source, summary, embedDim, encoderHidden, decoderHidden,
-                    attentionDim, pointer, coverage, coverageWeight, coverageFrom, dropout, epochs, batchSize, lr, clipNorm, patience, seed);
+            return withText(text.withVocabSize(vocab)).withModel(model.withEmbedDim(embed).withEncoderHidden(encoder).withDecoderHidden(decoder)
+                    .withAttentionDim(decoder));
         }
     }
 
@@ -271,17 +347,20 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
     /** Fits the shared document and summary pipeline on {@code train} and builds the pointer-generator. */
     static Fit prepare(List<SummaryData.Document> train, List<SummaryData.Document> dev, Settings s) throws IOException {
         if (train.isEmpty() || dev.isEmpty()) throw new IllegalArgumentException("need training and dev documents, got " + train.size() + " and " + dev.size());
-        TextPipeline.Config tc = TextPipeline.Config.of(s.tokenizer()).withLowerCase(s.lowerCase());
+        Settings.Text x = s.text();
+        Settings.Network net = s.model();
+        TextPipeline.Config tc = TextPipeline.Config.of(x.tokenizer()).withLowerCase(x.lowerCase());
         List<String> texts = new ArrayList<>(2 * train.size());
         for (SummaryData.Document d : train) {
             texts.add(d.text());
             texts.add(d.summary());
         }
-        TextPipeline pipeline = TextPipeline.fit(tc, Tokenizers.of(s.tokenizer(), Path.of("")), texts,
-                Vocabulary.builder().minFrequency(s.minFrequency()).maxSize(s.vocabSize()));
-        SummarizationModel model = new SummarizationModel(new SummarizationModel.Config(pipeline.vocabulary().size(), s.embedDim(), s.encoderHidden(),
-                s.decoderHidden(), s.attentionDim(), s.pointer(), s.coverage(), s.dropout(), Vocabulary.PAD_ID, Vocabulary.UNK_ID), new Rng(s.seed()));
-        Summarizer sum = new Summarizer(pipeline, model, s.maxSourceTokens());
+        TextPipeline pipeline = TextPipeline.fit(tc, Tokenizers.of(x.tokenizer(), Path.of("")), texts,
+                Vocabulary.builder().minFrequency(x.minFrequency()).maxSize(x.vocabSize()));
+        SummarizationModel model = new SummarizationModel(new SummarizationModel.Config(pipeline.vocabulary().size(), net.embedDim(), net.encoderHidden(),
+                net.decoderHidden(), net.attentionDim(), net.pointer(), net.coverage(), net.dropout(), Vocabulary.PAD_ID, Vocabulary.UNK_ID),
+                new Rng(s.training().seed()));
+        Summarizer sum = new Summarizer(pipeline, model, x.maxSourceTokens());
         return new Fit(sum, train, dev, s);
     }
 
@@ -302,7 +381,7 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
                 Encoded e = sum.encode(d.text());
                 docs.add(e);
                 ids.add(e.ids());
-                targets.add(sum.target(d.summary(), e, s.maxSummaryTokens()));
+                targets.add(sum.target(d.summary(), e, s.text().maxSummaryTokens()));
             }
         }
 
@@ -323,12 +402,13 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
 
         @Override
         public void startEpoch(int epoch) {
-            coverageWeight = s.coverage() && s.coverageFrom() > 0 && epoch + 1 >= s.coverageFrom() ? s.coverageWeight() : 0;
+            Settings.Network net = s.model();
+            coverageWeight = net.coverage() && net.coverageFrom() > 0 && epoch + 1 >= net.coverageFrom() ? net.coverageWeight() : 0;
         }
 
         @Override
         public List<int[]> trainBatches(Rng rng) {
-            return TextPipeline.buckets(ids, s.batchSize(), rng);
+            return TextPipeline.buckets(ids, s.training().batchSize(), rng);
         }
 
         @Override
@@ -348,7 +428,7 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
                 refs.add(d.summary());
             }
             List<String> hyps = new ArrayList<>();
-            for (Summary h : sum.summarize(docsText, Decode.greedy(s.maxSummaryTokens()))) hyps.add(h.text());
+            for (Summary h : sum.summarize(docsText, Decode.greedy(s.text().maxSummaryTokens()))) hyps.add(h.text());
             Rouge.Scores r = new Rouge(true).corpus(single(refs), hyps);
             return Map.of("dev_rougeL", 100 * r.rougeL().f1(), "dev_rouge1", 100 * r.rouge1().f1(), "dev_rouge2", 100 * r.rouge2().f1());
         }

@@ -198,8 +198,9 @@ class ForecastTest {
     void refitTrainsOnTheValidationPartForTheChosenEpochsAndKeepsTheTransform() throws Exception {
         TimeSeries s = TimeSeries.readCsv(SharedData.dir("timeseries").resolve("airline-passengers.csv"), null, null);
         Forecaster.Split split = Forecaster.Split.fractions(s.length(), 0.2, 0.2);
-        Forecaster.Settings st = Forecaster.Settings.defaults(12, s.frequency()).withInputs(List.of(), false, false, 24)
-                .withModel(ForecastModel.Style.DIRECT, false, 16, 1).withTraining(30, 16, 3e-3, 5).withTransform(new BoxCox(0), true);
+        Forecaster.Settings d0 = Forecaster.Settings.defaults(12, s.frequency());
+        Forecaster.Settings st = d0.withData(d0.data().withInputLength(24).withTransform(new BoxCox(0))).withModel(d0.model().withHiddenSize(16))
+                .withTraining(d0.training().withEpochs(30).withBatchSize(16).withLr(3e-3).withPatience(5)).withRefit(true);
         Forecaster.Trained t = Forecaster.train(s, split, st, dir, false);
         assertEquals(Forecaster.origins(0, split.train(), 24, 12, 1).length, t.windows());
         assertEquals(Forecaster.origins(0, split.validation(), 24, 12, 1).length, t.refitWindows(), "the refit also trains on the validation part");
@@ -227,7 +228,8 @@ class ForecastTest {
     void beatsSeasonalNaiveOnAirlinePassengersAndSurvivesSaving() throws Exception {
         TimeSeries s = TimeSeries.readCsv(SharedData.dir("timeseries").resolve("airline-passengers.csv"), null, null);
         Forecaster.Split split = Forecaster.Split.fractions(s.length(), 0.2, 0.1);
-        Forecaster.Settings st = Forecaster.Settings.defaults(12, s.frequency()).withQuantiles(List.of(0.1, 0.5, 0.9));
+        Forecaster.Settings d0 = Forecaster.Settings.defaults(12, s.frequency());
+        Forecaster.Settings st = d0.withModel(d0.model().withQuantiles(List.of(0.1, 0.5, 0.9)));
         Forecaster.Trained t = Forecaster.train(s, split, st, dir, false);
         Forecaster.Evaluation e = t.forecaster().evaluate(s, split, 0, 0);
         double model = e.scores().get("model").original().mase(), seasonal = e.scores().get("seasonal_naive").original().mase();

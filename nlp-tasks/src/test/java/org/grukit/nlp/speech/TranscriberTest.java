@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.grukit.core.SharedData;
+import org.grukit.core.task.TrainingSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,8 @@ class TranscriberTest {
         List<List<SpeechData.Utterance>> parts = SpeechData.holdOut(SpeechData.select(all, "yesno-train"), 0.1, 1);
         List<SpeechData.Utterance> train = parts.get(0), dev = parts.get(1);
         // 31 recordings: small batches and many epochs give the few hundred updates CTC needs to find the words.
-        Transcriber.Settings s = new Transcriber.Settings(Transcriber.Units.WORDS, 0, 64, 5, 2, 64, 1, 0.1f, false, 40, 4, 3e-3, 5.0, 40, 1);
+        Transcriber.Settings s = new Transcriber.Settings(new Transcriber.Settings.Data(Transcriber.Units.WORDS, 0, false),
+                new Transcriber.Settings.Network(64, 5, 2, 64, 1, 0.1f), new TrainingSettings(40, 4, 3e-3, 0, 5.0, 40, 1));
         Transcriber.Trained t = Transcriber.train(train, dev, s, dir, false);
         Transcriber loaded = Transcriber.load(dir);
         Transcriber.Scores greedy = loaded.evaluate(test, Transcriber.Decode.greedy());
@@ -46,7 +48,8 @@ class TranscriberTest {
         List<SpeechData.Utterance> train = parts.get(0), dev = parts.get(1);
         // Masked bands and spans of every training batch (fresh each time): training still converges on the words, in
         // twice the epochs (with 40, 28 recordings leave it at dev WER 0.42 while dev loss still falls).
-        Transcriber.Settings s = new Transcriber.Settings(Transcriber.Units.WORDS, 0, 64, 5, 2, 64, 1, 0.1f, true, 80, 4, 3e-3, 5.0, 80, 1);
+        Transcriber.Settings s = new Transcriber.Settings(new Transcriber.Settings.Data(Transcriber.Units.WORDS, 0, true),
+                new Transcriber.Settings.Network(64, 5, 2, 64, 1, 0.1f), new TrainingSettings(80, 4, 3e-3, 0, 5.0, 80, 1));
         Transcriber.Scores greedy = Transcriber.train(train, dev, s, null, false).transcriber().evaluate(test, Transcriber.Decode.greedy());
         System.out.printf("yesno with SpecAugment: test WER %.4f%n", greedy.wer());
         assertTrue(greedy.wer() < 0.05, "yesno test WER with SpecAugment " + greedy.wer() + ": " + greedy.hypotheses());

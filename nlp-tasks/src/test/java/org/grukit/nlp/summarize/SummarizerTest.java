@@ -50,7 +50,9 @@ class SummarizerTest {
     void pointerGeneratorCopiesWhatThePlainBaselineCannot() throws Exception {
         Rng rng = new Rng(3);
         List<SummaryData.Document> train = emails(1500, rng), dev = emails(60, rng);
-        Summarizer.Settings base = Summarizer.Settings.defaults().withSize(2000, 32, 48, 64).withTraining(5, 32, 3e-3, 5);
+        Summarizer.Settings d0 = Summarizer.Settings.defaults().withSize(2000, 32, 48, 64);
+        Summarizer.Settings base = d0.withTraining(d0.training().withEpochs(5).withBatchSize(32).withLr(3e-3))
+                .withModel(d0.model().withCoverageFrom(5));
         Summarizer.Trained pg = Summarizer.train(train, dev, base, dir.resolve("pg"), false);
         Summarizer.Trained plain = Summarizer.train(train, dev, base.plain(), null, false);
         Summarizer.Decode d = Summarizer.Decode.defaults();
@@ -83,7 +85,9 @@ class SummarizerTest {
     void documentsAreCutAtSentenceBoundariesAndNamesGetExtendedIds() throws Exception {
         Rng rng = new Rng(1);
         List<SummaryData.Document> train = emails(200, rng);
-        Summarizer.Settings s = Summarizer.Settings.defaults().withSize(2000, 8, 8, 8).withTraining(1, 32, 1e-3, 0).withLengths(12, 25);
+        Summarizer.Settings d0 = Summarizer.Settings.defaults().withSize(2000, 8, 8, 8);
+        Summarizer.Settings s = d0.withTraining(d0.training().withEpochs(1).withBatchSize(32).withLr(1e-3))
+                .withModel(d0.model().withCoverageFrom(0)).withText(d0.text().withMaxSourceTokens(12).withMaxSummaryTokens(25));
         Summarizer sum = Summarizer.train(train, train.subList(0, 5), s, null, false).summarizer();
         // "The budget meeting with Qbaba is moved to monday ." is 10 tokens; with "Hi all," (3) the second sentence would pass 12.
         List<String> tokens = sum.documentTokens("Hi all, The budget meeting with Qbaba is moved to monday. Thanks.");
