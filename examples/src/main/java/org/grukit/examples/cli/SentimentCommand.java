@@ -209,27 +209,34 @@ final class SentimentCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             SentimentClassifier c = SentimentClassifier.load(model);
-            List<String> in = texts;
-            if (in == null || in.isEmpty()) in = StdIo.lines();
-            java.io.PrintStream out = StdIo.out();
-            List<SentimentClassifier.Prediction> p = c.predict(in);
             List<SentimentClassifier.Explanation> explanations = new ArrayList<>();
-            for (int i = 0; i < in.size(); i++) {
-                StringBuilder sb = new StringBuilder(p.get(i).label()).append('\t').append(String.format("%.4f", p.get(i).probability()));
-                if (explain || png != null) {
-                    SentimentClassifier.Explanation e = c.explain(in.get(i));
-                    explanations.add(e);
-                    if (explain) {
-                        sb.append('\t');
-                        for (int k = 0; k < e.tokens().size(); k++) {
-                            if (k > 0) sb.append(' ');
-                            sb.append(e.tokens().get(k).text()).append(':').append(String.format("%.3f", e.weights()[k]));
+            StdIo.Answers answers = (in, index) -> {
+                List<SentimentClassifier.Prediction> p = c.predict(in);
+                List<String> said = new ArrayList<>(in.size());
+                for (int i = 0; i < in.size(); i++) {
+                    StringBuilder sb = new StringBuilder(p.get(i).label()).append('\t').append(String.format("%.4f", p.get(i).probability()));
+                    if (explain || png != null) {
+                        SentimentClassifier.Explanation e = c.explain(in.get(i));
+                        explanations.add(e);
+                        if (explain) {
+                            sb.append('\t');
+                            for (int k = 0; k < e.tokens().size(); k++) {
+                                if (k > 0) sb.append(' ');
+                                sb.append(e.tokens().get(k).text()).append(':').append(String.format("%.3f", e.weights()[k]));
+                            }
                         }
                     }
+                    said.add(sb.toString());
                 }
-                out.print(sb.append('\n'));
+                return said;
+            };
+            if (texts == null || texts.isEmpty()) {
+                StdIo.stream(answers);
+            } else {
+                java.io.PrintStream out = StdIo.out();
+                for (String line : answers.answer(texts, null)) out.print(line + "\n");
+                out.flush();
             }
-            out.flush();
             if (png != null) SentimentPictures.heatmap(png, explanations);
             return 0;
         }

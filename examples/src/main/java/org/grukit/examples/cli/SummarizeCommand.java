@@ -173,14 +173,15 @@ final class SummarizeCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             Summarizer s = Summarizer.load(model);
-            List<String> docs = new ArrayList<>();
+            Summarizer.Decode d = decode.decode();
             if (files == null || files.isEmpty()) {
-                docs.addAll(StdIo.lines());
-            } else {
-                for (Path f : files) docs.add(Files.readString(f));
+                StdIo.stream((lines, index) -> s.summarize(lines, d).stream().map(Summarizer.Summary::text).toList());
+                return 0;
             }
+            List<String> docs = new ArrayList<>();
+            for (Path f : files) docs.add(Files.readString(f));
             java.io.PrintStream out = StdIo.out();
-            for (Summarizer.Summary sum : s.summarize(docs, decode.decode())) out.print(sum.text() + "\n");
+            for (Summarizer.Summary sum : s.summarize(docs, d)) out.print(sum.text() + "\n");
             out.flush();
             return 0;
         }

@@ -124,20 +124,28 @@ final class TranslateCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             Translator t = Translator.load(model);
-            List<String> in = StdIo.lines();
-            java.io.PrintStream out = StdIo.out();
             Translator.Decode d = decode.decode(nBest);
-            List<List<Translator.Translation>> all = t.translate(in, d);
-            for (int i = 0; i < all.size(); i++) {
-                if (nBest == 1) {
-                    out.print(all.get(i).get(0).text() + "\n");
-                } else {
-                    for (Translator.Translation tr : all.get(i)) out.printf(java.util.Locale.ROOT, "%d ||| %s ||| %.4f%n", i, tr.text(), tr.score());
+            String[] first = new String[1];
+            StdIo.stream((lines, index) -> {
+                if (first[0] == null) first[0] = lines.get(0);
+                List<List<Translator.Translation>> all = t.translate(lines, d);
+                List<String> said = new ArrayList<>(all.size());
+                for (int i = 0; i < all.size(); i++) {
+                    if (nBest == 1) {
+                        said.add(all.get(i).get(0).text());
+                    } else {
+                        StringBuilder sb = new StringBuilder();
+                        for (Translator.Translation tr : all.get(i)) {
+                            if (sb.length() > 0) sb.append('\n');
+                            sb.append(String.format(java.util.Locale.ROOT, "%d ||| %s ||| %.4f", index[i], tr.text(), tr.score()));
+                        }
+                        said.add(sb.toString());
+                    }
                 }
-            }
-            out.flush();
-            if (png != null && !in.isEmpty()) {
-                Translator.Alignment a = t.attention(in.get(0), d);
+                return said;
+            });
+            if (png != null && first[0] != null) {
+                Translator.Alignment a = t.attention(first[0], d);
                 org.grukit.core.plot.Charts.heatmap(png, "attention: " + a.translation(), a.weights(), a.targetTokens(), a.sourceTokens());
                 System.err.println("attention matrix of the first sentence written to " + png);
             }

@@ -112,6 +112,46 @@ class GrukitCliTest {
         assertEquals("adding", info.get("task").asText(), "the demo is a task like the others: " + info);
     }
 
+    /**
+     * predict reads standard input as it comes: each line is answered (and flushed) before the next is written, as
+     * behind an interactive pipe, and an empty line gets an empty line.
+     */
+    private static void streamsBehindAPipe(Path model) throws Exception {
+        var toGrukit = new java.io.PipedOutputStream();
+        var grukitIn = new java.io.PipedInputStream(toGrukit, 1 << 16);
+        var fromGrukit = new java.io.PipedInputStream(1 << 16);
+        var grukitOut = new PrintStream(new java.io.PipedOutputStream(fromGrukit), true, StandardCharsets.UTF_8);
+        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(fromGrukit, StandardCharsets.UTF_8));
+        java.io.InputStream oldIn = System.in;
+        PrintStream oldOut = System.out;
+        System.setIn(grukitIn);
+        System.setOut(grukitOut);
+        var exit = new java.util.concurrent.CompletableFuture<Integer>();
+        Thread t = new Thread(() -> exit.complete(GrukitCli.run("sentiment", "predict", "--model", model.toString())));
+        try {
+            t.start();
+            var lines = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                toGrukit.write("the plot is superb .\n".getBytes(StandardCharsets.UTF_8));
+                toGrukit.flush();
+                // Answered while the input is still open: nothing waits for the end of input.
+                String first = lines.submit(reader::readLine).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(first.startsWith("pos\t"), first);
+                toGrukit.write("\nthe cast was dull .\n".getBytes(StandardCharsets.UTF_8));
+                toGrukit.close();
+                assertEquals("", lines.submit(reader::readLine).get(60, java.util.concurrent.TimeUnit.SECONDS), "an empty line for an empty line");
+                String third = lines.submit(reader::readLine).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(third.startsWith("neg\t"), third);
+                assertEquals(0, exit.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            } finally {
+                lines.shutdownNow();
+            }
+        } finally {
+            System.setIn(oldIn);
+            System.setOut(oldOut);
+        }
+    }
+
     @Test
     void quickstartTrainsSentimentAndTheSentimentCommandsUseItsModel() throws Exception {
         Path model = dir.resolve("qs");
@@ -150,6 +190,7 @@ class GrukitCliTest {
         assertEquals(2, rows.length);
         assertTrue(rows[0].matches("pos\t0\\.\\d{4}\tthe:\\d\\.\\d{3} plot:.* \\.:\\d\\.\\d{3}"), rows[0]);
         assertTrue(rows[1].startsWith("neg\t"), rows[1]);
+        streamsBehindAPipe(model);
         assertTrue(Files.size(dir.resolve("p.png")) > 1000);
         String piped = pipe("i loved the film .\n", "sentiment", "predict", "--model", model.toString());
         assertTrue(piped.startsWith("pos\t"), piped);
