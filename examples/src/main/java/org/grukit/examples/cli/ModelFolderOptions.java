@@ -19,6 +19,6 @@ final class ModelFolderOptions {
     Tasks.Run run(java.nio.file.Path dir, boolean progress, String... commandLine) {
         if (resume && overwrite) throw new IllegalArgumentException("--resume and --overwrite exclude each other; give one");
         Tasks.Existing e = resume ? Tasks.Existing.RESUME : overwrite ? Tasks.Existing.OVERWRITE : Tasks.Existing.REFUSE;
-        return Tasks.Run.into(dir).withProgress(progress).withExisting(e).withCommandLine(List.of(commandLine));
+        return Tasks.Run.into(dir).withProgress(progress).withListener(org.grukit.core.train.ConsoleProgress.onStderr()).withExisting(e).withCommandLine(List.of(commandLine));
     }
 }

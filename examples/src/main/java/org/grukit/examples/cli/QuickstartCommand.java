@@ -67,7 +67,7 @@ final class QuickstartCommand implements Callable<Integer> {
         SentimentClassifier.Settings s = d.withSize(128, 128).withTraining(d.training().withEpochs(epochs).withSeed(seed));
         // A demo run replaces the last one (a folder that holds no grukit model is still refused).
         SentimentClassifier.Trained t = SentimentClassifier.train(train, dev, s,
-                Tasks.Run.into(out).withExisting(Tasks.Existing.OVERWRITE));
+                Tasks.Run.into(out).withListener(org.grukit.core.train.ConsoleProgress.onStderr()).withExisting(Tasks.Existing.OVERWRITE));
 
         SentimentClassifier loaded = SentimentClassifier.load(out); // as a user would
         Evaluation e = loaded.evaluate(test);

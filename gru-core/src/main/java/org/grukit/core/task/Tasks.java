@@ -41,6 +41,7 @@ import org.grukit.core.optim.Adam;
 import org.grukit.core.plot.Charts;
 import org.grukit.core.train.Trainer;
 import org.grukit.core.train.TrainerConfig;
+import org.grukit.core.train.TrainingListener;
 
 /**
  * What every task shares, written once: the tasks on the class path ({@link ServiceLoader}), training any of
@@ -98,15 +99,16 @@ public final class Tasks {
      * command line that started it (recorded in the provenance).
      */
     public record Run(Path dir, Existing existing, boolean progress, Consumer<Trainer.EpochResult> onEpoch,
-                      List<String> commandLine) {
+                      List<String> commandLine, TrainingListener listener) {
         public Run {
             existing = existing == null ? Existing.REFUSE : existing;
             onEpoch = onEpoch == null ? r -> {} : onEpoch;
             commandLine = commandLine == null ? List.of() : List.copyOf(commandLine);
+            listener = listener == null ? TrainingListener.logging() : listener;
         }
 
         public Run(Path dir, boolean progress, Consumer<Trainer.EpochResult> onEpoch) {
-            this(dir, Existing.REFUSE, progress, onEpoch, List.of());
+            this(dir, Existing.REFUSE, progress, onEpoch, List.of(), null);
         }
 
         public static Run quiet() {
@@ -118,20 +120,28 @@ public final class Tasks {
         }
 
         public Run withExisting(Existing e) {
-            return new Run(dir, e, progress, onEpoch, commandLine);
+            return new Run(dir, e, progress, onEpoch, commandLine, listener);
         }
 
         public Run withProgress(boolean on) {
-            return new Run(dir, existing, on, onEpoch, commandLine);
+            return new Run(dir, existing, on, onEpoch, commandLine, listener);
         }
 
         public Run withOnEpoch(Consumer<Trainer.EpochResult> listener) {
-            return new Run(dir, existing, progress, listener, commandLine);
+            return new Run(dir, existing, progress, listener, commandLine, this.listener);
         }
 
         /** The command line that started the run, recorded in the model's provenance. */
         public Run withCommandLine(List<String> args) {
-            return new Run(dir, existing, progress, onEpoch, args);
+            return new Run(dir, existing, progress, onEpoch, args, listener);
+        }
+
+        /**
+         * Who hears of the run's progress when {@code progress} is on: {@link TrainingListener#logging()} unless
+         * set (the command line sets {@link org.grukit.core.train.ConsoleProgress}).
+         */
+        public Run withListener(TrainingListener l) {
+            return new Run(dir, existing, progress, onEpoch, commandLine, l);
         }
     }
 
@@ -257,7 +267,7 @@ public final class Tasks {
         TrainerConfig tc = new TrainerConfig(ts.epochs(), ts.patience(), ts.clipNorm(),
                 dir == null ? null : dir.resolve("checkpoints"), resume, ts.seed(), run.progress());
         List<Trainer.EpochResult> epochs = new ArrayList<>();
-        Trainer trainer = new Trainer(tc).provenance(ModelBundle.Provenance.of(ts.seed(), task.size(train) + " examples"))
+        Trainer trainer = new Trainer(tc).listener(run.listener()).provenance(ModelBundle.Provenance.of(ts.seed(), task.size(train) + " examples"))
                 .onEpoch(r -> {
                     epochs.add(r);
                     if (dir != null) writeMetrics(dir, epochs);
@@ -271,11 +281,9 @@ public final class Tasks {
         Task.Training<M> again = training.refit();
         Trainer.Summary refit = null;
         if (again != null) {
-            if (run.progress()) {
-                System.err.println("refitting on the training and dev parts for " + Math.max(1, summary.bestEpoch()) + " epochs");
-            }
+            if (run.progress()) run.listener().note("refitting on the training and dev parts for " + Math.max(1, summary.bestEpoch()) + " epochs");
             refit = new Trainer(new TrainerConfig(Math.max(1, summary.bestEpoch()), 0, ts.clipNorm(), null, false, ts.seed(),
-                    run.progress())).fitAdamCosine(again, adam);
+                    run.progress())).listener(run.listener()).fitAdamCosine(again, adam);
             model = again.result();
             model.module().train(false);
         }

@@ -24,11 +24,6 @@ public final class ProgressBar {
         this.interactive = interactive;
     }
 
-    /** A bar on standard error, redrawn in place when standard error is a terminal. */
-    public static ProgressBar onStderr(String label, long total) {
-        return new ProgressBar(label, total, System.err, System.console() != null);
-    }
-
     public double elapsedSeconds() {
         return (System.nanoTime() - startNanos) / 1e9;
     }

@@ -40,6 +40,7 @@ public final class Trainer {
     private final TrainerConfig config;
     private Consumer<EpochResult> onEpoch = r -> {};
     private ModelBundle.Provenance provenance = ModelBundle.Provenance.none();
+    private TrainingListener listener = TrainingListener.logging();
 
     public Trainer(TrainerConfig config) {
         this.config = config;
@@ -52,6 +53,12 @@ public final class Trainer {
     }
 
     /** Recorded in the best model's bundle. */
+    /** Who hears of the run's progress (when the config asks for progress); {@link TrainingListener#logging()} by default. */
+    public Trainer listener(TrainingListener l) {
+        this.listener = l == null ? TrainingListener.SILENT : l;
+        return this;
+    }
+
     public Trainer provenance(ModelBundle.Provenance p) {
         this.provenance = p;
         return this;
@@ -99,7 +106,7 @@ public final class Trainer {
                             new TypeReference<Map<String, Double>>() {}));
                 }
                 resumed = true;
-                if (config.progress()) System.err.println("resuming after epoch " + startEpoch + " from " + lastDir);
+                if (config.progress()) listener.resumed(startEpoch, lastDir);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot resume from " + lastDir + ": " + e.getMessage(), e);
             }
@@ -117,8 +124,7 @@ public final class Trainer {
             Rng rng = new Rng(config.seed() * 0x9E3779B97F4A7C15L + epoch);
             task.startEpoch(epoch);
             List<int[]> batches = task.trainBatches(rng);
-            String label = String.format("epoch %d/%d", epoch + 1, config.epochs());
-            ProgressBar bar = config.progress() ? ProgressBar.onStderr(label, task.trainSize()) : null;
+            if (config.progress()) listener.epochStarted(epoch + 1, config.epochs(), task.trainSize());
             double lossSum = 0;
             long seen = 0;
             for (int b = 0; b < batches.size(); b++) {
@@ -137,13 +143,10 @@ public final class Trainer {
                 if (scheduler != null && scheduler.interval() == LrScheduler.Interval.STEP) scheduler.step(optimizer, Double.NaN);
                 lossSum += (double) value * batch.length;
                 seen += batch.length;
-                if (bar != null) {
-                    bar.update(seen, String.format("loss %.4f  %.0f ex/s", lossSum / seen, seen / bar.elapsedSeconds()));
-                }
+                if (config.progress()) listener.batchDone(seen, lossSum / seen, seen / ((System.nanoTime() - epochStart) / 1e9));
             }
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
             double trainLoss = seen == 0 ? Double.NaN : lossSum / seen;
-            if (bar != null) bar.finish(String.format("loss %.4f  %.0f ex/s", trainLoss, seen / trainSeconds));
 
             model.train(false);
             Map<String, Double> metrics;
@@ -185,7 +188,7 @@ public final class Trainer {
                     throw new UncheckedIOException("cannot write checkpoint " + lastDir + ": " + e.getMessage(), e);
                 }
             }
-            if (config.progress()) System.err.println(describe(r, task.monitor()));
+            if (config.progress()) listener.epochDone(r, task.monitor());
             onEpoch.accept(r);
         }
         if (bestWeights != null) {
@@ -221,7 +224,8 @@ public final class Trainer {
         ModelBundle.save(dir, (M) model, provenance);
     }
 
-    static String describe(EpochResult r, String monitor) {
+    /** One line of an epoch's results: "epoch 3  train_loss 0.1234  dev_accuracy 0.9100  lr 0.001  2.1s  5000 ex/s (best ...)". */
+    public static String describe(EpochResult r, String monitor) {
         StringBuilder sb = new StringBuilder(String.format("epoch %d  train_loss %.4f", r.epoch(), r.trainLoss()));
         r.metrics().forEach((k, v) -> sb.append(String.format("  %s %.4f", k, v)));
         sb.append(String.format("  lr %.3g  %.1fs  %.0f ex/s", r.lr(), r.seconds(), r.examplesPerSecond()));

@@ -159,6 +159,35 @@ class TaskContractTest {
         assertTrue(!java.nio.file.Files.exists(fresh), "a failed run leaves no folder behind");
     }
 
+    /** Progress goes to the run's listener; the library itself writes nothing to standard error. */
+    @Test
+    void progressReachesTheListenerAndNothingIsPrinted() throws IOException {
+        SentimentTask task = new SentimentTask();
+        SentimentClassifier.Settings s = task.defaults(200).withSize(8, 8).withEpochs(2);
+        List<String> events = new ArrayList<>();
+        org.grukit.core.train.TrainingListener listener = new org.grukit.core.train.TrainingListener() {
+            @Override
+            public void epochStarted(int epoch, int epochs, long examples) {
+                events.add("start " + epoch + "/" + epochs + " of " + examples);
+            }
+
+            @Override
+            public void epochDone(org.grukit.core.train.Trainer.EpochResult r, String monitor) {
+                events.add("done " + r.epoch() + " " + monitor);
+            }
+        };
+        java.io.PrintStream err = System.err;
+        var captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Tasks.train(task, s, reviews(200, 1), reviews(50, 2), Tasks.Run.into(dir.resolve("p")).withListener(listener));
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals(List.of("start 1/2 of 200", "done 1 dev_accuracy", "start 2/2 of 200", "done 2 dev_accuracy"), events);
+        assertEquals("", captured.toString(java.nio.charset.StandardCharsets.UTF_8), "nothing on standard error");
+    }
+
     @Test
     void aFolderWithoutAModelIsRefusedByName() {
         var e = assertThrows(IOException.class, () -> Tasks.load(dir));
