@@ -34,7 +34,7 @@ public final class GradCheck {
     /**
      * @param f      a deterministic function of the inputs
      * @param inputs the inputs; those marked requiresGrad are checked
-     * @return one result per checked input; passed when |analytic - numeric| <= atol + rtol * |numeric|
+     * @return one result per checked input; passed when {@code |analytic - numeric| <= atol + rtol * |numeric|}
      *         for every value
      */
     public static List<Result> check(Function<Tensor[], Tensor> f, Tensor[] inputs, double eps, double atol,

@@ -11,7 +11,7 @@ import org.grukit.core.nn.Module;
 import org.grukit.core.nn.Reduction;
 import org.grukit.core.task.Task;
 
-/** The adding problem's training run: MSE loss, dev MSE and accuracy (|error| < 0.04) as metrics. */
+/** The adding problem's training run: MSE loss, dev MSE and accuracy ({@code |error| < 0.04}) as metrics. */
 public final class AddingTask implements Task.Training<AddingSolver> {
     /** The usual success criterion for the adding problem: an absolute error below 0.04. */
     public static final double TOLERANCE = 0.04;

@@ -59,7 +59,7 @@ public final class Batching {
         return out;
     }
 
-    /** [B, T] with 1 where t < lengths[b], else 0. */
+    /** [B, T] with 1 where {@code t < lengths[b]}, else 0. */
     public static Tensor lengthMask(int[] lengths, int maxLength) {
         Tensor m = Tensor.zeros(lengths.length, maxLength);
         float[] d = m.array();

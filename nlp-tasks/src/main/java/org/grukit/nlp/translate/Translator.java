@@ -360,7 +360,7 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
         return ids.length == 0 ? new int[] {Vocabulary.UNK_ID} : ids;
     }
 
-    /** Translations in input order: greedy when beam <= 1, else beam search; unknown words replaced through attention. */
+    /** Translations in input order: greedy when {@code beam <= 1}, else beam search; unknown words replaced through attention. */
     public List<String> translate(List<String> sentences, int beam) {
         List<String> out = new ArrayList<>(sentences.size());
         for (List<Translation> t : translate(sentences, Decode.beam(Math.max(1, beam)))) out.add(t.get(0).text());
