@@ -96,7 +96,12 @@ final class SentimentCommand implements Callable<Integer> {
             if (dev != null) {
                 devData = read(dev, skipBad).items();
             } else {
+                if (!(holdout > 0 && holdout < 1)) throw new IllegalArgumentException("--holdout must be in (0, 1), got " + holdout);
                 List<List<LabelledText>> parts = SentimentData.split(trainData, holdout, seed);
+                if (parts.get(1).isEmpty() || parts.get(0).isEmpty()) {
+                    throw new IllegalArgumentException("--holdout " + holdout + " of " + trainData.size() + " training texts leaves " + parts.get(0).size()
+                            + " to train on and " + parts.get(1).size() + " for dev; give --dev, or more data");
+                }
                 trainData = parts.get(0);
                 devData = parts.get(1);
             }

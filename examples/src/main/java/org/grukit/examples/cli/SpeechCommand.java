@@ -67,6 +67,10 @@ final class SpeechCommand implements Callable<Integer> {
             List<SpeechData.Utterance> tr = data(train, select, strings, seed), dv;
             if (dev == null) {
                 List<List<SpeechData.Utterance>> split = SpeechData.holdOut(tr, 0.1, seed);
+                if (split.get(0).isEmpty() || split.get(1).isEmpty()) {
+                    throw new IllegalArgumentException("holding 10% of " + tr.size() + " training utterances out as dev leaves " + split.get(0).size()
+                            + " to train on and " + split.get(1).size() + " for dev; give --dev, or more data");
+                }
                 tr = split.get(0);
                 dv = split.get(1);
             } else {
@@ -109,6 +113,7 @@ final class SpeechCommand implements Callable<Integer> {
         @Option(names = "--word-bonus", defaultValue = "1.0", description = "Bonus per word with the language model (default: ${DEFAULT-VALUE}).") double beta;
 
         Transcriber.Decode decode() throws IOException {
+            if (beam < 1) throw new IllegalArgumentException("--beam must be >= 1 (1 is greedy), got " + beam);
             if (lm == null) return new Transcriber.Decode(beam, null, 0, 0);
             if (beam <= 1) throw new IllegalArgumentException("--lm needs --beam above 1");
             return new Transcriber.Decode(beam, WordNgram.train(org.grukit.nlp.data.TextFiles.readLines(lm), 3, 0.7), alpha, beta);

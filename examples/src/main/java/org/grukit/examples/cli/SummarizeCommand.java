@@ -109,6 +109,7 @@ final class SummarizeCommand implements Callable<Integer> {
         int noRepeat;
 
         Summarizer.Decode decode() {
+            if (beam < 1) throw new IllegalArgumentException("--beam must be >= 1 (1 is greedy), got " + beam);
             return new Summarizer.Decode(beam, minLength, maxLength, TranslateCommand.DecodeOptions.penalty(lengthPenalty), noRepeat);
         }
     }

@@ -194,6 +194,8 @@ final class TranslateCommand implements Callable<Integer> {
         boolean keepUnknown;
 
         Translator.Decode decode(int nBest) {
+            if (beam < 1) throw new IllegalArgumentException("--beam must be >= 1 (1 is greedy), got " + beam);
+            if (nBest < 1) throw new IllegalArgumentException("--n-best must be >= 1, got " + nBest);
             if (nBest > beam) throw new IllegalArgumentException("--n-best " + nBest + " needs --beam of at least " + nBest);
             return new Translator.Decode(beam, nBest, penalty(lengthPenalty), !keepUnknown);
         }

@@ -54,6 +54,16 @@ class GrukitCliTest {
         String epochs = captureErr(() -> assertEquals(1, GrukitCli.run("sentiment", "train", "--train", data.toString(), "--dev",
                 data.toString(), "--model", dir.resolve("m2").toString(), "--epochs", "0", "--no-progress")));
         assertTrue(epochs.contains("--epochs must be > 0, got 0"), epochs);
+        // Too little data for the held-out dev part names the option, not an internal count.
+        String holdout = captureErr(() -> assertEquals(1, GrukitCli.run("sentiment", "train", "--train", data.toString(),
+                "--model", dir.resolve("m3").toString(), "--no-progress")));
+        assertTrue(holdout.contains("--holdout 0.1 of 2 training texts leaves 2 to train on and 0 for dev; give --dev"), holdout);
+        // A malformed row names the file, the line and the command line's way around it.
+        Path bad = dir.resolve("bad.tsv");
+        Files.writeString(bad, "sentence\tlabel\ngood\n");
+        String row = captureErr(() -> assertEquals(1, GrukitCli.run("sentiment", "train", "--train", bad.toString(), "--dev",
+                data.toString(), "--model", dir.resolve("m4").toString(), "--no-progress")));
+        assertTrue(row.contains("bad.tsv:2") && row.contains("--skip-bad-rows"), row);
     }
 
     @Test
@@ -398,6 +408,10 @@ class GrukitCliTest {
             assertTrue(lines[i].matches((i / 2) + " \\|\\|\\| .* \\|\\|\\| -?[0-9]+\\.[0-9]{4}"), lines[i]);
         }
         assertTrue(Files.size(png) > 1000, "attention heatmap written");
+        String beam0 = captureErr(() -> assertEquals(1, GrukitCli.run("translate", "run", "--model", model.toString(), "--beam", "0")));
+        assertTrue(beam0.contains("--beam must be >= 1 (1 is greedy), got 0"), beam0);
+        String wrongTask = captureErr(() -> assertEquals(1, GrukitCli.run("speech", "transcribe", "--model", model.toString(), "x.wav")));
+        assertTrue(wrongTask.contains("holds a 'seq2seq-translator' model, not a 'speech-ctc' one"), wrongTask);
         JsonNode eval = lastJson((capture(() -> assertEquals(0, GrukitCli.run("translate", "eval", "--model", model.toString(),
                 "--src", ss.toString(), "--ref", tt.toString(), "--beam", "2", "--length-penalty", "gnmt:0.6")))));
         assertEquals(400, eval.get("count").asInt());

@@ -134,6 +134,14 @@ public final class ModelBundle {
             return descriptor.get("type").asText();
         }
 
+        /** This folder, if it holds a model of type {@code expected}; else an error naming what it holds. */
+        public Folder expect(String expected) throws IOException {
+            if (!type().equals(expected)) {
+                throw new IOException(dir + " holds a '" + type() + "' model, not a '" + expected + "' one (grukit info " + dir + " says more)");
+            }
+            return this;
+        }
+
         /**
          * The preprocessing entry {@code key} bound to {@code type}; in a format-1 folder, the file {@code legacyFile}
          * (relative to the folder) that held it then.

@@ -74,7 +74,7 @@ public record Table(String file, List<String> header, List<Row> rows) {
 
     static int skip(BadRows bad, Row r, String problem, List<String> problems, int skipped) {
         String message = r.origin() + ": " + problem;
-        if (bad == BadRows.FAIL) throw new MalformedRowException(message + " (read with BadRows.SKIP to skip and count such rows)");
+        if (bad == BadRows.FAIL) throw new MalformedRowException(message + " (to skip and count such rows: --skip-bad-rows on the command line, BadRows.SKIP in Java)");
         if (problems.size() < 20) problems.add(message);
         return skipped + 1;
     }

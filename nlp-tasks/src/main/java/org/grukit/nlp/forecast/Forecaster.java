@@ -740,7 +740,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
     }
 
     public static Forecaster load(Path dir) throws IOException {
-        ModelBundle.Folder folder = ModelBundle.open(dir);
+        ModelBundle.Folder folder = ModelBundle.open(dir).expect(ForecastModel.TYPE);
         Description d = folder.preprocessing("forecaster", Description.class, LEGACY_FILE);
         Path p = dir.resolve(ModelBundle.MODEL_JSON);
         if (d.targets() == null || d.inputs() == null || d.mean() == null || d.std() == null || d.mean().length != d.inputs().size()

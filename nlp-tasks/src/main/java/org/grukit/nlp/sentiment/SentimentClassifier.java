@@ -433,7 +433,7 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
     }
 
     public static SentimentClassifier load(Path dir) throws IOException {
-        ModelBundle.Folder f = ModelBundle.open(dir);
+        ModelBundle.Folder f = ModelBundle.open(dir).expect(SentimentModel.TYPE);
         return new SentimentClassifier(TextPipeline.load(f, "text", ""), f.model(SentimentModel.class));
     }
 }

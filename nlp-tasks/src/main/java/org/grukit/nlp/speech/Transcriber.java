@@ -505,7 +505,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
     }
 
     public static Transcriber load(Path dir) throws IOException {
-        ModelBundle.Folder f = ModelBundle.open(dir);
+        ModelBundle.Folder f = ModelBundle.open(dir).expect(SpeechModel.TYPE);
         Description d = f.preprocessing("speech", Description.class, LEGACY_FILE);
         if (d.units() == null || d.labels() == null || d.features() == null) {
             throw new IOException(dir.resolve(ModelBundle.MODEL_JSON) + ": preprocessing.speech needs 'units', 'labels' and 'features'");

@@ -571,7 +571,7 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
     }
 
     public static Summarizer load(Path dir) throws IOException {
-        ModelBundle.Folder f = ModelBundle.open(dir);
+        ModelBundle.Folder f = ModelBundle.open(dir).expect(SummarizationModel.TYPE);
         Description d = f.preprocessing("summarizer", Description.class, LEGACY_FILE);
         if (d.maxSourceTokens() < 1) {
             throw new IOException(dir.resolve(ModelBundle.MODEL_JSON) + ": maxSourceTokens must be >= 1, found " + d.maxSourceTokens());

@@ -78,5 +78,8 @@ class LegacyFolderTest {
                 .set("config", Json.object())));
         var e = assertThrows(IOException.class, () -> SentimentClassifier.load(d));
         assertTrue(e.getMessage().contains("text-pipeline.json"), e.getMessage());
+        // Another task's folder is named for what it holds, not for a file it lacks.
+        var wrong = assertThrows(IOException.class, () -> org.grukit.nlp.speech.Transcriber.load(d));
+        assertTrue(wrong.getMessage().contains("holds a 'sentiment-classifier' model, not a 'speech-ctc' one"), wrong.getMessage());
     }
 }
