@@ -34,8 +34,9 @@ final class SentimentCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Read<LabelledText> read(Path p, boolean skipBad) throws IOException {
-        Read<LabelledText> r = SentimentData.read(p, skipBad ? BadRows.SKIP : BadRows.FAIL);
+    static Read<LabelledText> read(Path p, boolean skipBad, TableOptions table) throws IOException {
+        Read<LabelledText> r = SentimentData.read(p, skipBad ? BadRows.SKIP : BadRows.FAIL, table.columns());
+        if (r.guessed() != null) System.err.println(p + ": " + r.guessed() + " (--text-column and --label-column choose others)");
         if (r.skipped() > 0) System.err.println(p + ": skipped " + r.skipped() + " malformed rows, first: " + r.problems().get(0));
         if (r.items().isEmpty()) throw new IOException(p + " holds no labelled texts");
         return r;
@@ -88,13 +89,15 @@ final class SentimentCommand implements Callable<Integer> {
         Path vectors;
         @Option(names = "--skip-bad-rows", description = "Skip and count malformed rows instead of stopping.")
         boolean skipBad;
+        @picocli.CommandLine.Mixin
+        TableOptions table = new TableOptions();
 
         @Override
         public Integer call() throws IOException {
             long seed = training.seed(D.training());
-            List<LabelledText> trainData = read(train, skipBad).items(), devData;
+            List<LabelledText> trainData = read(train, skipBad, table).items(), devData;
             if (dev != null) {
-                devData = read(dev, skipBad).items();
+                devData = read(dev, skipBad, table).items();
             } else {
                 if (!(holdout > 0 && holdout < 1)) throw new IllegalArgumentException("--holdout must be in (0, 1), got " + holdout);
                 List<List<LabelledText>> parts = SentimentData.split(trainData, holdout, seed);
@@ -147,11 +150,13 @@ final class SentimentCommand implements Callable<Integer> {
         Path out;
         @Option(names = "--skip-bad-rows", description = "Skip and count malformed rows instead of stopping.")
         boolean skipBad;
+        @picocli.CommandLine.Mixin
+        TableOptions table = new TableOptions();
 
         @Override
         public Integer call() throws IOException {
             if (!(test > 0 && test < 1)) throw new CommandLine.ParameterException(new CommandLine(this), "--test must be in (0, 1), got " + test);
-            List<List<LabelledText>> parts = SentimentData.split(read(data, skipBad).items(), test, seed);
+            List<List<LabelledText>> parts = SentimentData.split(read(data, skipBad, table).items(), test, seed);
             java.nio.file.Files.createDirectories(out);
             write(out.resolve("train.tsv"), parts.get(0));
             write(out.resolve("test.tsv"), parts.get(1));
@@ -182,11 +187,13 @@ final class SentimentCommand implements Callable<Integer> {
         Path data;
         @Option(names = "--skip-bad-rows", description = "Skip and count malformed rows instead of stopping.")
         boolean skipBad;
+        @picocli.CommandLine.Mixin
+        TableOptions table = new TableOptions();
 
         @Override
         public Integer call() throws IOException {
             SentimentClassifier c = SentimentClassifier.load(model);
-            List<LabelledText> items = read(data, skipBad).items();
+            List<LabelledText> items = read(data, skipBad, table).items();
             long t0 = System.nanoTime();
             Evaluation e = c.evaluate(items);
             double seconds = (System.nanoTime() - t0) / 1e9;

@@ -67,6 +67,28 @@ class GrukitCliTest {
     }
 
     @Test
+    void tableColumnsAndCharsetAreChosenByOptionAndAGuessIsReported() throws Exception {
+        Path data = dir.resolve("reviews.tsv");
+        StringBuilder sb = new StringBuilder("id\treview\tstars\tsource\n");
+        for (int i = 0; i < 40; i++) sb.append(i).append(i % 2 == 0 ? "\tsuperb fine film\t5\tweb\n" : "\tdull awful plot\t1\tweb\n");
+        Files.writeString(data, sb.toString(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path model = dir.resolve("cols");
+        String err = captureErr(() -> assertEquals(0, GrukitCli.run("sentiment", "train", "--train", data.toString(), "--dev", data.toString(),
+                "--text-column", "review", "--label-column", "2", "--charset", "ISO-8859-1", "--model", model.toString(), "--epochs", "1",
+                "--no-progress")));
+        assertTrue(!err.contains("text column"), "nothing guessed: " + err);
+        JsonNode info = JsonLines.mapper().readTree(capture(() -> assertEquals(0, GrukitCli.run("info", model.toString()))).strip());
+        assertTrue(info.toString().contains("\"1\"") && info.toString().contains("\"5\""), "labels from the stars column: " + info);
+        // Guessed (no sentence, text or label column): the first and the last, said on stderr, here wrongly.
+        String report = captureErr(() -> assertEquals(0, GrukitCli.run("sentiment", "split", "--data", data.toString(), "--out",
+                dir.resolve("split").toString())));
+        assertTrue(report.contains("text column 'id' (#0), label column 'source' (#3)"), report);
+        String charset = captureErr(() -> assertEquals(1, GrukitCli.run("sentiment", "split", "--data", data.toString(), "--charset", "klingon",
+                "--out", dir.resolve("split2").toString())));
+        assertTrue(charset.contains("--charset klingon"), charset);
+    }
+
+    @Test
     void everyCommandsHelpPrintsWithoutPicocliFormatWarnings() {
         List<String[]> commands = new java.util.ArrayList<>();
         collect(new picocli.CommandLine(new GrukitCli()), new java.util.ArrayList<>(), commands);

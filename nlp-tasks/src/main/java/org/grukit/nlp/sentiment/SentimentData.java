@@ -24,27 +24,53 @@ import org.grukit.nlp.data.TextFiles;
 public final class SentimentData {
     private SentimentData() {}
 
+    /**
+     * Which columns hold the text and the label (a header name or a 0-based index; null: guessed, and the guess
+     * reported in {@link Read#guessed()}) and the files' charset (null: UTF-8, MR's folder windows-1252).
+     */
+    public record Columns(String text, String label, Charset charset) {
+        /** Everything guessed. */
+        public static final Columns GUESS = new Columns(null, null, null);
+    }
+
     public static Read<LabelledText> read(Path path, BadRows bad) throws IOException {
+        return read(path, bad, Columns.GUESS);
+    }
+
+    public static Read<LabelledText> read(Path path, BadRows bad, Columns columns) throws IOException {
         if (Files.isDirectory(path)) {
             Path pos = path.resolve("rt-polarity.pos"), neg = path.resolve("rt-polarity.neg");
             if (!Files.isRegularFile(pos) || !Files.isRegularFile(neg)) {
                 throw new IOException(path + " is a folder without rt-polarity.pos and rt-polarity.neg (MR's layout)");
             }
-            Charset cp1252 = Charset.forName("windows-1252");
-            List<LabelledText> all = new ArrayList<>(TextFiles.labelledLines(neg, cp1252, "neg"));
-            all.addAll(TextFiles.labelledLines(pos, cp1252, "pos"));
+            Charset cs = columns.charset() != null ? columns.charset() : Charset.forName("windows-1252");
+            List<LabelledText> all = new ArrayList<>(TextFiles.labelledLines(neg, cs, "neg"));
+            all.addAll(TextFiles.labelledLines(pos, cs, "pos"));
             return new Read<>(all, 0, List.of());
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".jsonl") || name.endsWith(".json")) return JsonLinesTable.read(path, bad, "text", "label").labelled("text", "label", bad);
-        Table t = (name.endsWith(".csv") ? Delimited.csv() : Delimited.tsv()).read(path);
+        String textColumn = columns.text() != null ? columns.text() : "text", labelColumn = columns.label() != null ? columns.label() : "label";
+        if (name.endsWith(".jsonl") || name.endsWith(".json")) {
+            return JsonLinesTable.read(path, bad, textColumn, labelColumn).labelled(textColumn, labelColumn, bad);
+        }
+        Delimited format = name.endsWith(".csv") ? Delimited.csv() : Delimited.tsv();
+        Table t = (columns.charset() != null ? format.withCharset(columns.charset()) : format).read(path);
+        String text = columns.text(), label = columns.label();
+        if (text != null && label != null) return t.labelled(text, label, bad);
         if (t.header() == null) {
             int last = t.rows().isEmpty() ? 1 : t.rows().get(0).fields().size() - 1;
-            return t.labelled("0", Integer.toString(Math.max(1, last)), bad);
+            if (text == null) text = "0";
+            if (label == null) label = Integer.toString(Math.max(1, last));
+        } else {
+            if (text == null) text = has(t, "sentence") ? "sentence" : has(t, "text") ? "text" : "0";
+            if (label == null) label = has(t, "label") ? "label" : Integer.toString(t.header().size() - 1);
         }
-        String text = has(t, "sentence") ? "sentence" : has(t, "text") ? "text" : "0";
-        String label = has(t, "label") ? "label" : Integer.toString(t.header().size() - 1);
-        return t.labelled(text, label, bad);
+        return t.labelled(text, label, bad).withGuessed("text column " + describe(t, text) + ", label column " + describe(t, label));
+    }
+
+    private static String describe(Table t, String column) {
+        int i = t.column(column);
+        return t.header() == null ? "#" + i + " (no header)" : "'" + t.header().get(i).trim() + "' (#" + i + ")";
     }
 
     private static boolean has(Table t, String column) {
