@@ -1,2 +1,5 @@
-/** Attention layers, attention decoders, hybrid layers and GRU variants built on gru-core. */
+/**
+ * Attention layers (additive, Luong, multi-head, attention pooling) and their masks; decoders, recurrent variants and
+ * hybrid layers are in the sub-packages {@code decoding}, {@code recurrent} and {@code hybrid}.
+ */
 package org.grukit.attention;

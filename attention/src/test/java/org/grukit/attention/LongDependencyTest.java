@@ -9,7 +9,7 @@ import org.grukit.core.GradMode;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
-import org.grukit.core.data.AddingProblem;
+import org.grukit.core.synthetic.AddingProblem;
 import org.grukit.core.data.Batching;
 import org.grukit.core.nn.Gru;
 import org.grukit.core.nn.GruConfig;
@@ -20,6 +20,10 @@ import org.grukit.core.nn.RecurrentLayer;
 import org.grukit.core.nn.Reduction;
 import org.grukit.core.optim.Adam;
 import org.junit.jupiter.api.Test;
+import org.grukit.attention.recurrent.LightGru;
+import org.grukit.attention.recurrent.MinGru;
+import org.grukit.attention.recurrent.SimpleRnn;
+import org.grukit.attention.recurrent.TauGru;
 
 /**
  * The adding problem over 100 steps (predicting the mean scores an MSE of 1/6): the GRU and each variant

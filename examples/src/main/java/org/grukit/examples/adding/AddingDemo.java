@@ -3,7 +3,7 @@ package org.grukit.examples.adding;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.grukit.core.Rng;
-import org.grukit.core.data.AddingProblem;
+import org.grukit.core.synthetic.AddingProblem;
 import org.grukit.core.task.Task;
 import org.grukit.core.task.TaskSettings;
 import org.grukit.core.task.TrainingSettings;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.grukit.core.GradMode;
 import org.grukit.core.Tensor;
-import org.grukit.core.data.AddingProblem;
+import org.grukit.core.synthetic.AddingProblem;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Module;
 import org.grukit.core.task.TaskModel;

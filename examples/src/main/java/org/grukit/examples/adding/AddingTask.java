@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
-import org.grukit.core.data.AddingProblem;
+import org.grukit.core.synthetic.AddingProblem;
 import org.grukit.core.data.Batching;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;

@@ -12,7 +12,7 @@ import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
 import org.grukit.core.nn.Reduction;
 import org.grukit.core.optim.Adam;
-import org.grukit.core.data.AddingProblem;
+import org.grukit.core.synthetic.AddingProblem;
 
 /**
  * The training loop written out by hand, as one would in PyTorch: a model, an optimiser, and

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grukit.core.Rng;
-import org.grukit.core.data.AddingProblem;
+import org.grukit.core.synthetic.AddingProblem;
 import org.grukit.core.task.Tasks;
 import org.grukit.core.train.JsonLines;
 import org.grukit.examples.adding.AddingDemo;

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.grukit.attention.GruVariant;
+import org.grukit.attention.recurrent.GruVariant;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.train.JsonLines;
 import org.grukit.nlp.data.BadRows;

@@ -440,7 +440,7 @@ class GrukitCliTest {
         // The command reports what the library computes with the options it was given.
         org.grukit.nlp.translate.Translator api = org.grukit.nlp.translate.Translator.load(model);
         var scores = api.evaluate(Files.readAllLines(ss), Files.readAllLines(tt), new org.grukit.nlp.translate.Translator.Decode(2, 1,
-                new org.grukit.attention.Decoding.LengthPenalty.Gnmt(0.6), true));
+                new org.grukit.attention.decoding.Decoding.LengthPenalty.Gnmt(0.6), true));
         assertEquals(scores.bleu(), eval.get("bleu").asDouble(), 0.005 + 1e-9, eval.toString()); // printed to 2 decimals
         assertEquals(scores.chrf(), eval.get("chrf").asDouble(), 0.005 + 1e-9, eval.toString());
     }

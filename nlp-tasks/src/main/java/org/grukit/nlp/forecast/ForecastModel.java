@@ -3,7 +3,7 @@ package org.grukit.nlp.forecast;
 import java.util.List;
 import org.grukit.attention.AdditiveAttention;
 import org.grukit.attention.Attended;
-import org.grukit.attention.StackedGru;
+import org.grukit.attention.hybrid.StackedGru;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Shape;

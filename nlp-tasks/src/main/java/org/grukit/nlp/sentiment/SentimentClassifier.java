@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.grukit.attention.GruVariant;
+import org.grukit.attention.recurrent.GruVariant;
 import org.grukit.core.GradMode;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;

@@ -2,9 +2,9 @@ package org.grukit.nlp.sentiment;
 
 import org.grukit.attention.AttentionPooling;
 import org.grukit.attention.Attended;
-import org.grukit.attention.GruVariant;
+import org.grukit.attention.recurrent.GruVariant;
 import org.grukit.attention.Masks;
-import org.grukit.attention.StackedGru;
+import org.grukit.attention.hybrid.StackedGru;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;

@@ -1,7 +1,7 @@
 package org.grukit.nlp.speech;
 
-import org.grukit.attention.Conv1d;
-import org.grukit.attention.StackedGru;
+import org.grukit.attention.hybrid.Conv1d;
+import org.grukit.attention.hybrid.StackedGru;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;

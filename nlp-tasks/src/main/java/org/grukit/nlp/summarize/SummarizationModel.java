@@ -1,8 +1,8 @@
 package org.grukit.nlp.summarize;
 
 import org.grukit.attention.Masks;
-import org.grukit.attention.PointerGeneratorDecoder;
-import org.grukit.attention.StackedGru;
+import org.grukit.attention.decoding.PointerGeneratorDecoder;
+import org.grukit.attention.hybrid.StackedGru;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;

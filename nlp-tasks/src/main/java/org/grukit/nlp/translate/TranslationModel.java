@@ -1,9 +1,9 @@
 package org.grukit.nlp.translate;
 
-import org.grukit.attention.AttentionDecoder;
+import org.grukit.attention.decoding.AttentionDecoder;
 import org.grukit.attention.LuongAttention;
 import org.grukit.attention.Masks;
-import org.grukit.attention.StackedGru;
+import org.grukit.attention.hybrid.StackedGru;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;

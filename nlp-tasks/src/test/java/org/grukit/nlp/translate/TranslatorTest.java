@@ -130,7 +130,7 @@ class TranslatorTest {
         Translator loaded = Translator.load(dir);
         TranslationModel.Config c = loaded.model().config();
         assertEquals(c.sourceVocab(), c.targetVocab(), "one vocabulary for both sides");
-        assertTrue(c.tiedEmbeddings() && c.style() == org.grukit.attention.AttentionDecoder.Style.LUONG);
+        assertTrue(c.tiedEmbeddings() && c.style() == org.grukit.attention.decoding.AttentionDecoder.Style.LUONG);
         assertTrue(!loaded.model().namedParameters().containsKey("decoder.out.weight"), "no separate output matrix when tied");
         Translator.Scores sc = loaded.evaluate(sources(dev), targets(dev), 4);
         System.out.printf("shared BPE, tied, Luong general: dev BLEU beam 4 %.1f, chrF %.1f%n", sc.bleu(), sc.chrf());

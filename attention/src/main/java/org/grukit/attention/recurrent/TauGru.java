@@ -1,4 +1,4 @@
-package org.grukit.attention;
+package org.grukit.attention.recurrent;
 
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;

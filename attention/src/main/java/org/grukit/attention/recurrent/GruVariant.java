@@ -1,4 +1,4 @@
-package org.grukit.attention;
+package org.grukit.attention.recurrent;
 
 import java.util.Locale;
 import org.grukit.core.Rng;

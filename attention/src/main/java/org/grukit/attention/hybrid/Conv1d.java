@@ -1,4 +1,4 @@
-package org.grukit.attention;
+package org.grukit.attention.hybrid;
 
 import org.grukit.core.Autograd;
 import org.grukit.core.Ops;

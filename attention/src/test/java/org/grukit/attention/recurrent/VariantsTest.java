@@ -1,4 +1,4 @@
-package org.grukit.attention;
+package org.grukit.attention.recurrent;
 
 import static org.grukit.core.GradCheck.assertPasses;
 import static org.grukit.core.GradCheck.check;

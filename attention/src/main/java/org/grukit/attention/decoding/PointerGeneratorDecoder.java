@@ -1,4 +1,4 @@
-package org.grukit.attention;
+package org.grukit.attention.decoding;
 
 import java.util.Arrays;
 import org.grukit.core.Ops;
@@ -12,6 +12,8 @@ import org.grukit.core.nn.Linear;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
 import org.grukit.core.nn.Reduction;
+import org.grukit.attention.AdditiveAttention;
+import org.grukit.attention.Attended;
 
 /**
  * The pointer-generator decoder of See, Liu and Manning (2017), with a GRU in place of the LSTM:

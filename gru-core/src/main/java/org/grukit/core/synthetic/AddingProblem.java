@@ -1,4 +1,4 @@
-package org.grukit.core.data;
+package org.grukit.core.synthetic;
 
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;

@@ -1,4 +1,4 @@
-package org.grukit.attention;
+package org.grukit.attention.decoding;
 
 import java.util.ArrayList;
 import java.util.Arrays;

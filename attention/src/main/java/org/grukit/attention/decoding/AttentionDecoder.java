@@ -1,4 +1,4 @@
-package org.grukit.attention;
+package org.grukit.attention.decoding;
 
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
@@ -9,6 +9,9 @@ import org.grukit.core.nn.Embedding;
 import org.grukit.core.nn.GruCell;
 import org.grukit.core.nn.Linear;
 import org.grukit.core.nn.Module;
+import org.grukit.attention.AdditiveAttention;
+import org.grukit.attention.Attended;
+import org.grukit.attention.LuongAttention;
 
 /**
  * A GRU decoder with attention over an encoder's outputs (the memory), in the two classic styles.

@@ -1,4 +1,4 @@
-package org.grukit.attention;
+package org.grukit.attention.recurrent;
 
 import static org.grukit.core.GradCheck.assertPasses;
 import static org.grukit.core.GradCheck.check;
@@ -18,6 +18,7 @@ import org.grukit.core.nn.Gru;
 import org.grukit.core.nn.GruConfig;
 import org.grukit.core.nn.RecurrentOutput;
 import org.junit.jupiter.api.Test;
+import org.grukit.attention.hybrid.StackedGru;
 
 /** Any cell made bidirectional, and every variant buildable by name in a stack. */
 class BidirectionalTest {

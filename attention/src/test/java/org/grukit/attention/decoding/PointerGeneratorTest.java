@@ -1,4 +1,4 @@
-package org.grukit.attention;
+package org.grukit.attention.decoding;
 
 import static org.grukit.core.Fixtures.assertForward;
 import static org.grukit.core.Fixtures.assertGrad;
@@ -21,6 +21,7 @@ import org.grukit.core.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.grukit.attention.Masks;
 
 /**
  * The pointer-generator against PyTorch (tools/reference/make_pointer_fixtures.py: the final distribution by

@@ -1,4 +1,4 @@
-package org.grukit.attention;
+package org.grukit.attention.hybrid;
 
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
@@ -9,6 +9,7 @@ import org.grukit.core.nn.Module;
 import org.grukit.core.nn.ModuleList;
 import org.grukit.core.nn.RecurrentLayer;
 import org.grukit.core.nn.RecurrentOutput;
+import org.grukit.attention.recurrent.GruVariant;
 
 /**
  * GRU layers (or a {@link GruVariant}'s) stacked with a connection between them (batch-first): none (as a
