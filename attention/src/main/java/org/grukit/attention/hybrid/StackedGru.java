@@ -3,6 +3,7 @@ package org.grukit.attention.hybrid;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
+import org.grukit.core.nn.Gru;
 import org.grukit.core.nn.GruConfig;
 import org.grukit.core.nn.Linear;
 import org.grukit.core.nn.Module;
@@ -47,6 +48,21 @@ public final class StackedGru extends Module implements RecurrentLayer {
         public int outputSize() {
             return hiddenSize * (bidirectional ? 2 : 1);
         }
+    }
+
+    /**
+     * The layers {@code config} describes: GRU layers with no connection between them (the GRU or its reset-before
+     * form) are one core {@link Gru} of {@code numLayers}, batch-first, so a model carries torch.nn.GRU's parameter
+     * names ({@code encoder.weight_ih_l1}) and loads into PyTorch as one; anything else is a StackedGru.
+     */
+    @SuppressWarnings("unchecked")
+    public static <L extends Module & RecurrentLayer> L of(Config config, Rng rng) {
+        if (config.connection() == Connection.NONE && (config.cell() == GruVariant.GRU || config.cell() == GruVariant.GRU_RESET_BEFORE)) {
+            return (L) new Gru(GruConfig.of(config.inputSize(), config.hiddenSize()).withNumLayers(config.numLayers())
+                    .withBidirectional(config.bidirectional()).withDropout(config.dropout()).withBatchFirst(true)
+                    .withResetAfter(config.cell() == GruVariant.GRU), rng);
+        }
+        return (L) new StackedGru(config, rng);
     }
 
     private final Config config;

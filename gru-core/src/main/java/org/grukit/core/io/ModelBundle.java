@@ -185,8 +185,8 @@ public final class ModelBundle {
                 throw new IOException(dir.resolve(MODEL_JSON) + ": " + e.getMessage(), e);
             }
             Module model = build(t, descriptor.get("config"), dir);
-            Map<String, org.grukit.core.Tensor> weights = SafeTensors.load(dir.resolve(descriptor.path("weights").path("file")
-                    .asText(WEIGHTS)));
+            Map<String, org.grukit.core.Tensor> weights = renameStackedLayers(SafeTensors.load(dir.resolve(descriptor.path("weights")
+                    .path("file").asText(WEIGHTS))), model.stateDict().keySet());
             try {
                 model.loadStateDict(weights);
             } catch (IllegalArgumentException e) {
@@ -214,6 +214,29 @@ public final class ModelBundle {
     /** Loads a bundle and checks it holds the expected class of model. */
     public static <M extends Module> M load(Path dir, Class<M> expected) throws IOException {
         return open(dir).model(expected);
+    }
+
+    private static final java.util.regex.Pattern STACKED = java.util.regex.Pattern.compile(
+            "(.*)\\.layers\\.(\\d+)\\.(weight|bias)_(ih|hh)_l0(_reverse)?");
+
+    /**
+     * Task models once held plain GRU layers as a stack of one-layer GRUs ({@code encoder.layers.1.weight_ih_l0});
+     * they now hold one multi-layer GRU with torch.nn.GRU's names ({@code encoder.weight_ih_l1}). A saved name the
+     * model does not have is renamed so when the model has the new one, so folders saved before still load.
+     */
+    static Map<String, org.grukit.core.Tensor> renameStackedLayers(Map<String, org.grukit.core.Tensor> weights,
+                                                                  java.util.Set<String> expected) {
+        Map<String, org.grukit.core.Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, org.grukit.core.Tensor> e : weights.entrySet()) {
+            String name = e.getKey();
+            java.util.regex.Matcher m = STACKED.matcher(name);
+            if (!expected.contains(name) && m.matches()) {
+                String renamed = m.group(1) + "." + m.group(3) + "_" + m.group(4) + "_l" + m.group(2) + (m.group(5) == null ? "" : m.group(5));
+                if (expected.contains(renamed) && !weights.containsKey(renamed)) name = renamed;
+            }
+            out.put(name, e.getValue());
+        }
+        return out;
     }
 
     private static <C> Module build(ModelTypes.Type<C> type, JsonNode config, Path dir) throws IOException {

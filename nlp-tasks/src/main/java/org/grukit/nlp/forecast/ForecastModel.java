@@ -4,6 +4,7 @@ import java.util.List;
 import org.grukit.attention.AdditiveAttention;
 import org.grukit.attention.Attended;
 import org.grukit.attention.hybrid.StackedGru;
+import org.grukit.core.nn.RecurrentLayer;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Shape;
@@ -107,7 +108,7 @@ public final class ForecastModel extends Module implements SavableModel {
     /** One network of the ensemble. */
     private static final class Member extends Module {
         private final Config config;
-        private final StackedGru encoder;
+        private final RecurrentLayer encoder;
         private final Linear head;
         private final GruCell cell;
         private final AdditiveAttention attention;
@@ -117,7 +118,7 @@ public final class ForecastModel extends Module implements SavableModel {
         Member(Config config, Rng rng) {
             this.config = config;
             int h = config.hiddenSize(), o = config.targets() * config.outputs();
-            encoder = registerModule("encoder", new StackedGru(new StackedGru.Config(config.inputSize(), h, config.numLayers(), false,
+            encoder = registerModule("encoder", StackedGru.of(new StackedGru.Config(config.inputSize(), h, config.numLayers(), false,
                     config.numLayers() > 1 ? config.dropout() : 0f, StackedGru.Connection.NONE), rng));
             if (config.style() == Style.DIRECT) {
                 head = registerModule("head", new Linear(h, config.horizon() * o, rng));

@@ -5,6 +5,7 @@ import org.grukit.attention.Attended;
 import org.grukit.attention.recurrent.GruVariant;
 import org.grukit.attention.Masks;
 import org.grukit.attention.hybrid.StackedGru;
+import org.grukit.core.nn.RecurrentLayer;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
@@ -57,7 +58,7 @@ public final class SentimentModel extends Module implements SavableModel {
 
     private final Config config;
     private final Embedding embedding;
-    private final StackedGru encoder;
+    private final RecurrentLayer encoder;
     private final AttentionPooling attention;
     private final Linear head;
     private final Rng dropoutRng;
@@ -65,7 +66,7 @@ public final class SentimentModel extends Module implements SavableModel {
     public SentimentModel(Config config, Rng rng) {
         this.config = config;
         embedding = registerModule("embedding", new Embedding(config.vocabSize(), config.embedDim(), 0, rng));
-        encoder = registerModule("encoder", new StackedGru(new StackedGru.Config(config.embedDim(), config.hiddenSize(),
+        encoder = registerModule("encoder", StackedGru.of(new StackedGru.Config(config.embedDim(), config.hiddenSize(),
                 config.numLayers(), config.bidirectional(), config.dropout(), StackedGru.Connection.NONE, config.cell(), 2), rng));
         attention = config.pooling() == Pooling.ATTENTION
                 ? registerModule("attention", new AttentionPooling(config.encoderSize(), config.attentionDim(), rng)) : null;

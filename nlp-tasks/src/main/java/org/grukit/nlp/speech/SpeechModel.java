@@ -2,6 +2,7 @@ package org.grukit.nlp.speech;
 
 import org.grukit.attention.hybrid.Conv1d;
 import org.grukit.attention.hybrid.StackedGru;
+import org.grukit.core.nn.RecurrentLayer;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
@@ -41,7 +42,7 @@ public final class SpeechModel extends Module implements SavableModel {
 
     private final Config config;
     private final Conv1d conv;
-    private final StackedGru rnn;
+    private final RecurrentLayer rnn;
     private final Linear out;
     private final Rng dropoutRng;
 
@@ -55,7 +56,7 @@ public final class SpeechModel extends Module implements SavableModel {
         } else {
             conv = null;
         }
-        rnn = registerModule("rnn", new StackedGru(new StackedGru.Config(in, config.hiddenSize(), config.numLayers(), config.bidirectional(),
+        rnn = registerModule("rnn", StackedGru.of(new StackedGru.Config(in, config.hiddenSize(), config.numLayers(), config.bidirectional(),
                 config.dropout(), StackedGru.Connection.NONE), rng));
         out = registerModule("out", new Linear(rnn.outputSize(), config.classes(), rng));
         dropoutRng = rng.split();

@@ -3,6 +3,7 @@ package org.grukit.nlp.summarize;
 import org.grukit.attention.Masks;
 import org.grukit.attention.decoding.PointerGeneratorDecoder;
 import org.grukit.attention.hybrid.StackedGru;
+import org.grukit.core.nn.RecurrentLayer;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
@@ -35,7 +36,7 @@ public final class SummarizationModel extends Module implements SavableModel {
 
 
     private final Config config;
-    private final StackedGru encoder;
+    private final RecurrentLayer encoder;
     private final Linear bridge;
     private final PointerGeneratorDecoder decoder;
     private final Rng dropoutRng;
@@ -45,7 +46,7 @@ public final class SummarizationModel extends Module implements SavableModel {
         decoder = new PointerGeneratorDecoder(new PointerGeneratorDecoder.Config(config.vocabSize(), config.embedDim(), config.decoderHidden(),
                 2 * config.encoderHidden(), config.attentionDim(), config.pointer(), config.coverage(), config.dropout(), config.paddingId(),
                 config.unknownId()), rng);
-        encoder = registerModule("encoder", new StackedGru(new StackedGru.Config(config.embedDim(), config.encoderHidden(), 1, true, 0f,
+        encoder = registerModule("encoder", StackedGru.of(new StackedGru.Config(config.embedDim(), config.encoderHidden(), 1, true, 0f,
                 StackedGru.Connection.NONE), rng));
         bridge = registerModule("bridge", new Linear(2 * config.encoderHidden(), config.decoderHidden(), rng));
         registerModule("decoder", decoder);

@@ -4,6 +4,7 @@ import org.grukit.attention.decoding.AttentionDecoder;
 import org.grukit.attention.LuongAttention;
 import org.grukit.attention.Masks;
 import org.grukit.attention.hybrid.StackedGru;
+import org.grukit.core.nn.RecurrentLayer;
 import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
@@ -40,7 +41,7 @@ public final class TranslationModel extends Module implements SavableModel {
 
     private final Config config;
     private final Embedding sourceEmbedding;
-    private final StackedGru encoder;
+    private final RecurrentLayer encoder;
     private final Linear bridge;
     private final AttentionDecoder decoder;
     private final Rng dropoutRng;
@@ -48,7 +49,7 @@ public final class TranslationModel extends Module implements SavableModel {
     public TranslationModel(Config config, Rng rng) {
         this.config = config;
         sourceEmbedding = registerModule("source_embedding", new Embedding(config.sourceVocab(), config.embedDim(), 0, rng));
-        encoder = registerModule("encoder", new StackedGru(new StackedGru.Config(config.embedDim(), config.encoderHidden(),
+        encoder = registerModule("encoder", StackedGru.of(new StackedGru.Config(config.embedDim(), config.encoderHidden(),
                 config.encoderLayers(), true, config.dropout(), StackedGru.Connection.NONE), rng));
         bridge = registerModule("bridge", new Linear(2 * config.encoderHidden(), config.decoderHidden(), rng));
         AttentionDecoder.Config dc = config.style() == AttentionDecoder.Style.BAHDANAU
