@@ -34,8 +34,8 @@ final class SentimentCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Read<LabelledText> read(Path p, boolean skipBad, TableOptions table) throws IOException {
-        Read<LabelledText> r = SentimentData.read(p, skipBad ? BadRows.SKIP : BadRows.FAIL, table.columns());
+    static Read<LabelledText> read(Path p, TableOptions table) throws IOException {
+        Read<LabelledText> r = SentimentData.read(p, table.skipBad ? BadRows.SKIP : BadRows.FAIL, table.columns());
         if (r.guessed() != null) System.err.println(p + ": " + r.guessed() + " (--text-column and --label-column choose others)");
         if (r.skipped() > 0) System.err.println(p + ": skipped " + r.skipped() + " malformed rows, first: " + r.problems().get(0));
         if (r.items().isEmpty()) throw new IOException(p + " holds no labelled texts");
@@ -87,17 +87,15 @@ final class SentimentCommand implements Callable<Integer> {
         int minFreq = D.text().minFrequency();
         @Option(names = "--vectors", description = "Pre-trained word vectors (GloVe or word2vec text) for the embedding.")
         Path vectors;
-        @Option(names = "--skip-bad-rows", description = "Skip and count malformed rows instead of stopping.")
-        boolean skipBad;
         @picocli.CommandLine.Mixin
         TableOptions table = new TableOptions();
 
         @Override
         public Integer call() throws IOException {
             long seed = training.seed(D.training());
-            List<LabelledText> trainData = read(train, skipBad, table).items(), devData;
+            List<LabelledText> trainData = read(train, table).items(), devData;
             if (dev != null) {
-                devData = read(dev, skipBad, table).items();
+                devData = read(dev, table).items();
             } else {
                 if (!(holdout > 0 && holdout < 1)) throw new IllegalArgumentException("--holdout must be in (0, 1), got " + holdout);
                 List<List<LabelledText>> parts = SentimentData.split(trainData, holdout, seed);
@@ -148,15 +146,13 @@ final class SentimentCommand implements Callable<Integer> {
         long seed;
         @Option(names = "--out", required = true, description = "Folder for train.tsv and test.tsv.")
         Path out;
-        @Option(names = "--skip-bad-rows", description = "Skip and count malformed rows instead of stopping.")
-        boolean skipBad;
         @picocli.CommandLine.Mixin
         TableOptions table = new TableOptions();
 
         @Override
         public Integer call() throws IOException {
             if (!(test > 0 && test < 1)) throw new CommandLine.ParameterException(new CommandLine(this), "--test must be in (0, 1), got " + test);
-            List<List<LabelledText>> parts = SentimentData.split(read(data, skipBad, table).items(), test, seed);
+            List<List<LabelledText>> parts = SentimentData.split(read(data, table).items(), test, seed);
             java.nio.file.Files.createDirectories(out);
             write(out.resolve("train.tsv"), parts.get(0));
             write(out.resolve("test.tsv"), parts.get(1));
@@ -185,15 +181,13 @@ final class SentimentCommand implements Callable<Integer> {
         Path model;
         @Option(names = "--data", required = true, description = "Labelled data, as for training.")
         Path data;
-        @Option(names = "--skip-bad-rows", description = "Skip and count malformed rows instead of stopping.")
-        boolean skipBad;
         @picocli.CommandLine.Mixin
         TableOptions table = new TableOptions();
 
         @Override
         public Integer call() throws IOException {
             SentimentClassifier c = SentimentClassifier.load(model);
-            List<LabelledText> items = read(data, skipBad, table).items();
+            List<LabelledText> items = read(data, table).items();
             long t0 = System.nanoTime();
             Evaluation e = c.evaluate(items);
             double seconds = (System.nanoTime() - t0) / 1e9;

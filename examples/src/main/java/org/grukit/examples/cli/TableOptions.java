@@ -6,7 +6,7 @@ import java.nio.charset.UnsupportedCharsetException;
 import org.grukit.nlp.sentiment.SentimentData;
 import picocli.CommandLine.Option;
 
-/** How a table of labelled texts is read, the same on every command that reads one. */
+/** How a table of labelled texts is read (columns, charset, malformed rows), the same on every command that reads one. */
 final class TableOptions {
     @Option(names = "--text-column", description = "The text's column: a header name or a 0-based index (default: sentence or text, "
             + "else the first; the choice is reported).")
@@ -15,6 +15,8 @@ final class TableOptions {
     String label;
     @Option(names = "--charset", description = "The files' charset (default: UTF-8; MR's folder windows-1252).")
     String charset;
+    @Option(names = "--skip-bad-rows", description = "Skip and count malformed rows instead of stopping.")
+    boolean skipBad;
 
     SentimentData.Columns columns() {
         Charset cs = null;

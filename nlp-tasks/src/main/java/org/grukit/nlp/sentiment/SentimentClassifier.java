@@ -18,13 +18,13 @@ import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
 import org.grukit.core.task.LengthSorted;
-import org.grukit.core.task.Task;
 import org.grukit.core.task.TaskModel;
 import org.grukit.core.task.TaskSettings;
 import org.grukit.core.task.Tasks;
 import org.grukit.core.task.TrainingSettings;
 import org.grukit.core.train.Trainer;
 import org.grukit.nlp.data.LabelledText;
+import org.grukit.nlp.text.BucketedTraining;
 import org.grukit.nlp.text.TextPipeline;
 import org.grukit.nlp.text.TextSettings;
 import org.grukit.nlp.text.Token;
@@ -254,48 +254,26 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
     }
 
     /** The training loop's view of the task: bucketed batches, cross-entropy, dev accuracy and macro-F1. */
-    static final class Fit implements Task.Training<SentimentClassifier> {
+    static final class Fit extends BucketedTraining<SentimentClassifier> {
         private final SentimentClassifier c;
-        private final List<int[]> encoded;
+        private final List<int[]> encoded = ids;
         private final int[] targets;
         private final List<LabelledText> dev;
-        private final int batchSize;
         private final float wordDropout;
         private final Rng wordRng;
 
         Fit(SentimentClassifier c, List<LabelledText> train, List<LabelledText> dev, int batchSize, float wordDropout, Rng wordRng) {
+            super(c, c.model, batchSize);
             this.c = c;
             this.dev = dev;
-            this.batchSize = batchSize;
             this.wordDropout = wordDropout;
             this.wordRng = wordRng;
-            encoded = new ArrayList<>(train.size());
             targets = new int[train.size()];
             List<String> labels = c.labels();
             for (int i = 0; i < train.size(); i++) {
                 encoded.add(nonEmpty(c.pipeline.encode(train.get(i).text())));
                 targets[i] = labels.indexOf(train.get(i).label());
             }
-        }
-
-        @Override
-        public SentimentClassifier result() {
-            return c;
-        }
-
-        @Override
-        public Module model() {
-            return c.model;
-        }
-
-        @Override
-        public int trainSize() {
-            return encoded.size();
-        }
-
-        @Override
-        public List<int[]> trainBatches(Rng rng) {
-            return TextPipeline.buckets(encoded, batchSize, rng);
         }
 
         @Override

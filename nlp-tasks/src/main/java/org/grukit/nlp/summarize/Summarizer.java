@@ -18,7 +18,6 @@ import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Module;
 import org.grukit.core.train.Trainer;
 import org.grukit.core.task.LengthSorted;
-import org.grukit.core.task.Task;
 import org.grukit.core.task.TaskModel;
 import org.grukit.core.task.TaskSettings;
 import org.grukit.core.task.Tasks;
@@ -26,6 +25,7 @@ import org.grukit.core.task.TrainingSettings;
 import org.grukit.nlp.metrics.Rouge;
 import org.grukit.nlp.text.Detokenizer;
 import org.grukit.nlp.text.SentenceSplitter;
+import org.grukit.nlp.text.BucketedTraining;
 import org.grukit.nlp.text.TextPipeline;
 import org.grukit.nlp.text.Token;
 import org.grukit.nlp.text.Tokenizers;
@@ -365,15 +365,16 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
     }
 
     /** Bucketed batches by document length; NLL per real target token (+ coverage loss late); dev ROUGE-L (greedy). */
-    static final class Fit implements Task.Training<Summarizer> {
+    static final class Fit extends BucketedTraining<Summarizer> {
         private final Summarizer sum;
         private final Settings s;
-        private final List<Encoded> docs = new ArrayList<>();
-        private final List<int[]> targets = new ArrayList<>(), ids = new ArrayList<>(); // ids: each document's vocabulary ids, for bucketing
+        private final List<Encoded> docs = new ArrayList<>(); // ids: each document's vocabulary ids, for bucketing
+        private final List<int[]> targets = new ArrayList<>();
         private final List<SummaryData.Document> dev;
         private double coverageWeight;
 
         Fit(Summarizer sum, List<SummaryData.Document> train, List<SummaryData.Document> dev, Settings s) {
+            super(sum, sum.model, s.training().batchSize());
             this.sum = sum;
             this.s = s;
             this.dev = dev;
@@ -386,29 +387,9 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
         }
 
         @Override
-        public Summarizer result() {
-            return sum;
-        }
-
-        @Override
-        public Module model() {
-            return sum.model;
-        }
-
-        @Override
-        public int trainSize() {
-            return docs.size();
-        }
-
-        @Override
         public void startEpoch(int epoch) {
             Settings.Network net = s.model();
             coverageWeight = net.coverage() && net.coverageFrom() > 0 && epoch + 1 >= net.coverageFrom() ? net.coverageWeight() : 0;
-        }
-
-        @Override
-        public List<int[]> trainBatches(Rng rng) {
-            return TextPipeline.buckets(ids, s.training().batchSize(), rng);
         }
 
         @Override

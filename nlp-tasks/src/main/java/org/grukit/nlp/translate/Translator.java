@@ -17,7 +17,6 @@ import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
 import org.grukit.core.task.LengthSorted;
-import org.grukit.core.task.Task;
 import org.grukit.core.task.TaskModel;
 import org.grukit.core.task.TaskSettings;
 import org.grukit.core.task.Tasks;
@@ -27,6 +26,7 @@ import org.grukit.nlp.data.TextPair;
 import org.grukit.nlp.metrics.Bleu;
 import org.grukit.nlp.metrics.ChrF;
 import org.grukit.nlp.text.Bpe;
+import org.grukit.nlp.text.BucketedTraining;
 import org.grukit.nlp.text.TextPipeline;
 import org.grukit.nlp.text.Token;
 import org.grukit.nlp.text.Tokenizer;
@@ -294,12 +294,13 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
     }
 
     /** Bucketed batches by source length; label-smoothed cross-entropy with padding ignored; dev BLEU (greedy). */
-    static final class Fit implements Task.Training<Translator> {
+    static final class Fit extends BucketedTraining<Translator> {
         private final Translator t;
-        private final List<int[]> src = new ArrayList<>(), tgt = new ArrayList<>();
+        private final List<int[]> src = ids, tgt = new ArrayList<>();
         private final List<TextPair> dev;
         private final Settings s;
         Fit(Translator t, List<TextPair> train, List<TextPair> dev, Settings s) {
+            super(t, t.model, s.training().batchSize());
             this.t = t;
             this.dev = dev;
             this.s = s;
@@ -307,26 +308,6 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
                 src.add(nonEmpty(t.source.encode(p.source())));
                 tgt.add(t.target.encode(p.target()));
             }
-        }
-
-        @Override
-        public Translator result() {
-            return t;
-        }
-
-        @Override
-        public Module model() {
-            return t.model;
-        }
-
-        @Override
-        public int trainSize() {
-            return src.size();
-        }
-
-        @Override
-        public List<int[]> trainBatches(Rng rng) {
-            return TextPipeline.buckets(src, s.training().batchSize(), rng);
         }
 
         @Override
