@@ -42,14 +42,6 @@ public final class Json {
         return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
     }
 
-    /** {@code value} on one line, as results and metrics lines are written. */
-    public static String line(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("cannot write as JSON: " + e.getOriginalMessage(), e);
-        }
-    }
 
     /** Parses JSON text into a tree; the message of a failure says where in the text it went wrong. */
     public static JsonNode parse(byte[] bytes) throws JacksonException {

@@ -111,9 +111,6 @@ public final class Tasks {
             this(dir, Existing.REFUSE, progress, onEpoch, List.of(), null);
         }
 
-        public static Run quiet() {
-            return new Run(null, false, null);
-        }
 
         public static Run into(Path dir) {
             return new Run(dir, true, null);
