@@ -25,10 +25,20 @@ public final class GrukitCli implements Callable<Integer> {
     private static int reportError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
         if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
                 || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-            cmd.getErr().println("grukit: " + e.getMessage());
+            cmd.getErr().println("grukit: " + describe(e));
             return 1;
         }
         throw e;
+    }
+
+    /** The message, with what a file system exception leaves out (its message is often the bare path). */
+    static String describe(Exception e) {
+        Throwable t = e instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+        if (t instanceof java.nio.file.NoSuchFileException n) return "no such file or folder: " + n.getFile();
+        if (t instanceof java.nio.file.AccessDeniedException a) return "permission denied: " + a.getFile();
+        if (t instanceof java.nio.file.FileAlreadyExistsException f) return "already exists: " + f.getFile();
+        if (t instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getFile() + ": " + f.getReason();
+        return e.getMessage();
     }
 
     /** No command given: the usage on stderr and exit code 2, as for any other usage error. */

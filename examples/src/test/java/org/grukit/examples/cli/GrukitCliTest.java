@@ -430,6 +430,9 @@ class GrukitCliTest {
             assertTrue(lines[i].matches((i / 2) + " \\|\\|\\| .* \\|\\|\\| -?[0-9]+\\.[0-9]{4}"), lines[i]);
         }
         assertTrue(Files.size(png) > 1000, "attention heatmap written");
+        String missing = captureErr(() -> assertEquals(1, GrukitCli.run("translate", "eval", "--model", model.toString(), "--src",
+                dir.resolve("nope.de").toString(), "--ref", tt.toString())));
+        assertTrue(missing.contains("no such file or folder: ") && missing.contains("nope.de"), missing);
         String beam0 = captureErr(() -> assertEquals(1, GrukitCli.run("translate", "run", "--model", model.toString(), "--beam", "0")));
         assertTrue(beam0.contains("--beam must be >= 1 (1 is greedy), got 0"), beam0);
         String wrongTask = captureErr(() -> assertEquals(1, GrukitCli.run("speech", "transcribe", "--model", model.toString(), "x.wav")));
