@@ -187,6 +187,7 @@ public final class ModelBundle {
             Module model = build(t, descriptor.get("config"), dir);
             Map<String, org.grukit.core.Tensor> weights = renameStackedLayers(SafeTensors.load(dir.resolve(descriptor.path("weights")
                     .path("file").asText(WEIGHTS))), model.stateDict().keySet());
+            requireFinite(dir.resolve(WEIGHTS), weights);
             try {
                 model.loadStateDict(weights);
             } catch (IllegalArgumentException e) {
@@ -214,6 +215,19 @@ public final class ModelBundle {
     /** Loads a bundle and checks it holds the expected class of model. */
     public static <M extends Module> M load(Path dir, Class<M> expected) throws IOException {
         return open(dir).model(expected);
+    }
+
+    /** A NaN or an infinity in a saved weight means a damaged file or a diverged run: refused, naming the tensor. */
+    static void requireFinite(Path file, Map<String, org.grukit.core.Tensor> weights) throws IOException {
+        for (Map.Entry<String, org.grukit.core.Tensor> e : weights.entrySet()) {
+            float[] v = e.getValue().toArray();
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    throw new IOException(file + ": tensor '" + e.getKey() + "' holds " + v[i] + " at element " + i
+                            + "; a model must have finite weights (the file is damaged, or training diverged)");
+                }
+            }
+        }
     }
 
     private static final java.util.regex.Pattern STACKED = java.util.regex.Pattern.compile(

@@ -82,6 +82,18 @@ class ModelBundleTest {
     }
 
     @Test
+    void aNonFiniteWeightIsRefusedNamingTheTensor() throws IOException {
+        Gru gru = saved();
+        Map<String, Tensor> sd = new LinkedHashMap<>(gru.stateDict());
+        Tensor bias = sd.get("bias_hh_l1").detach();
+        float[] v = bias.toArray();
+        v[2] = Float.NaN;
+        sd.put("bias_hh_l1", Tensor.of(v, bias.shape()));
+        SafeTensors.write(dir.resolve(ModelBundle.WEIGHTS), sd, null);
+        assertLoadFails("tensor 'bias_hh_l1' holds NaN at element 2");
+    }
+
+    @Test
     void missingExtraOrMisShapedWeightsAreRefused() throws IOException {
         Gru gru = saved();
         Path w = dir.resolve(ModelBundle.WEIGHTS);
