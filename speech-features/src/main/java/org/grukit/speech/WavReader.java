@@ -21,6 +21,10 @@ import java.nio.file.StandardOpenOption;
  */
 public final class WavReader implements AutoCloseable {
     private static final int BLOCK_FRAMES = 1 << 14;
+    /** Below this a "recording" holds nothing speech features can use, and resampling it up would cost without end. */
+    static final int MIN_RATE = 1000;
+    /** Samples buffered at once over all channels: a header claiming 65,535 channels costs 4 MB, not 4 GB. */
+    private static final int BLOCK_SAMPLES = 1 << 20;
     private final Path path;
     private final FileChannel channel;
     private final WavFormat format;
@@ -117,7 +121,9 @@ public final class WavReader implements AutoCloseable {
                     + "; supported are PCM 8/16/24/32-bit and IEEE float 32/64-bit");
         };
         if (channels == 0) throw bad(p, "the file declares zero channels");
-        if (rate == 0 || rate > 10_000_000) throw bad(p, "sample rate " + rate + " Hz is impossible");
+        if (rate < MIN_RATE || rate > 10_000_000) {
+            throw bad(p, "sample rate " + rate + " Hz is not audio grukit reads (expected " + MIN_RATE + " to 10,000,000 Hz)");
+        }
         boolean okBits = enc == WavFormat.Encoding.PCM ? bits == 8 || bits == 16 || bits == 24 || bits == 32
                 : bits == 32 || bits == 64;
         if (!okBits) throw bad(p, bits + "-bit " + enc + " samples are not supported");
@@ -200,9 +206,10 @@ public final class WavReader implements AutoCloseable {
                 throw bad(path, "has " + f.frames() + " frames, too many to hold at once; read it in blocks with read()");
             }
             float[] mono = new float[(int) f.frames()];
-            float[][] buf = new float[f.channels()][BLOCK_FRAMES];
+            int block = Math.max(1, Math.min(BLOCK_FRAMES, BLOCK_SAMPLES / f.channels()));
+            float[][] buf = new float[f.channels()][block];
             int at = 0;
-            for (int n; (n = r.read(buf, 0, BLOCK_FRAMES)) > 0; at += n) {
+            for (int n; (n = r.read(buf, 0, block)) > 0; at += n) {
                 for (int i = 0; i < n; i++) {
                     if (which instanceof Channels.Pick pick) {
                         mono[at + i] = buf[pick.index()][i];
