@@ -127,7 +127,13 @@ public record TimeSeries(String name, List<LocalDateTime> time, List<String> col
             }
         }
         Frequency f = frequency(time);
-        return new TimeSeries(file, time, names, values, f, gaps(time, f));
+        List<LocalDateTime> gaps;
+        try {
+            gaps = gaps(time, f);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(path + ": " + e.getMessage(), e);
+        }
+        return new TimeSeries(file, time, names, values, f, gaps);
     }
 
     static LocalDateTime parseTime(String raw, String origin) throws IOException {
@@ -169,14 +175,22 @@ public record TimeSeries(String name, List<LocalDateTime> time, List<String> col
         return most * 2 >= time.size() - 1 ? best : Frequency.IRREGULAR;
     }
 
-    /** Timestamps the frequency expects between the first and last rows that are absent. */
+    /**
+     * Timestamps the frequency expects between the first and last rows that are absent. More missing steps than ten
+     * times the rows present (at least 10,000) is not a series with gaps but wrong dates: refused, naming where.
+     */
     static List<LocalDateTime> gaps(List<LocalDateTime> time, Frequency f) {
         List<LocalDateTime> out = new ArrayList<>();
         if (f == Frequency.IRREGULAR) return out;
+        long limit = Math.max(10_000L, 10L * time.size());
         for (int i = 1; i < time.size(); i++) {
             LocalDateTime expected = f.next(time.get(i - 1));
-            // Bounded: a lying timestamp far in the future must not produce millions of gaps.
-            for (int k = 0; expected.isBefore(time.get(i)) && k < 100_000; k++) {
+            while (expected.isBefore(time.get(i))) {
+                if (out.size() >= limit) {
+                    throw new IllegalArgumentException("more than " + limit + " " + f.name().toLowerCase(Locale.ROOT) + " steps are missing among "
+                            + time.size() + " rows (data row " + (i + 1) + ", " + time.get(i) + ", is far from the one before, " + time.get(i - 1)
+                            + "); are the dates right?");
+                }
                 out.add(expected);
                 expected = f.next(expected);
             }

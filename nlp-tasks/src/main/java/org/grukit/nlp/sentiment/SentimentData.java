@@ -83,7 +83,8 @@ public final class SentimentData {
         java.util.TreeSet<String> set = new java.util.TreeSet<>();
         for (LabelledText x : data) set.add(x.label());
         List<String> out = new ArrayList<>(set);
-        if (out.stream().allMatch(s -> s.matches("-?\\d+"))) out.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));
+        // Integers of any length ("123456789012345678901" is a label, not an overflow).
+        if (out.stream().allMatch(s -> s.matches("-?\\d+"))) out.sort(java.util.Comparator.comparing(java.math.BigInteger::new));
         return out;
     }
 

@@ -101,4 +101,11 @@ class SentimentTest {
         assertThrows(IllegalArgumentException.class, () -> new SentimentModel.Config(100, List.of("x", "x"), 8, 8, 1, true, GruVariant.GRU,
                 SentimentModel.Pooling.MAX, 8, 0f));
     }
+
+    @Test
+    void integerLabelsOfAnyLengthSortAsNumbers() {
+        List<org.grukit.nlp.data.LabelledText> data = List.of(new org.grukit.nlp.data.LabelledText("a", "123456789012345678901", "t:1"),
+                new org.grukit.nlp.data.LabelledText("b", "-3", "t:2"), new org.grukit.nlp.data.LabelledText("c", "20", "t:3"));
+        assertEquals(List.of("-3", "20", "123456789012345678901"), SentimentData.labels(data));
+    }
 }
