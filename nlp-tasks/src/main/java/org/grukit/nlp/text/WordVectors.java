@@ -38,6 +38,9 @@ public final class WordVectors {
         return read(path, charset, null);
     }
 
+    /** The largest vector size read (published vectors have at most a few thousand). */
+    static final int MAX_DIM = 100_000;
+
     /** The vectors of the words {@code keep} has (ignoring case); null keeps every word. */
     public static WordVectors read(Path path, Charset charset, Vocabulary keep) throws IOException {
         java.util.Set<String> wanted = new java.util.HashSet<>();
@@ -50,8 +53,12 @@ public final class WordVectors {
                 if (line.isBlank()) continue;
                 String[] parts = line.trim().split(" +");
                 if (lines.lineNumber() == 1 && parts.length == 2 && isInt(parts[0]) && isInt(parts[1])) {
-                    dim = Integer.parseInt(parts[1]); // word2vec's header: count and dimension
-                    if (dim <= 0) throw new IOException(lines.origin() + ": word2vec header gives dimension " + dim);
+                    // word2vec's header: count and dimension; a dimension beyond any real vectors' is a damaged header.
+                    long d = parts[1].length() > 9 ? Long.MAX_VALUE : Long.parseLong(parts[1]);
+                    if (d <= 0 || d > MAX_DIM) {
+                        throw new IOException(lines.origin() + ": word2vec header gives dimension " + parts[1] + ", expected 1 to " + MAX_DIM);
+                    }
+                    dim = (int) d;
                     continue;
                 }
                 if (dim < 0) dim = parts.length - 1;

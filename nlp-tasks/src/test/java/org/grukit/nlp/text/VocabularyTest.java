@@ -121,6 +121,11 @@ class VocabularyTest {
         Files.writeString(glove, "the 0.1 NaN 0.3\n");
         e = assertThrows(IOException.class, () -> WordVectors.read(glove, java.nio.charset.StandardCharsets.UTF_8));
         assertTrue(e.getMessage().contains("glove.txt:1: value 1 is NaN"), e.getMessage());
+        for (String header : new String[] {"3 99999999999", "3 0", "3 2147483648"}) { // overflowed NumberFormatException before
+            Files.writeString(glove, header + "\nthe 0.1 0.2\n");
+            e = assertThrows(IOException.class, () -> WordVectors.read(glove, java.nio.charset.StandardCharsets.UTF_8));
+            assertTrue(e.getMessage().contains("glove.txt:1: word2vec header gives dimension " + header.substring(2)), e.getMessage());
+        }
         assertThrows(IllegalArgumentException.class, () -> WordVectors.read(w2v, java.nio.charset.StandardCharsets.UTF_8)
                 .initialise(new Embedding(v.size(), 4, 0, new Rng(1)), v));
     }
