@@ -7,10 +7,13 @@ public final class Shape {
     private Shape() {}
 
     public static int numel(int[] shape) {
+        for (int d : shape) if (d == 0) return 0;
         long n = 1;
-        for (int d : shape) n *= d;
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("shape " + str(shape) + " has " + n + " values, more than an array holds");
+        for (int d : shape) {
+            n *= d; // never overflows: n stays below 2^31 before each step, and d below 2^31
+            if (n > Integer.MAX_VALUE - 8 || n < 0) {
+                throw new IllegalArgumentException("shape " + str(shape) + " has more values than an array holds");
+            }
         }
         return (int) n;
     }

@@ -79,7 +79,9 @@ public final class Tensor {
 
     public static Tensor zeros(int... shape) {
         Shape.check(shape);
-        return new Tensor(new float[Shape.numel(shape)], 0, shape);
+        int n = Shape.numel(shape);
+        AllocationBudget.charge(n);
+        return new Tensor(new float[n], 0, shape);
     }
 
     public static Tensor full(float value, int... shape) {

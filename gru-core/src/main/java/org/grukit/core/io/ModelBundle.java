@@ -184,9 +184,21 @@ public final class ModelBundle {
             } catch (IllegalArgumentException e) {
                 throw new IOException(dir.resolve(MODEL_JSON) + ": " + e.getMessage(), e);
             }
-            Module model = build(t, descriptor.get("config"), dir);
-            Map<String, org.grukit.core.Tensor> weights = renameStackedLayers(SafeTensors.load(dir.resolve(descriptor.path("weights")
-                    .path("file").asText(WEIGHTS))), model.stateDict().keySet());
+            Path weightsFile = dir.resolve(descriptor.path("weights").path("file").asText(WEIGHTS));
+            long fileBytes;
+            try {
+                fileBytes = Files.size(weightsFile);
+            } catch (NoSuchFileException e) {
+                throw new IOException(dir + ": " + weightsFile.getFileName() + " is missing", e);
+            }
+            Module model;
+            // No parameter takes less than a byte of the weights file: a config needing more values than the file has
+            // bytes (plus room for small buffers) lies about its sizes, and is refused before it allocates them.
+            try (org.grukit.core.AllocationBudget b = org.grukit.core.AllocationBudget.open(fileBytes + (1 << 20),
+                    "the model that " + dir.resolve(MODEL_JSON) + " describes")) {
+                model = build(t, descriptor.get("config"), dir);
+            }
+            Map<String, org.grukit.core.Tensor> weights = renameStackedLayers(SafeTensors.load(weightsFile), model.stateDict().keySet());
             requireFinite(dir.resolve(WEIGHTS), weights);
             try {
                 model.loadStateDict(weights);

@@ -8,10 +8,15 @@ package org.grukit.core.nn;
 public record GruConfig(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst,
                         float dropout, boolean bidirectional, boolean resetAfter) {
 
+    /** More layers than any GRU trained in practice; a file claiming more is damaged. */
+    public static final int MAX_LAYERS = 1024;
+
     public GruConfig {
         if (inputSize <= 0) throw new IllegalArgumentException("inputSize must be > 0, got " + inputSize);
         if (hiddenSize <= 0) throw new IllegalArgumentException("hiddenSize must be > 0, got " + hiddenSize);
-        if (numLayers <= 0) throw new IllegalArgumentException("numLayers must be > 0, got " + numLayers);
+        if (numLayers <= 0 || numLayers > MAX_LAYERS) {
+            throw new IllegalArgumentException("numLayers must be in [1, " + MAX_LAYERS + "], got " + numLayers);
+        }
         if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }

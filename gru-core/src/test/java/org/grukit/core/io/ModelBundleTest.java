@@ -81,6 +81,21 @@ class ModelBundleTest {
         assertLoadFails("hiddenSize must be > 0");
     }
 
+    /** Sizes in model.json are checked against what the weights file can hold before anything is allocated. */
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void sizesThatLieAreRefusedBeforeTheyAreAllocated() throws IOException {
+        saved();
+        editJson("\"hiddenSize\" : 5", "\"hiddenSize\" : 50000000");
+        assertLoadFails("its sizes are wrong");
+        saved();
+        editJson("\"hiddenSize\" : 5", "\"hiddenSize\" : 20000");
+        assertLoadFails("needs more than");
+        saved();
+        editJson("\"numLayers\" : 2", "\"numLayers\" : 50000000");
+        assertLoadFails("numLayers must be in [1, 1024], got 50000000");
+    }
+
     @Test
     void aNonFiniteWeightIsRefusedNamingTheTensor() throws IOException {
         Gru gru = saved();

@@ -61,6 +61,22 @@ class LegacyFolderTest {
         assertEquals(before, Translator.load(dir).translate(sources, 1));
     }
 
+    /** A task model's sizes are checked against its weights file before allocation (embedDim 1,000,000 was an OutOfMemoryError). */
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void aTaskModelWhoseSizesLieIsRefusedBeforeAllocating() throws IOException {
+        Path src = Path.of(java.net.URI.create(getClass().getClassLoader().getResource("legacy/sentiment-v1/model.json").toString())).getParent();
+        Path d = dir.resolve("lying");
+        Files.createDirectories(d);
+        try (var files = Files.list(src)) {
+            for (Path f : files.toList()) Files.copy(f, d.resolve(f.getFileName()));
+        }
+        Path json = d.resolve("model.json");
+        Files.writeString(json, Files.readString(json).replace("\"embedDim\" : 4", "\"embedDim\" : 1000000"));
+        var e = assertThrows(IOException.class, () -> SentimentClassifier.load(d));
+        assertTrue(e.getMessage().contains("model.json") && e.getMessage().contains("its sizes are wrong"), e.getMessage());
+    }
+
     @Test
     void formatsThisGrukitDoesNotReadAreRefusedWithWhatToDo() throws IOException {
         for (int version : new int[] {0, ModelBundle.FORMAT_VERSION + 1}) {
