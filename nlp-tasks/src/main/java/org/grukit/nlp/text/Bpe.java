@@ -1,6 +1,5 @@
 package org.grukit.nlp.text;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -426,21 +425,31 @@ public final class Bpe implements Tokenizer {
     public record File(String format, int formatVersion, List<String> pieces, int[][] merges) {}
 
     public void save(Path path) throws IOException {
-        AtomicFiles.writeString(path, new ObjectMapper().writeValueAsString(new File(FORMAT, FORMAT_VERSION, pieces(), merges)));
+        AtomicFiles.writeString(path, org.grukit.core.io.Json.tree(new File(FORMAT, FORMAT_VERSION, pieces(), merges)).toString());
     }
 
     public static Bpe load(Path path) throws IOException {
         File f;
         try {
-            f = new ObjectMapper().readValue(Files.readAllBytes(path), File.class);
+            f = org.grukit.core.io.Json.bind(org.grukit.core.io.Json.parse(Files.readAllBytes(path)), File.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(path + " is not a grukit BPE model: " + e.getOriginalMessage());
         }
+        if (f == null) throw new IOException(path + " is not a grukit BPE model: it holds null");
         if (!FORMAT.equals(f.format())) throw new IOException(path + ": expected format '" + FORMAT + "', found '" + f.format() + "'");
         if (f.formatVersion() != FORMAT_VERSION) {
             throw new IOException(path + ": BPE format version " + f.formatVersion() + " is not supported (this grukit reads " + FORMAT_VERSION + ")");
         }
         if (f.pieces() == null || f.merges() == null) throw new IOException(path + ": a BPE model needs 'pieces' and 'merges'");
+        for (int i = 0; i < f.pieces().size(); i++) {
+            if (f.pieces().get(i) == null) throw new IOException(path + ": piece " + i + " is null, expected a string");
+        }
+        for (int i = 0; i < f.merges().length; i++) {
+            if (f.merges()[i] == null || f.merges()[i].length != 3) {
+                throw new IOException(path + ": merge " + i + " must be [a, b, result], found "
+                        + (f.merges()[i] == null ? "null" : java.util.Arrays.toString(f.merges()[i])));
+            }
+        }
         try {
             return new Bpe(f.pieces(), f.merges());
         } catch (IllegalArgumentException e) {

@@ -139,4 +139,18 @@ class BpeTest {
         assertTrue(unknown.getMessage().contains("unknown BPE piece 'not-a-piece' at position 1"), unknown.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Bpe.train(multi30k, 100));
     }
+
+    /** A damaged BPE file (null where a value belongs, a short merge) is refused naming the file, never a NullPointerException. */
+    @Test
+    void damagedModelFilesAreRefusedNamingTheFile() throws IOException {
+        String ok = "{\"format\": \"grukit-bpe\", \"formatVersion\": 1, ";
+        for (String body : new String[] {"null", ok + "\"pieces\": [null], \"merges\": []}", ok + "\"pieces\": [\"a\"], \"merges\": [null]}",
+                ok + "\"pieces\": [\"a\"], \"merges\": [[1]]}", ok + "\"pieces\": null, \"merges\": []}",
+                "{\"format\": \"grukit-bpe\", \"formatVersion\": 1.5, \"pieces\": [], \"merges\": []}"}) {
+            Path p = dir.resolve("bpe.json");
+            java.nio.file.Files.writeString(p, body);
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> Bpe.load(p), body);
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("bpe.json"), e.getMessage());
+        }
+    }
 }
