@@ -51,6 +51,24 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Deletes what writes killed midway left in {@code dir} and the folders below it (two levels: a model folder and its
+     * checkpoints): only files named as {@link #write} names its temporary files ({@code .NAME.RANDOM.tmp}).
+     *
+     * @return how many were deleted
+     */
+    public static int removeLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        int[] n = {0};
+        try (var files = Files.walk(dir, 3)) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(".tmp") && Files.deleteIfExists(p)) n[0]++;
+            }
+        }
+        return n[0];
+    }
+
     public static void writeString(Path target, String content) throws IOException {
         write(target, out -> out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }

@@ -260,7 +260,11 @@ public final class Tasks {
         RunRecord.Plan plan = dir == null ? RunRecord.Plan.FRESH : RunRecord.check(dir, run.existing(), record);
         Task.Training<M> training = task.prepare(settings, train, dev); // may fail on bad data: nothing written yet
         boolean resume = plan == RunRecord.Plan.RESUME;
-        if (dir != null) RunRecord.commit(dir, plan, record);
+        if (dir != null) {
+            RunRecord.commit(dir, plan, record);
+            // A run killed during a write left its temporary file; the files it was writing are whole or absent.
+            AtomicFiles.removeLeftovers(dir);
+        }
         TrainerConfig tc = new TrainerConfig(ts.epochs(), ts.patience(), ts.clipNorm(),
                 dir == null ? null : dir.resolve("checkpoints"), resume, ts.seed(), run.progress());
         List<Trainer.EpochResult> epochs = new ArrayList<>();

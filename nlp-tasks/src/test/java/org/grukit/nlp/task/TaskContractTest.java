@@ -188,6 +188,24 @@ class TaskContractTest {
         assertEquals("", captured.toString(java.nio.charset.StandardCharsets.UTF_8), "nothing on standard error");
     }
 
+    /** What a write killed midway leaves (a .NAME.RANDOM.tmp beside the file) is cleaned when the run resumes. */
+    @Test
+    void aResumedRunRemovesTheTemporaryFilesAKilledOneLeft() throws IOException {
+        SentimentTask task = new SentimentTask();
+        SentimentClassifier.Settings s = task.defaults(200).withSize(8, 8).withEpochs(1);
+        Path model = dir.resolve("k");
+        Tasks.train(task, s, reviews(200, 1), reviews(50, 2), new Tasks.Run(model, false, null));
+        Path top = model.resolve(".weights.safetensors.8123.tmp"), deep = model.resolve("checkpoints/last/.optimizer.safetensors.77.tmp");
+        java.nio.file.Files.writeString(top, "half a file");
+        java.nio.file.Files.writeString(deep, "half a checkpoint");
+        Path mine = model.resolve("notes.tmp"); // not a name grukit gives its temporary files: kept
+        java.nio.file.Files.writeString(mine, "mine");
+        Tasks.train(task, s.withEpochs(2), reviews(200, 1), reviews(50, 2),
+                new Tasks.Run(model, false, null).withExisting(Tasks.Existing.RESUME));
+        assertTrue(!java.nio.file.Files.exists(top) && !java.nio.file.Files.exists(deep), "leftovers removed");
+        assertTrue(java.nio.file.Files.exists(mine), "other files kept");
+    }
+
     @Test
     void aFolderWithoutAModelIsRefusedByName() {
         var e = assertThrows(IOException.class, () -> Tasks.load(dir));
