@@ -271,7 +271,19 @@ public final class Tasks {
         Trainer trainer = new Trainer(tc).listener(run.listener()).provenance(ModelBundle.Provenance.of(ts.seed(), task.size(train) + " examples"))
                 .onEpoch(r -> {
                     epochs.add(r);
-                    if (dir != null) writeMetrics(dir, epochs);
+                    if (dir != null) {
+                        writeMetrics(dir, epochs);
+                        // After every improving epoch the folder holds the best model so far, whole and loadable, so a
+                        // stopped run leaves something to evaluate (the finished run rewrites it with its provenance).
+                        if (r.best()) {
+                            try {
+                                training.result().save(dir);
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException("cannot write the best model so far into " + dir + ": "
+                                        + e.getMessage(), e);
+                            }
+                        }
+                    }
                     run.onEpoch().accept(r);
                 });
         Adam.Config adam = Adam.Config.adam(ts.lr()).withWeightDecay(ts.weightDecay());

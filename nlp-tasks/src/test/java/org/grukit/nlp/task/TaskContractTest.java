@@ -206,6 +206,25 @@ class TaskContractTest {
         assertTrue(java.nio.file.Files.exists(mine), "other files kept");
     }
 
+    /** After each improving epoch the folder holds a whole, loadable best model, before the run has finished. */
+    @Test
+    void theFolderHoldsALoadableBestModelAfterEveryImprovingEpoch() throws IOException {
+        SentimentTask task = new SentimentTask();
+        SentimentClassifier.Settings s = task.defaults(200).withSize(8, 8).withEpochs(2);
+        Path model = dir.resolve("b");
+        List<String> seen = new ArrayList<>();
+        Tasks.train(task, s, reviews(200, 1), reviews(50, 2), new Tasks.Run(model, false, r -> {
+            if (!r.best()) return;
+            try {
+                TaskModel<?, ?, ?> loaded = Tasks.load(model);
+                seen.add(r.epoch() + ":" + predictAny(loaded, List.of("great film")).size());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
+        assertTrue(!seen.isEmpty() && seen.get(0).startsWith("1:1"), "loaded mid-run after epoch 1: " + seen);
+    }
+
     @Test
     void aFolderWithoutAModelIsRefusedByName() {
         var e = assertThrows(IOException.class, () -> Tasks.load(dir));
