@@ -124,7 +124,7 @@ public final class MultiheadAttention extends Module {
         // torch's _reset_parameters: xavier_uniform_ over the whole [3E, E] matrix, zero biases.
         Init.xavierUniform(inProjWeight, rng, 1.0);
         if (config.bias()) outProj.bias().fill(0f);
-        dropoutRng = rng.split();
+        dropoutRng = registerRandomStream("dropout", rng.split());
     }
 
     public Config config() {

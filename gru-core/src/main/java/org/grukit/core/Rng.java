@@ -5,9 +5,12 @@ import java.util.SplittableRandom;
 /**
  * A seeded random source whose streams are identical on every JDK: SplittableRandom's algorithm is
  * specified, and the normal draws use Box-Muller over StrictMath rather than a JDK-specific ziggurat.
+ * A stream can be {@linkplain #reseed reseeded}: the trainer restarts every stream of a model at each
+ * epoch from the run's seed and the epoch, so a run resumed from a checkpoint draws what an uninterrupted
+ * run draws.
  */
 public final class Rng {
-    private final SplittableRandom random;
+    private SplittableRandom random;
     private double spareNormal = Double.NaN;
 
     public Rng(long seed) {
@@ -16,6 +19,29 @@ public final class Rng {
 
     private Rng(SplittableRandom random) {
         this.random = random;
+    }
+
+    /** Restarts this stream as {@code new Rng(seed)} would start. */
+    public void reseed(long seed) {
+        random = new SplittableRandom(seed);
+        spareNormal = Double.NaN;
+    }
+
+    /**
+     * A seed derived from {@code seed} and {@code keys} (an epoch, a stream's name): distinct inputs give
+     * unrelated seeds, where {@code seed + 1} would give SplittableRandom a stream shifted by one draw.
+     */
+    public static long derive(long seed, long... keys) {
+        long h = mix(seed);
+        for (long k : keys) h = mix(h ^ mix(k + 0x9E3779B97F4A7C15L));
+        return h;
+    }
+
+    // Stafford's variant 13 of the MurmurHash3 finaliser, as SplittableRandom mixes its own state.
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** An independent stream derived from this one (for a worker, a data loader, a dropout layer). */

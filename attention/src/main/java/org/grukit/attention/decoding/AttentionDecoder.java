@@ -136,7 +136,7 @@ public final class AttentionDecoder extends Module {
             outProj = null;
             outBias = null;
         }
-        dropout = new Dropout(config.dropout(), rng.split());
+        dropout = registerModule("dropout", new Dropout(config.dropout(), rng.split()));
     }
 
     public Config config() {
@@ -172,7 +172,6 @@ public final class AttentionDecoder extends Module {
     private Advance advance(State s, int[] tokens) {
         int b = s.batch();
         if (tokens.length != b) throw new IllegalArgumentException("expected " + b + " tokens, got " + tokens.length);
-        dropout.train(isTraining());
         Tensor emb = dropout.forward(embedding.forward(tokens, b)); // [B, E]
         if (config.style() == Style.BAHDANAU) {
             Attended a = additive.attendProjected(s.hidden(), s.projectedKeys(), s.memory(), s.keyPaddingMask());

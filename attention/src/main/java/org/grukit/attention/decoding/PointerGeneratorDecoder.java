@@ -107,7 +107,7 @@ public final class PointerGeneratorDecoder extends Module {
         hidden = registerModule("hidden", new Linear(h + m, h, rng));
         out = registerModule("out", new Linear(h, config.vocabSize(), rng));
         pointerSwitch = config.pointer() ? registerModule("switch", new Linear(m + h + e, 1, rng)) : null;
-        dropout = new Dropout(config.dropout(), rng.split());
+        dropout = registerModule("dropout", new Dropout(config.dropout(), rng.split()));
     }
 
     public Config config() {
@@ -145,7 +145,6 @@ public final class PointerGeneratorDecoder extends Module {
         if (tokens.length != b) throw new IllegalArgumentException("expected " + b + " tokens, got " + tokens.length);
         int[] in = new int[b];
         for (int i = 0; i < b; i++) in[i] = tokens[i] >= config.vocabSize() ? config.unknownId() : tokens[i];
-        dropout.train(isTraining());
         Tensor emb = dropout.forward(embedding.forward(in, b)); // [B, E]
         Tensor h = cell.forward(Ops.concat(1, emb, s.context()), s.hidden());
         Attended a = attention.attendProjected(h, s.projectedKeys(), s.memory(), s.keyPaddingMask(), s.coverage());

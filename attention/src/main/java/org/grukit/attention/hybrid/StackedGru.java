@@ -87,7 +87,7 @@ public final class StackedGru extends Module implements RecurrentLayer {
                 gateList.put(l, gates[l]);
             }
         }
-        dropoutRng = rng.split();
+        dropoutRng = registerRandomStream("dropout", rng.split());
     }
 
     public Config config() {

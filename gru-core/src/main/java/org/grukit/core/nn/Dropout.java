@@ -12,7 +12,7 @@ public final class Dropout extends Module {
     public Dropout(float p, Rng rng) {
         if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout p must be in [0, 1), got " + p);
         this.p = p;
-        this.rng = rng;
+        this.rng = registerRandomStream("mask", rng);
     }
 
     public Tensor forward(Tensor x) {

@@ -41,7 +41,7 @@ public final class Gru extends Module implements RecurrentLayer, org.grukit.core
             }
         }
         for (org.grukit.core.Tensor p : namedParameters().values()) Init.uniform(p, rng, bound);
-        dropoutRng = rng.split();
+        dropoutRng = registerRandomStream("dropout", rng.split());
     }
 
     public GruConfig config() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.grukit.core.ParameterArena;
+import org.grukit.core.Rng;
 import org.grukit.core.Shape;
 import org.grukit.core.Tensor;
 
@@ -18,6 +19,7 @@ public abstract class Module {
     private final LinkedHashMap<String, Tensor> params = new LinkedHashMap<>();
     private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
     private final LinkedHashMap<String, Tensor> buffers = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Rng> randomStreams = new LinkedHashMap<>();
     private boolean training = true;
     private ParameterArena arena;
 
@@ -42,6 +44,41 @@ public abstract class Module {
         }
         buffers.put(name, value);
         return value;
+    }
+
+    /**
+     * A random stream this module draws from in training (dropout masks). Registered streams are what
+     * {@link #reseedRandomStreams} restarts, so training that resumes at an epoch draws the same masks.
+     */
+    protected final Rng registerRandomStream(String name, Rng rng) {
+        if (randomStreams.containsKey(name)) throw new IllegalArgumentException("random stream " + name + " is already registered");
+        randomStreams.put(name, rng);
+        return rng;
+    }
+
+    /** The random streams of this module and its descendants, with dotted names, in registration order. */
+    public Map<String, Rng> randomStreams() {
+        LinkedHashMap<String, Rng> out = new LinkedHashMap<>();
+        collectStreams("", out);
+        return out;
+    }
+
+    private void collectStreams(String prefix, Map<String, Rng> out) {
+        for (Map.Entry<String, Rng> e : randomStreams.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+        for (Map.Entry<String, Module> e : children.entrySet()) e.getValue().collectStreams(prefix + e.getKey() + ".", out);
+    }
+
+    /**
+     * Restarts every random stream of this module tree from {@code seed} and the stream's name, so what the
+     * streams draw next depends on the seed alone, not on how much was drawn before.
+     */
+    public void reseedRandomStreams(long seed) {
+        reseed(randomStreams(), seed);
+    }
+
+    /** Restarts each stream of {@code streams} from {@code seed} and its name. */
+    public static void reseed(Map<String, Rng> streams, long seed) {
+        for (Map.Entry<String, Rng> e : streams.entrySet()) e.getValue().reseed(Rng.derive(seed, e.getKey().hashCode()));
     }
 
     protected final <M extends Module> M registerModule(String name, M module) {

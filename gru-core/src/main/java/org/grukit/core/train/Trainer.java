@@ -122,6 +122,11 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             model.train(true);
             Rng rng = new Rng(config.seed() * 0x9E3779B97F4A7C15L + epoch);
+            // Every stream restarts from the seed and the epoch: an epoch draws the same masks whether the run
+            // got here without a break or resumed from the previous epoch's checkpoint.
+            long streamSeed = Rng.derive(config.seed(), epoch);
+            model.reseedRandomStreams(streamSeed);
+            Module.reseed(task.randomStreams(), Rng.derive(streamSeed, 1));
             task.startEpoch(epoch);
             List<int[]> batches = task.trainBatches(rng);
             if (config.progress()) listener.epochStarted(epoch + 1, config.epochs(), task.trainSize());

@@ -19,6 +19,15 @@ public interface TrainingTask {
      */
     default void startEpoch(int epoch) {}
 
+    /**
+     * The random streams the task draws from outside its model (word dropout, feature augmentation), by name. The
+     * trainer restarts them, and the model's own, at every epoch from the run's seed and the epoch, so a resumed run
+     * draws what an uninterrupted one draws.
+     */
+    default Map<String, Rng> randomStreams() {
+        return Map.of();
+    }
+
     /** This epoch's batches as example indices (shuffled or bucketed with {@code rng}). */
     List<int[]> trainBatches(Rng rng);
 

@@ -277,6 +277,11 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
         }
 
         @Override
+        public Map<String, Rng> randomStreams() {
+            return Map.of("wordDropout", wordRng);
+        }
+
+        @Override
         public Tensor loss(int[] batch) {
             int[] y = new int[batch.length];
             for (int i = 0; i < batch.length; i++) y[i] = targets[batch[i]];

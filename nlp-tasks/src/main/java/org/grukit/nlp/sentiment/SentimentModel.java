@@ -71,7 +71,7 @@ public final class SentimentModel extends Module implements SavableModel {
         attention = config.pooling() == Pooling.ATTENTION
                 ? registerModule("attention", new AttentionPooling(config.encoderSize(), config.attentionDim(), rng)) : null;
         head = registerModule("head", new Linear(config.encoderSize(), config.numClasses(), rng));
-        dropoutRng = rng.split();
+        dropoutRng = registerRandomStream("dropout", rng.split());
     }
 
     public Config config() {

@@ -59,7 +59,7 @@ public final class SpeechModel extends Module implements SavableModel {
         rnn = registerModule("rnn", StackedGru.of(new StackedGru.Config(in, config.hiddenSize(), config.numLayers(), config.bidirectional(),
                 config.dropout(), StackedGru.Connection.NONE), rng));
         out = registerModule("out", new Linear(rnn.outputSize(), config.classes(), rng));
-        dropoutRng = rng.split();
+        dropoutRng = registerRandomStream("dropout", rng.split());
     }
 
     public Config config() {

@@ -349,6 +349,11 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         }
 
         @Override
+        public Map<String, Rng> randomStreams() {
+            return augment == null ? Map.of() : Map.of("specAugment", augment);
+        }
+
+        @Override
         public Tensor loss(int[] batch) {
             return ctcLoss(features, targets, batch, augment);
         }

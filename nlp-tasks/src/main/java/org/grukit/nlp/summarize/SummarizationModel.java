@@ -50,7 +50,7 @@ public final class SummarizationModel extends Module implements SavableModel {
                 StackedGru.Connection.NONE), rng));
         bridge = registerModule("bridge", new Linear(2 * config.encoderHidden(), config.decoderHidden(), rng));
         registerModule("decoder", decoder);
-        dropoutRng = rng.split();
+        dropoutRng = registerRandomStream("dropout", rng.split());
     }
 
     public Config config() {

@@ -57,7 +57,7 @@ public final class TranslationModel extends Module implements SavableModel {
                 : AttentionDecoder.Config.luong(config.targetVocab(), config.embedDim(), config.decoderHidden(), 2 * config.encoderHidden(),
                         config.luongScore());
         decoder = registerModule("decoder", new AttentionDecoder(dc.withDropout(config.dropout()).withTiedEmbeddings(config.tiedEmbeddings()), rng));
-        dropoutRng = rng.split();
+        dropoutRng = registerRandomStream("dropout", rng.split());
     }
 
     public Config config() {
