@@ -268,7 +268,7 @@ public final class Tasks {
         TrainerConfig tc = new TrainerConfig(ts.epochs(), ts.patience(), ts.clipNorm(),
                 dir == null ? null : dir.resolve("checkpoints"), resume, ts.seed(), run.progress());
         List<Trainer.EpochResult> epochs = new ArrayList<>();
-        Trainer trainer = new Trainer(tc).listener(run.listener()).provenance(ModelBundle.Provenance.of(ts.seed(), task.size(train) + " examples"))
+        Trainer trainer = new Trainer(tc).listener(run.listener())
                 .onEpoch(r -> {
                     epochs.add(r);
                     if (dir != null) {

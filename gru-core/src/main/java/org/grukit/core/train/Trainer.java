@@ -15,8 +15,6 @@ import org.grukit.core.GradMode;
 import org.grukit.core.ParameterArena;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
-import org.grukit.core.io.ModelBundle;
-import org.grukit.core.io.SavableModel;
 import org.grukit.core.nn.Module;
 import org.grukit.core.optim.Adam;
 import org.grukit.core.optim.FactorSchedule;
@@ -39,7 +37,6 @@ public final class Trainer {
 
     private final TrainerConfig config;
     private Consumer<EpochResult> onEpoch = r -> {};
-    private ModelBundle.Provenance provenance = ModelBundle.Provenance.none();
     private TrainingListener listener = TrainingListener.logging();
 
     public Trainer(TrainerConfig config) {
@@ -52,15 +49,9 @@ public final class Trainer {
         return this;
     }
 
-    /** Recorded in the best model's bundle. */
     /** Who hears of the run's progress (when the config asks for progress); {@link TrainingListener#logging()} by default. */
     public Trainer listener(TrainingListener l) {
         this.listener = l == null ? TrainingListener.SILENT : l;
-        return this;
-    }
-
-    public Trainer provenance(ModelBundle.Provenance p) {
-        this.provenance = p;
         return this;
     }
 
@@ -90,15 +81,16 @@ public final class Trainer {
         float[] bestWeights = null;
 
         Path lastDir = config.checkpointDir() == null ? null : config.checkpointDir().resolve("last");
-        Path bestDir = config.checkpointDir() == null ? null : config.checkpointDir().resolve("best");
         if (config.resume() && Checkpoints.find(lastDir) != null) {
             try {
-                JsonNode st = Checkpoints.load(Checkpoints.find(lastDir), model, optimizer);
+                Checkpoints.Restored r = Checkpoints.load(Checkpoints.find(lastDir), model, optimizer);
+                JsonNode st = r.trainerState();
                 startEpoch = st.get("completedEpochs").asInt();
                 bestEpoch = st.get("bestEpoch").asInt();
                 best = st.get("best").asDouble();
                 badEpochs = st.get("badEpochs").asInt();
                 priorSeconds = st.get("seconds").asDouble();
+                bestWeights = r.bestWeights();
                 optimizer.setLr(st.get("lr").asDouble()); // exact: the optimiser's own state keeps it as float32
                 history.addAll(JsonLines.mapper().convertValue(st.get("history"), new TypeReference<List<EpochResult>>() {}));
                 if (scheduler != null && st.has("scheduler")) {
@@ -169,7 +161,6 @@ public final class Trainer {
                 bestEpoch = epoch + 1;
                 badEpochs = 0;
                 bestWeights = arena.data().clone();
-                saveBest(bestDir, model);
             } else {
                 badEpochs++;
             }
@@ -188,7 +179,9 @@ public final class Trainer {
                 st.set("history", JsonLines.mapper().valueToTree(history));
                 if (scheduler != null) st.set("scheduler", JsonLines.mapper().valueToTree(scheduler.state()));
                 try {
-                    Checkpoints.save(lastDir, model, optimizer, st);
+                    // One checkpoint holds the last state and the best weights, so the two always belong to one run
+                    // at one epoch; the best weights are written only when they are not the last ones.
+                    Checkpoints.save(lastDir, model, optimizer, st, improved ? null : bestWeights);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write checkpoint " + lastDir + ": " + e.getMessage(), e);
                 }
@@ -196,37 +189,10 @@ public final class Trainer {
             if (config.progress()) listener.epochDone(r, task.monitor());
             onEpoch.accept(r);
         }
-        if (bestWeights != null) {
-            arena.load(bestWeights);
-        } else if (bestDir != null && bestEpoch > 0 && java.nio.file.Files.exists(bestDir.resolve(ModelBundle.WEIGHTS))) {
-            // Resumed after the best epoch: its weights are on disk, not in memory.
-            try {
-                model.loadStateDict(org.grukit.core.io.SafeTensors.load(bestDir.resolve(ModelBundle.WEIGHTS)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        if (bestWeights != null) arena.load(bestWeights);
         model.train(false);
         double seconds = priorSeconds + (System.nanoTime() - start) / 1e9;
         return new Summary(history.size(), bestEpoch, task.monitor(), best, stoppedEarly, resumed, seconds, history);
-    }
-
-    private void saveBest(Path bestDir, Module model) {
-        if (bestDir == null) return;
-        try {
-            if (model instanceof SavableModel) {
-                saveBundle(bestDir, model);
-            } else {
-                org.grukit.core.io.SafeTensors.write(bestDir.resolve(ModelBundle.WEIGHTS), model.stateDict(), null);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the best model to " + bestDir + ": " + e.getMessage(), e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private <M extends Module & SavableModel> void saveBundle(Path dir, Module model) throws IOException {
-        ModelBundle.save(dir, (M) model, provenance);
     }
 
     /** One line of an epoch's results: "epoch 3  train_loss 0.1234  dev_accuracy 0.9100  lr 0.001  2.1s  5000 ex/s (best ...)". */

@@ -87,9 +87,13 @@ class TrainerTest {
         assertEquals(8, s.epochsRun());
         assertTrue(s.best() < before / 3, "dev MSE " + before + " -> " + s.best());
         assertEquals(s.best(), task.evaluate().get("dev_mse"), 1e-6, "the best epoch's weights are restored");
-        Gru best = ModelBundle.load(dir.resolve("best"), Gru.class);
-        assertArrayEquals(task.gru.arena().data(), best.arena().data(), 0f);
+        // The last checkpoint holds the best epoch's weights beside the last ones: one folder, one epoch's record.
         assertTrue(Files.exists(dir.resolve("last").resolve("trainer.json")));
+        assertTrue(!Files.exists(dir.resolve("best")), "no second folder that a kill could leave out of step");
+        SumTask fresh = new SumTask(9);
+        Checkpoints.Restored r = Checkpoints.load(dir.resolve("last"), fresh.gru, new Adam(fresh.gru.arena(), Adam.Config.adam(0.02)));
+        assertEquals(s.bestEpoch(), r.trainerState().get("bestEpoch").asInt());
+        assertArrayEquals(task.gru.arena().data(), r.bestWeights(), 0f);
     }
 
     @Test
