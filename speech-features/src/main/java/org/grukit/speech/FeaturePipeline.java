@@ -20,6 +20,9 @@ public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Optio
      */
     public enum Normalization { NONE, UTTERANCE_MEAN, UTTERANCE_MEAN_VARIANCE, SLIDING_MEAN, GLOBAL }
 
+    /** The widest delta window (frames): a window is a few frames (torchaudio's default 5), never thousands. */
+    public static final int MAX_DELTA_WINDOW = 101;
+
     public FeaturePipeline {
         if (preset == null || normalization == null) throw new IllegalArgumentException("preset and normalization are required");
         if (sampleRate <= 0) throw new IllegalArgumentException("sampleRate must be > 0, got " + sampleRate);
@@ -30,7 +33,9 @@ public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Optio
         if (!kaldiPreset && (torchaudio == null || torchaudio.sampleRate() != sampleRate)) {
             throw new IllegalArgumentException("a torchaudio preset needs torchaudio options at " + sampleRate + " Hz");
         }
-        if (deltaWindow != 0 && deltaWindow < 3) throw new IllegalArgumentException("deltaWindow must be 0 or >= 3, got " + deltaWindow);
+        if (deltaWindow != 0 && (deltaWindow < 3 || deltaWindow > MAX_DELTA_WINDOW)) {
+            throw new IllegalArgumentException("deltaWindow must be 0 or in [3, " + MAX_DELTA_WINDOW + "] frames, got " + deltaWindow);
+        }
         if (normalization == Normalization.GLOBAL && globalStats == null) {
             throw new IllegalArgumentException("global normalization needs fitted statistics");
         }

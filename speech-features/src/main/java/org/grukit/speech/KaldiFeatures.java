@@ -23,7 +23,22 @@ public final class KaldiFeatures {
             if (!(frameLength > 0) || !(frameShift > 0)) {
                 throw new IllegalArgumentException("frameLength and frameShift must be > 0 ms, got " + frameLength + ", " + frameShift);
             }
-            if (numMelBins < 3) throw new IllegalArgumentException("numMelBins must be >= 3, got " + numMelBins);
+            // Upper limits too, checked before anything is allocated: a model.json saying numMelBins 1e9 or a frame
+            // of an hour would otherwise run out of memory at the first utterance.
+            if (!(sampleFrequency <= MAX_SAMPLE_RATE)) {
+                throw new IllegalArgumentException("sampleFrequency must be at most " + MAX_SAMPLE_RATE + " Hz, got " + sampleFrequency);
+            }
+            if (!(frameLength <= MAX_FRAME_MS) || !(frameShift <= MAX_FRAME_MS)) {
+                throw new IllegalArgumentException("frameLength and frameShift must be at most " + MAX_FRAME_MS + " ms, got " + frameLength
+                        + ", " + frameShift);
+            }
+            if ((long) ((double) sampleFrequency * frameLength * 0.001) < 2 || (long) ((double) sampleFrequency * frameShift * 0.001) < 1) {
+                throw new IllegalArgumentException("a frame must hold at least 2 samples and the shift at least 1 at " + sampleFrequency
+                        + " Hz, got frameLength " + frameLength + " ms and frameShift " + frameShift + " ms");
+            }
+            if (numMelBins < 3 || numMelBins > MAX_MEL_BINS) {
+                throw new IllegalArgumentException("numMelBins must be in [3, " + MAX_MEL_BINS + "], got " + numMelBins);
+            }
             if (numCeps < 1 || numCeps > numMelBins) {
                 throw new IllegalArgumentException("numCeps must be in [1, numMelBins=" + numMelBins + "], got " + numCeps);
             }
@@ -34,6 +49,10 @@ public final class KaldiFeatures {
             if (!(dither >= 0f)) throw new IllegalArgumentException("dither must be >= 0, got " + dither);
             if (windowType == null) throw new IllegalArgumentException("windowType must not be null");
         }
+
+        /** The highest sample rate, longest frame and most mel bins a pipeline accepts. */
+        public static final float MAX_SAMPLE_RATE = 384_000f, MAX_FRAME_MS = 1000f;
+        public static final int MAX_MEL_BINS = 1024;
 
         /** Kaldi's (and torchaudio's) defaults at the given sample rate. */
         public static Options defaults(float sampleFrequency) {

@@ -17,15 +17,20 @@ public final class TorchaudioFeatures {
     public record Options(int sampleRate, int nFft, int winLength, int hopLength, float fMin, float fMax, int nMels,
                           float power, boolean center, MelScale melScale, boolean slaneyNorm, int nMfcc, float topDb) {
         public Options {
-            if (sampleRate <= 0) throw new IllegalArgumentException("sampleRate must be > 0, got " + sampleRate);
-            if (nFft < 2 || winLength < 1 || winLength > nFft) {
-                throw new IllegalArgumentException("need nFft >= 2 and 1 <= winLength <= nFft, got " + nFft + ", " + winLength);
+            if (sampleRate <= 0 || sampleRate > MAX_SAMPLE_RATE) {
+                throw new IllegalArgumentException("sampleRate must be in [1, " + MAX_SAMPLE_RATE + "], got " + sampleRate);
             }
-            if (hopLength < 1) throw new IllegalArgumentException("hopLength must be >= 1, got " + hopLength);
-            if (nMels < 1) throw new IllegalArgumentException("nMels must be >= 1, got " + nMels);
+            if (nFft < 2 || nFft > MAX_N_FFT || winLength < 1 || winLength > nFft) {
+                throw new IllegalArgumentException("need 2 <= nFft <= " + MAX_N_FFT + " and 1 <= winLength <= nFft, got " + nFft + ", " + winLength);
+            }
+            if (hopLength < 1 || hopLength > nFft) throw new IllegalArgumentException("hopLength must be in [1, nFft], got " + hopLength);
+            if (nMels < 1 || nMels > MAX_N_MELS) throw new IllegalArgumentException("nMels must be in [1, " + MAX_N_MELS + "], got " + nMels);
             if (nMfcc < 1 || nMfcc > nMels) throw new IllegalArgumentException("nMfcc must be in [1, nMels], got " + nMfcc);
             if (melScale == null) throw new IllegalArgumentException("melScale must not be null");
         }
+
+        /** The limits a pipeline read from a file is held to before anything is allocated. */
+        public static final int MAX_SAMPLE_RATE = 384_000, MAX_N_FFT = 1 << 16, MAX_N_MELS = 1024;
 
         /** torchaudio.transforms.MFCC(sample_rate=sr) and MelSpectrogram(sample_rate=sr) defaults. */
         public static Options defaults(int sampleRate) {

@@ -133,7 +133,16 @@ class KaldiFeaturesTest {
         assertEquals(0, KaldiFeatures.mfcc(new float[100], d).length);
         assertEquals(0, KaldiFeatures.fbank(new float[0], d).length);
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> d.withNumMelBins(2));
-        assertTrue(e.getMessage().contains("numMelBins must be >= 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("numMelBins must be in [3, 1024], got 2"), e.getMessage());
+        // Upper limits: what a damaged model.json could ask for is refused before anything is allocated.
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> d.withNumMelBins(1_000_000_000));
+        assertTrue(e.getMessage().contains("numMelBins must be in [3, 1024]"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new FeaturePipeline(
+                FeaturePipeline.Preset.KALDI_MFCC, 8000, d, null, 1_000_000_000, FeaturePipeline.Normalization.NONE, null));
+        assertTrue(e.getMessage().contains("deltaWindow must be 0 or in [3, 101] frames"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TorchaudioFeatures.Options.defaults(16000).withMels(1 << 20, TorchaudioFeatures.MelScale.HTK, false));
+        assertTrue(e.getMessage().contains("nMels must be in [1, 1024]"), e.getMessage());
         float[] nan = new float[16000];
         nan[1234] = Float.NaN;
         e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> KaldiFeatures.mfcc(nan, d));
