@@ -2,6 +2,7 @@ package org.grukit.examples.cli;
 
 import java.util.concurrent.Callable;
 import org.grukit.core.Version;
+import org.grukit.core.io.FolderIntegrity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +19,20 @@ public final class GrukitCli implements Callable<Integer> {
 
     /** Runs the command line and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        return new CommandLine(new GrukitCli()).setExecutionExceptionHandler(GrukitCli::reportError).execute(args);
+        String skip = System.getProperty(FolderIntegrity.SKIP_PROPERTY);
+        try {
+            return new CommandLine(new GrukitCli()).setExecutionExceptionHandler(GrukitCli::reportError).execute(args);
+        } finally { // the option holds for this run only, also when run is called again in one JVM
+            if (skip == null) System.clearProperty(FolderIntegrity.SKIP_PROPERTY);
+            else System.setProperty(FolderIntegrity.SKIP_PROPERTY, skip);
+        }
+    }
+
+    @CommandLine.Option(names = "--skip-integrity-check", description = "Load model folders whose files no longer match the "
+            + "digests in their model.json (for a folder edited on purpose); given before the command: grukit "
+            + "--skip-integrity-check sentiment predict ...")
+    void skipIntegrityCheck(boolean on) {
+        if (on) System.setProperty(FolderIntegrity.SKIP_PROPERTY, "true");
     }
 
     /** Bad input (a file, an option value) is reported in one line, not as a stack trace. */

@@ -142,6 +142,23 @@ class GrukitCliTest {
         assertTrue(Files.exists(model.resolve("checkpoints/last/trainer.json")), "a resumable checkpoint");
         JsonNode info = JsonLines.mapper().readTree(capture(() -> assertEquals(0, GrukitCli.run("info", model.toString()))).strip());
         assertEquals("adding", info.get("task").asText(), "the demo is a task like the others: " + info);
+
+        // A weight changed by hand is refused; the explicit option loads it anyway.
+        byte[] w = Files.readAllBytes(model.resolve("weights.safetensors"));
+        w[w.length - 1] ^= 1;
+        Files.write(model.resolve("weights.safetensors"), w);
+        java.io.PrintStream err = System.err;
+        var errors = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(errors, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(1, GrukitCli.run("info", model.toString()));
+        } finally {
+            System.setErr(err);
+        }
+        String message = errors.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(message.contains("weights.safetensors was changed after the model was saved") && message.contains("--skip-integrity-check"), message);
+        capture(() -> assertEquals(0, GrukitCli.run("--skip-integrity-check", "info", model.toString())));
+        assertEquals(null, System.getProperty("grukit.skipIntegrityCheck"), "the option holds for its run only");
     }
 
     /**
@@ -196,7 +213,8 @@ class GrukitCliTest {
             assertTrue(Files.exists(model.resolve(f)), f);
         }
         JsonNode descriptor = JsonLines.mapper().readTree(model.resolve("model.json").toFile());
-        assertEquals(2, descriptor.get("formatVersion").asInt());
+        assertEquals(3, descriptor.get("formatVersion").asInt());
+        assertTrue(descriptor.at("/integrity/files/weights.safetensors").isTextual(), "the weights digest is recorded");
         assertTrue(descriptor.at("/preprocessing/text/vocabulary/tokens").size() > 100, "one model.json holds the text pipeline");
         try (var files = Files.list(model)) {
             assertEquals(List.of("model.json", "run.json"), files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))

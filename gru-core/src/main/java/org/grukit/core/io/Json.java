@@ -42,6 +42,10 @@ public final class Json {
         return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
     }
 
+    /** {@code value} on one line, without white space. */
+    public static String compact(Object value) throws IOException {
+        return MAPPER.writeValueAsString(value);
+    }
 
     /** Parses JSON text into a tree; the message of a failure says where in the text it went wrong. */
     public static JsonNode parse(byte[] bytes) throws JacksonException {

@@ -26,7 +26,7 @@ import org.grukit.core.nn.Module;
 public final class ModelBundle {
     private ModelBundle() {}
 
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     /** The oldest format this grukit still reads. */
     public static final int OLDEST_FORMAT_VERSION = 1;
     public static final String MODEL_JSON = "model.json";
@@ -50,9 +50,19 @@ public final class ModelBundle {
 
     /**
      * Saves a registered model, with {@code preprocessing} (any value Jackson writes: a record, a map; null for
-     * none) under "preprocessing" in model.json.
+     * none) under "preprocessing" in model.json, replacing any model in {@code dir} as a whole
+     * ({@link FolderReplacement}).
      */
     public static <M extends Module & SavableModel> void save(Path dir, M model, Provenance provenance, Object preprocessing)
+            throws IOException {
+        FolderReplacement.replace(dir, folder -> write(folder, model, provenance, preprocessing));
+    }
+
+    /**
+     * Writes a registered model's weights and model.json into {@code folder}, for a {@link FolderReplacement.Body}
+     * that also writes other files of the model (tokenizers) beside them.
+     */
+    public static <M extends Module & SavableModel> void write(Path folder, M model, Provenance provenance, Object preprocessing)
             throws IOException {
         ModelTypes.lookup(model.modelType()); // refuse to write what could not be loaded back
         ObjectNode root = Json.object();
@@ -69,12 +79,11 @@ public final class ModelBundle {
         ObjectNode weights = root.putObject("weights");
         weights.put("file", WEIGHTS);
         weights.put("parameters", model.parameterCount());
-        Files.createDirectories(dir);
-        // Weights first, then the descriptor: a bundle with a model.json is always complete.
+        Files.createDirectories(folder);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
-        SafeTensors.write(dir.resolve(WEIGHTS), model.stateDict(), meta);
-        AtomicFiles.writeString(dir.resolve(MODEL_JSON), Json.pretty(root));
+        SafeTensors.write(folder.resolve(WEIGHTS), model.stateDict(), meta);
+        AtomicFiles.writeString(folder.resolve(MODEL_JSON), Json.pretty(root));
     }
 
     /**
@@ -86,6 +95,7 @@ public final class ModelBundle {
         ObjectNode prov = root.path("provenance").isObject() ? (ObjectNode) root.get("provenance")
                 : ((ObjectNode) root).putObject("provenance");
         entries.forEach((k, v) -> prov.set(k, Json.tree(v)));
+        FolderIntegrity.reseal((ObjectNode) root);
         AtomicFiles.writeString(dir.resolve(MODEL_JSON), Json.pretty(root));
     }
 
@@ -119,9 +129,19 @@ public final class ModelBundle {
         return root;
     }
 
-    /** Opens a model folder: its model.json read and checked, nothing built yet. */
+    /**
+     * Opens a model folder: its model.json read and checked, and every file checked against the digests it records
+     * (unless {@link FolderIntegrity#SKIP_PROPERTY} is set), nothing built yet.
+     */
     public static Folder open(Path dir) throws IOException {
-        return new Folder(dir, readDescriptor(dir));
+        return open(dir, !FolderIntegrity.skipRequested());
+    }
+
+    /** {@link #open(Path)}, with the digests checked or not; a folder of format 1 or 2 has none to check. */
+    public static Folder open(Path dir, boolean verify) throws IOException {
+        JsonNode root = readDescriptor(dir);
+        if (verify && (root.get("formatVersion").asInt() >= 3 || FolderIntegrity.sealed(root))) FolderIntegrity.verify(dir, root);
+        return new Folder(dir, root);
     }
 
     /** A model folder as read: where it is and its checked model.json. */

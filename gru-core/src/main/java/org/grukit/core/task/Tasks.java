@@ -34,6 +34,7 @@ import java.util.ServiceLoader;
 import java.util.function.Consumer;
 import org.grukit.core.Tensor;
 import org.grukit.core.io.AtomicFiles;
+import org.grukit.core.io.FolderReplacement;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.kernel.Gemm;
 import org.grukit.core.kernel.Parallel;
@@ -253,6 +254,8 @@ public final class Tasks {
             Task<S, D, I, O, M> task, S settings, D train, D dev, Run run) throws IOException {
         TrainingSettings ts = settings.training();
         Path dir = run.dir();
+        // A save killed midway left a folder beside this one: put back what it carried, so the run sees one folder.
+        if (dir != null) FolderReplacement.recover(dir);
         // Each dataset is digested once, for the run record and the provenance; train and dev may be one value.
         String trainSha = dir == null ? null : digest(train);
         String devSha = dir == null ? null : dev == train ? trainSha : digest(dev);

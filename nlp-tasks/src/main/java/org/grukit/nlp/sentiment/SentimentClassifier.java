@@ -14,6 +14,7 @@ import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.PaddedBatch;
+import org.grukit.core.io.FolderReplacement;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
@@ -412,7 +413,7 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
     /** Writes the model bundle into {@code dir}, the text pipeline in its model.json. */
     @Override
     public void save(Path dir) throws IOException {
-        ModelBundle.save(dir, model, ModelBundle.Provenance.none(), java.util.Map.of("text", pipeline.save(dir, "")));
+        FolderReplacement.replace(dir, d -> ModelBundle.write(d, model, ModelBundle.Provenance.none(), java.util.Map.of("text", pipeline.save(d, ""))));
     }
 
     public static SentimentClassifier load(Path dir) throws IOException {

@@ -14,6 +14,7 @@ import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.PaddedBatch;
+import org.grukit.core.io.FolderReplacement;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Module;
 import org.grukit.core.train.Trainer;
@@ -545,10 +546,12 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
 
     @Override
     public void save(Path dir) throws IOException {
-        java.util.Map<String, Object> pre = new java.util.LinkedHashMap<>();
-        pre.put("text", text.save(dir, ""));
-        pre.put("summarizer", new Description(maxSourceTokens));
-        ModelBundle.save(dir, model, ModelBundle.Provenance.none(), pre);
+        FolderReplacement.replace(dir, d -> {
+            java.util.Map<String, Object> pre = new java.util.LinkedHashMap<>();
+            pre.put("text", text.save(d, ""));
+            pre.put("summarizer", new Description(maxSourceTokens));
+            ModelBundle.write(d, model, ModelBundle.Provenance.none(), pre);
+        });
     }
 
     public static Summarizer load(Path dir) throws IOException {

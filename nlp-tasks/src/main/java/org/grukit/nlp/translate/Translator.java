@@ -13,6 +13,7 @@ import org.grukit.core.Ops;
 import org.grukit.core.Rng;
 import org.grukit.core.Tensor;
 import org.grukit.core.data.PaddedBatch;
+import org.grukit.core.io.FolderReplacement;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.nn.Losses;
 import org.grukit.core.nn.Module;
@@ -487,10 +488,12 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
 
     @Override
     public void save(Path dir) throws IOException {
-        java.util.Map<String, Object> pre = new java.util.LinkedHashMap<>();
-        pre.put("source", source.save(dir, "source."));
-        pre.put("target", target.save(dir, "target."));
-        ModelBundle.save(dir, model, ModelBundle.Provenance.none(), pre);
+        FolderReplacement.replace(dir, d -> {
+            java.util.Map<String, Object> pre = new java.util.LinkedHashMap<>();
+            pre.put("source", source.save(d, "source."));
+            pre.put("target", target.save(d, "target."));
+            ModelBundle.write(d, model, ModelBundle.Provenance.none(), pre);
+        });
     }
 
     public static Translator load(Path dir) throws IOException {

@@ -196,7 +196,7 @@ class KillAndResumeTest {
     }
 
     /** "yes" a low tone and "no" a high one, one to three words with silence between, at 8 kHz. */
-    private static List<SpeechData.Utterance> tones(int n, Rng rng) {
+    static List<SpeechData.Utterance> tones(int n, Rng rng) {
         List<SpeechData.Utterance> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int words = 1 + rng.nextInt(3);
