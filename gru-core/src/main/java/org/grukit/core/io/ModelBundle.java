@@ -204,12 +204,18 @@ public final class ModelBundle {
             } catch (IllegalArgumentException e) {
                 throw new IOException(dir.resolve(MODEL_JSON) + ": " + e.getMessage(), e);
             }
-            Path weightsFile = dir.resolve(descriptor.path("weights").path("file").asText(WEIGHTS));
+            JsonNode named = descriptor.path("weights").path("file");
+            String name = named.isMissingNode() ? WEIGHTS : named.isTextual() ? named.asText() : null;
+            // A plain file name of this folder: model.json must not send the loader anywhere else.
+            if (name == null || name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) {
+                throw new IOException(dir.resolve(MODEL_JSON) + ": weights.file must name a file in the folder, found " + named);
+            }
+            Path weightsFile = dir.resolve(name);
             long fileBytes;
             try {
                 fileBytes = Files.size(weightsFile);
             } catch (NoSuchFileException e) {
-                throw new IOException(dir + ": " + weightsFile.getFileName() + " is missing", e);
+                throw new IOException(dir.resolve(MODEL_JSON) + " names the weights file " + name + ", which is missing", e);
             }
             Module model;
             // No parameter takes less than a byte of the weights file: a config needing more values than the file has
@@ -219,11 +225,11 @@ public final class ModelBundle {
                 model = build(t, descriptor.get("config"), dir);
             }
             Map<String, org.grukit.core.Tensor> weights = renameStackedLayers(SafeTensors.load(weightsFile), model.stateDict().keySet());
-            requireFinite(dir.resolve(WEIGHTS), weights);
+            requireFinite(weightsFile, weights);
             try {
                 model.loadStateDict(weights);
             } catch (IllegalArgumentException e) {
-                throw new IOException(dir.resolve(WEIGHTS) + ": " + e.getMessage(), e);
+                throw new IOException(weightsFile + ": " + e.getMessage(), e);
             }
             model.eval();
             return model;

@@ -199,8 +199,11 @@ public final class SafeTensors {
                     throw new IOException(where + ": invalid dimension " + s.get(i));
                 }
                 shape[i] = (int) s.get(i).asLong();
-                numel *= shape[i];
-                if (numel > dataLen) break; // cannot fit; reported below without overflowing
+            }
+            // Every dimension is read first: a zero anywhere makes an empty tensor ([100, 0] is valid), and a product
+            // beyond the data is capped so that it is reported below without overflowing.
+            for (int d : shape) {
+                numel = d == 0 || numel == 0 ? 0 : numel > (dataLen + 1) / d ? dataLen + 1 : numel * d;
             }
             JsonNode o = n.get("data_offsets");
             if (!o.get(0).canConvertToLong() || !o.get(1).canConvertToLong()) {

@@ -85,6 +85,17 @@ class SafeTensorsTest {
         assertTrue(e.getMessage().contains(fragment), "message should mention '" + fragment + "': " + e.getMessage());
     }
 
+    /** A tensor with no elements ([100, 0]) is valid safetensors: it loads, with its shape, beside the others. */
+    @Test
+    void aZeroElementTensorLoads() throws IOException {
+        Path p = raw("empty.safetensors", "{\"e\":{\"dtype\":\"F32\",\"shape\":[100,0],\"data_offsets\":[0,0]},"
+                + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", new byte[8]);
+        Map<String, Tensor> t = SafeTensors.load(p);
+        assertArrayEquals(new int[] {100, 0}, t.get("e").shape());
+        assertEquals(0, t.get("e").numel());
+        assertEquals(2, t.get("w").numel());
+    }
+
     @Test
     void damagedFilesFailWithAClearMessage() throws IOException {
         String ok = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
