@@ -113,6 +113,7 @@ public final class Fuzz {
             try {
                 result = reader.read(file);
             } catch (IOException | IllegalArgumentException | java.io.UncheckedIOException e) {
+                if (Boolean.getBoolean("grukit.fuzz.verbose")) System.out.println(name + " round " + i + ": " + e.getMessage());
                 if (e.getMessage() == null || !e.getMessage().contains(fileName)) {
                     throw new AssertionError(name + " round " + i + ": the error does not name " + fileName + ": " + e, e);
                 }

@@ -229,10 +229,28 @@ public final class ModelBundle {
             try {
                 model.loadStateDict(weights);
             } catch (IllegalArgumentException e) {
-                throw new IOException(weightsFile + ": " + e.getMessage(), e);
+                throw new IOException(weightsFile + " does not fit the model " + dir.resolve(MODEL_JSON) + " describes: " + e.getMessage(), e);
             }
             model.eval();
             return model;
+        }
+
+        /** Builds a value from what was read. */
+        @FunctionalInterface
+        public interface Assembly<T> {
+            T build() throws IOException;
+        }
+
+        /**
+         * Builds the task's model from the parts read (a pipeline, labels, the network): a mismatch between them (a
+         * vocabulary of another size than the network's) is reported as model.json's, where it came from.
+         */
+        public <T> T assemble(Assembly<T> parts) throws IOException {
+            try {
+                return parts.build();
+            } catch (IllegalArgumentException e) {
+                throw new IOException(dir.resolve(MODEL_JSON) + ": " + e.getMessage(), e);
+            }
         }
 
         /** The model, checked to be of the expected class. */

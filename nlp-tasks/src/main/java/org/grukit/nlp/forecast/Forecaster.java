@@ -212,6 +212,33 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
     public record Description(List<String> targets, List<String> inputs, float[] mean, float[] std, boolean calendar,
                               boolean centre, TimeSeries.Frequency frequency, int inputLength, int horizon, List<Double> quantiles,
                               Double boxCox, Boolean refit) {
+        /** Checked as it is read from model.json: what a forecast would index, divide by or loop over. */
+        public Description {
+            if (targets == null || targets.isEmpty() || targets.stream().anyMatch(java.util.Objects::isNull) || inputs == null
+                    || inputs.isEmpty() || inputs.stream().anyMatch(java.util.Objects::isNull)) {
+                throw new IllegalArgumentException("needs at least one target and one input, named, got " + targets + " and " + inputs);
+            }
+            if (mean == null || std == null || mean.length != inputs.size() || std.length != inputs.size()) {
+                throw new IllegalArgumentException("needs a mean and a std per input (" + inputs.size() + ")");
+            }
+            for (int i = 0; i < std.length; i++) {
+                if (!Float.isFinite(mean[i]) || !(std[i] > 0f) || !Float.isFinite(std[i])) {
+                    throw new IllegalArgumentException("input " + inputs.get(i) + ": mean must be finite and std finite and > 0, got "
+                            + mean[i] + " and " + std[i]);
+                }
+            }
+            if (frequency == null) throw new IllegalArgumentException("frequency is missing");
+            if (inputLength < 1 || horizon < 1) {
+                throw new IllegalArgumentException("inputLength and horizon must be >= 1, got " + inputLength + " and " + horizon);
+            }
+            if (quantiles != null) {
+                for (Double q : quantiles) {
+                    if (q == null || !(q > 0 && q < 1)) throw new IllegalArgumentException("quantiles must lie in (0, 1), got " + quantiles);
+                }
+            }
+            if (boxCox != null && !Double.isFinite(boxCox)) throw new IllegalArgumentException("boxCox must be finite, got " + boxCox);
+        }
+
         public BoxCox transform() {
             return boxCox == null ? BoxCox.NONE : new BoxCox(boxCox);
         }
@@ -742,11 +769,6 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
     public static Forecaster load(Path dir) throws IOException {
         ModelBundle.Folder folder = ModelBundle.open(dir).expect(ForecastModel.TYPE);
         Description d = folder.preprocessing("forecaster", Description.class, LEGACY_FILE);
-        Path p = dir.resolve(ModelBundle.MODEL_JSON);
-        if (d.targets() == null || d.inputs() == null || d.mean() == null || d.std() == null || d.mean().length != d.inputs().size()
-                || d.std().length != d.inputs().size() || d.frequency() == null) {
-            throw new IOException(p + ": preprocessing.forecaster needs targets, inputs, and a mean and std per input");
-        }
-        return new Forecaster(d, folder.model(ForecastModel.class));
+        return folder.assemble(() -> new Forecaster(d, folder.model(ForecastModel.class)));
     }
 }

@@ -418,6 +418,6 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
 
     public static SentimentClassifier load(Path dir) throws IOException {
         ModelBundle.Folder f = ModelBundle.open(dir).expect(SentimentModel.TYPE);
-        return new SentimentClassifier(TextPipeline.load(f, "text", ""), f.model(SentimentModel.class));
+        return f.assemble(() -> new SentimentClassifier(TextPipeline.load(f, "text", ""), f.model(SentimentModel.class)));
     }
 }

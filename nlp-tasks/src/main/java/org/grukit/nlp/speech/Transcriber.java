@@ -515,6 +515,6 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         if (d.units() == null || d.labels() == null || d.features() == null) {
             throw new IOException(dir.resolve(ModelBundle.MODEL_JSON) + ": preprocessing.speech needs 'units', 'labels' and 'features'");
         }
-        return new Transcriber(d.units(), d.labels(), d.features(), f.model(SpeechModel.class));
+        return f.assemble(() -> new Transcriber(d.units(), d.labels(), d.features(), f.model(SpeechModel.class)));
     }
 }

@@ -560,6 +560,6 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
         if (d.maxSourceTokens() < 1) {
             throw new IOException(dir.resolve(ModelBundle.MODEL_JSON) + ": maxSourceTokens must be >= 1, found " + d.maxSourceTokens());
         }
-        return new Summarizer(TextPipeline.load(f, "text", "text"), f.model(SummarizationModel.class), d.maxSourceTokens());
+        return f.assemble(() -> new Summarizer(TextPipeline.load(f, "text", "text"), f.model(SummarizationModel.class), d.maxSourceTokens()));
     }
 }

@@ -498,7 +498,7 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
 
     public static Translator load(Path dir) throws IOException {
         ModelBundle.Folder f = ModelBundle.open(dir).expect(TranslationModel.TYPE);
-        return new Translator(TextPipeline.load(f, "source", "source"), TextPipeline.load(f, "target", "target"),
-                f.model(TranslationModel.class));
+        return f.assemble(() -> new Translator(TextPipeline.load(f, "source", "source"), TextPipeline.load(f, "target", "target"),
+                f.model(TranslationModel.class)));
     }
 }
