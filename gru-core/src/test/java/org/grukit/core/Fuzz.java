@@ -97,17 +97,61 @@ public final class Fuzz {
         return out;
     }
 
+    /** Makes round {@code i}'s input from the valid one. */
+    @FunctionalInterface
+    public interface Mutator {
+        byte[] mutate(byte[] good, Rng rng, int i);
+    }
+
+    private static final String[] JSON_VALUES = {"null", "\"x\"", "-5", "1.5", "true", "[]", "{}", "99999999999", "\"\""};
+
+    /**
+     * A structural mutation of a JSON file: one member or element, anywhere in the tree, replaced by a value of another
+     * type (null, a string, a negative or fractional number, a boolean, an empty array or object, a huge number).
+     */
+    public static byte[] mutateJson(byte[] good, Rng rng, int i) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.JsonNode root = m.readTree(good);
+            java.util.List<com.fasterxml.jackson.databind.JsonNode> containers = new java.util.ArrayList<>();
+            java.util.ArrayDeque<com.fasterxml.jackson.databind.JsonNode> todo = new java.util.ArrayDeque<>(java.util.List.of(root));
+            while (!todo.isEmpty()) {
+                com.fasterxml.jackson.databind.JsonNode n = todo.pop();
+                if (n.isContainerNode() && n.size() > 0) containers.add(n);
+                n.elements().forEachRemaining(todo::push);
+            }
+            com.fasterxml.jackson.databind.JsonNode value = m.readTree(JSON_VALUES[rng.nextInt(JSON_VALUES.length)]);
+            com.fasterxml.jackson.databind.JsonNode c = containers.get(rng.nextInt(containers.size()));
+            if (c instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                java.util.List<String> names = new java.util.ArrayList<>();
+                o.fieldNames().forEachRemaining(names::add);
+                o.set(names.get(rng.nextInt(names.size())), value);
+            } else {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) c).set(rng.nextInt(c.size()), value);
+            }
+            return m.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException("the valid input is not JSON: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Writes {@code rounds} mutations of {@code good} to {@code file} in turn and reads each with {@code reader}; a result
      * must pass {@code plausible}, an error must be clear (see the class comment).
      */
     public static Counts run(String name, Path file, byte[] good, String alphabet, int rounds, long seed, Reader reader,
                              Predicate<Object> plausible) throws IOException {
+        return run(name, file, good, (g, rng, i) -> mutate(g, rng, i, alphabet), rounds, seed, reader, plausible);
+    }
+
+    /** {@link #run(String, Path, byte[], String, int, long, Reader, Predicate)} with another kind of mutation. */
+    public static Counts run(String name, Path file, byte[] good, Mutator mutator, int rounds, long seed, Reader reader,
+                             Predicate<Object> plausible) throws IOException {
         Rng rng = new Rng(seed);
         String fileName = file.getFileName().toString();
         int results = 0, errors = 0;
         for (int i = 0; i < rounds; i++) {
-            byte[] input = mutate(good, rng, i, alphabet);
+            byte[] input = mutator.mutate(good, rng, i);
             Files.write(file, input);
             Object result;
             try {

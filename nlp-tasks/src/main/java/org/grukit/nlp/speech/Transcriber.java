@@ -168,6 +168,11 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
 
     public Transcriber(Units units, List<String> labels, FeaturePipeline features, SpeechModel model) {
         if (units == null || units == Units.AUTO) throw new IllegalArgumentException("a transcriber's units are CHARS or WORDS, got " + units);
+        if (labels == null || features == null) throw new IllegalArgumentException("a transcriber needs its labels and feature pipeline");
+        for (int i = 0; i < labels.size(); i++) {
+            if (labels.get(i) == null) throw new IllegalArgumentException("label " + i + " is null");
+            if (labels.indexOf(labels.get(i)) != i) throw new IllegalArgumentException("label '" + labels.get(i) + "' appears twice");
+        }
         if (labels.size() != model.config().classes()) {
             throw new IllegalArgumentException("the model has " + model.config().classes() + " classes but " + labels.size() + " labels were given");
         }

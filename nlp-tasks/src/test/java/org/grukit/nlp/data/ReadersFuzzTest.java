@@ -52,6 +52,8 @@ class ReadersFuzzTest {
         byte[] good = Files.readAllBytes(file);
         Fuzz.Counts c = Fuzz.run("BPE file", file, good, TEXT_CHARS, Fuzz.rounds(2000), 21, Bpe::load, r -> r instanceof Bpe);
         assertEquals(c.inputs(), c.results() + c.clearErrors());
+        c = Fuzz.run("BPE file members", file, good, Fuzz::mutateJson, Fuzz.rounds(2000), 27, Bpe::load, r -> r instanceof Bpe);
+        assertEquals(c.inputs(), c.results() + c.clearErrors());
     }
 
     @Test
@@ -89,6 +91,23 @@ class ReadersFuzzTest {
         Fuzz.Counts d = Fuzz.run("summarisation JSON lines", dir.resolve("docs.jsonl"), utf8(docs.toString()), TEXT_CHARS, rounds, 25,
                 f -> SummaryData.read(f, BadRows.FAIL), r -> ((Read<?>) r).items().size() <= 20);
         assertEquals(3 * rounds, a.results() + a.clearErrors() + b.results() + b.clearErrors() + d.results() + d.clearErrors());
+    }
+
+    /** A format-1 sentiment folder's text-pipeline.json (a committed fixture), its members replaced by other types. */
+    @Test
+    @Timeout(300)
+    void legacyTextPipelineFiles() throws Exception {
+        Path legacy = dir.resolve("sentiment-v1");
+        Files.createDirectories(legacy);
+        for (String f : List.of("model.json", "weights.safetensors", "text-pipeline.json")) {
+            try (var in = getClass().getResourceAsStream("/legacy/sentiment-v1/" + f)) {
+                Files.copy(in, legacy.resolve(f));
+            }
+        }
+        Path file = legacy.resolve("text-pipeline.json");
+        Fuzz.Counts c = Fuzz.run("format-1 text-pipeline.json members", file, Files.readAllBytes(file), Fuzz::mutateJson, Fuzz.rounds(1000), 28,
+                f -> Tasks.load(legacy), r -> r != null);
+        assertEquals(c.inputs(), c.results() + c.clearErrors());
     }
 
     /** Each task's model.json: mutated preprocessing, settings and sizes are refused at load, naming the file. */
@@ -135,6 +154,10 @@ class ReadersFuzzTest {
                 Path json = m.resolve("model.json");
                 byte[] good = Files.readAllBytes(json);
                 Fuzz.Counts c = Fuzz.run(m.getFileName() + " model.json", json, good, TEXT_CHARS + "truefalsn", rounds, seed++,
+                        file -> Tasks.load(m), r -> r != null);
+                assertEquals(rounds, c.results() + c.clearErrors());
+                // A member anywhere replaced by null or a value of another type (an object, a number for a string, ...).
+                c = Fuzz.run(m.getFileName() + " model.json members", json, good, Fuzz::mutateJson, rounds, seed++,
                         file -> Tasks.load(m), r -> r != null);
                 assertEquals(rounds, c.results() + c.clearErrors());
                 Files.write(json, good);
