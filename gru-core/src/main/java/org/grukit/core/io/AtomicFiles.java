@@ -69,6 +69,20 @@ public final class AtomicFiles {
         return n[0];
     }
 
+    /** Deletes {@code p} and everything below it, if it exists; what vanishes meanwhile is not an error. */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (java.util.stream.Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                try {
+                    Files.deleteIfExists(q);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // gone already
+                }
+            }
+        }
+    }
+
     public static void writeString(Path target, String content) throws IOException {
         write(target, out -> out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }

@@ -6,14 +6,11 @@ import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Replaces the model in a folder as a whole or not at all. The new model is written into a folder beside it
@@ -68,7 +65,7 @@ public final class FolderReplacement {
             move(target, old);
             move(staging, target); // the commit
             committed = true;
-            deleteTree(old);
+            AtomicFiles.deleteTree(old);
         } catch (IOException | RuntimeException e) {
             if (!committed) {
                 try {
@@ -109,7 +106,7 @@ public final class FolderReplacement {
             }
         }
         for (Path p : news) rollBack(p, target);
-        for (Path p : olds) deleteTree(p);
+        for (Path p : olds) AtomicFiles.deleteTree(p);
     }
 
     /** Marks the written folder complete: model.json gets the digests of every file beside it. */
@@ -160,7 +157,7 @@ public final class FolderReplacement {
                 }
             }
         }
-        deleteTree(staging);
+        AtomicFiles.deleteTree(staging);
     }
 
     private static Set<String> topLevel(Set<String> files) {
@@ -179,18 +176,5 @@ public final class FolderReplacement {
 
     private static String glob(String name) {
         return name.replaceAll("([\\\\*?\\[\\]{}])", "\\\\$1");
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(q);
-                } catch (NoSuchFileException e) {
-                    // gone already
-                }
-            }
-        }
     }
 }

@@ -6,10 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.grukit.core.ParameterArena;
 import org.grukit.core.Tensor;
 import org.grukit.core.io.AtomicFiles;
@@ -51,12 +49,12 @@ public final class Checkpoints {
             if (best != null) SafeTensors.write(tmp.resolve(BEST), arenaTensors(model.arena(), best), null);
             AtomicFiles.writeString(tmp.resolve(STATE), JsonLines.of(trainerState) + "\n");
             Path old = parent.resolve(dir.getFileName() + ".old");
-            deleteTree(old);
+            AtomicFiles.deleteTree(old);
             if (Files.exists(dir)) Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(old);
+            AtomicFiles.deleteTree(old);
         } finally {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
         }
     }
 
@@ -105,12 +103,5 @@ public final class Checkpoints {
             out.put(name, Tensor.of(Arrays.copyOfRange(values, at, at + (int) t.numel()), t.shape()));
         });
         return out;
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
     }
 }
