@@ -253,8 +253,9 @@ public final class RecurrentOps {
      * projection, phase s + 1 is step s. The caller finishes every unit a helper has not started or is late
      * with, so a helper that loses its core (other processes on the machine) costs a few microseconds, not a
      * time slice at every step; on an idle machine both threads run their part of every step. Every phase
-     * writes its own slots (the states of all steps are kept), so a unit run twice changes nothing. Returns
-     * null, having done nothing, when the pool cannot offer a helper or the layer is too small to gain.
+     * writes its own slots (the states of all steps are kept), so a unit run twice changes nothing. When the pool
+     * cannot offer a helper the caller runs all units alone, so the answer never depends on the load. Returns
+     * null, having done nothing, when there is one thread or the layer is too small to gain.
      */
     private static GruResult forwardSplitHidden(Tensor x, Tensor h0, Tensor wIh, Tensor bIh, Tensor wHh, Tensor bHh,
                                                 int[] lengths, boolean reverse, int steps, int hidden) {
@@ -278,7 +279,7 @@ public final class RecurrentOps {
         final float[] out = new float[steps * hidden]; // [T, H]
         if (h0 != null) System.arraycopy(h0.data, h0.offset, hs, 0, hidden);
         final PhasedWork work = new PhasedWork(steps + 1, parts);
-        boolean ran = Parallel.withHelpers(parts - 1, thread -> {
+        java.util.function.IntConsumer body = thread -> {
             float[] gh = new float[3 * (hidden - half)], buf = new float[3 * (hidden - half)]; // this thread's
             work.runAll(thread, (phase, part) -> {
                 int j0 = part == 0 ? 0 : half, w = part == 0 ? half : hidden - half, w3 = 3 * w;
@@ -312,9 +313,11 @@ public final class RecurrentOps {
                 gates.update(hs, next + j0, buf, w, buf, 2 * w, hs, prev + j0, w);
                 System.arraycopy(hs, next + j0, out, t * hidden + j0, w);
             });
-        });
-        if (!ran) return null;
-        SPLIT_RUNS.incrementAndGet();
+        };
+        // Without a helper (the pool busy, or other processes on the cores) the caller runs every unit itself: the
+        // same slices and the same arithmetic, so the result does not depend on the machine's load.
+        if (Parallel.withHelpers(parts - 1, body)) SPLIT_RUNS.incrementAndGet();
+        else body.accept(0);
         // Copies: a helper that lost its core may still write (the same values) into these buffers.
         return new GruResult(Tensor.of(out.clone(), steps, 1, hidden),
                 Tensor.of(java.util.Arrays.copyOfRange(hs, steps * hidden, (steps + 1) * hidden), 1, hidden));

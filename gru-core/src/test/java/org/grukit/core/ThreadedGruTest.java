@@ -72,4 +72,28 @@ class ThreadedGruTest {
         Assumptions.assumeTrue(RecurrentOps.SPLIT_RUNS.get() > splitBefore,
                 "the split path declined (one kernel thread, or the cores are taken): nothing was compared");
     }
+
+    /**
+     * The split inference gives the same bits whether a helper takes its part or the caller runs both parts alone
+     * (the pool busy, or other processes on the cores): the answer does not depend on the machine's load. Inside a
+     * task of the pool's own job no helper is free, so the inner call runs alone.
+     */
+    @Test
+    void theSplitInferenceIsTheSameAloneAndWithAHelper() {
+        Rng rng = new Rng(9);
+        Gru gru = new Gru(GruConfig.of(16, 128).withBatchFirst(true), rng);
+        Tensor x = Tensor.randn(rng, 1, 25, 16);
+        float[][] out = new float[2][];
+        try (GradMode g = GradMode.noGrad()) {
+            out[0] = gru.forward(x).output().toArray();
+            Parallel.forEach(2, i -> {
+                if (i == 0) {
+                    try (GradMode inner = GradMode.noGrad()) {
+                        out[1] = gru.forward(x).output().toArray();
+                    }
+                }
+            });
+        }
+        assertArrayEquals(out[0], out[1], 0f, "bit for bit");
+    }
 }
