@@ -12,7 +12,8 @@ final class ModelFolderOptions {
     @Option(names = "--resume", description = "Continue the stopped run in the model folder; refused unless its settings"
             + " (but --epochs and --patience) and data are this run's.")
     boolean resume;
-    @Option(names = "--overwrite", description = "Replace the model in the folder and start again.")
+    @Option(names = "--overwrite", description = "Start again in a grukit model folder: its checkpoints go now, its model"
+            + " when the new run saves its first.")
     boolean overwrite;
 
     /** The run into {@code dir}, as the options say, with the command line recorded in its provenance. */

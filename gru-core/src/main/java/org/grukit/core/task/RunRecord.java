@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.grukit.core.io.AtomicFiles;
+import org.grukit.core.io.FolderIntegrity;
 import org.grukit.core.io.ModelBundle;
 
 /**
@@ -149,12 +149,23 @@ final class RunRecord {
         }
     }
 
-    /** Deletes a grukit model folder's contents. */
+    /**
+     * Clears a grukit model folder for a new run: its checkpoints, run record, metrics and pictures go, but a model
+     * whose model.json records its files stays until the new run's first save replaces it as a whole, so a run
+     * killed before then leaves the old model loadable (an older folder without that record is emptied).
+     */
     private static void deleteModelFolder(Path dir) throws IOException {
         requireModelFolder(dir);
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                if (!p.equals(dir)) Files.delete(p);
+        java.util.Set<String> keep = java.util.Set.of();
+        try {
+            JsonNode root = ModelBundle.readDescriptor(dir);
+            if (FolderIntegrity.sealed(root)) keep = FolderIntegrity.modelFiles(root);
+        } catch (IOException | RuntimeException e) {
+            // No readable model: nothing to keep.
+        }
+        try (Stream<Path> top = Files.list(dir)) {
+            for (Path p : top.toList()) {
+                if (!keep.contains(p.getFileName().toString())) AtomicFiles.deleteTree(p);
             }
         }
     }

@@ -90,7 +90,10 @@ public final class Tasks {
         REFUSE,
         /** Continue its stopped run, only if the settings and the data are the run's own. */
         RESUME,
-        /** Delete the model that is there (only a grukit model folder) and start again. */
+        /**
+         * Start again in a grukit model folder (never another folder): its checkpoints and run record are deleted, and
+         * its model is replaced as a whole by the new run's first save (kept loadable until then).
+         */
         OVERWRITE
     }
 

@@ -89,6 +89,28 @@ class KillAndResumeTest {
                 task.name() + ": the saved model's weights file");
     }
 
+    /**
+     * --overwrite keeps the old model until the new run's first save replaces it: a run killed in its first epoch
+     * leaves the old model loadable, with its own answers (its checkpoints and run record are gone).
+     */
+    @Test
+    void aRunKilledBeforeItsFirstSaveLeavesTheOverwrittenModelLoadable() throws IOException {
+        SentimentTask task = new SentimentTask();
+        SentimentClassifier.Settings s = task.defaults(300).withSize(8, 8).withEpochs(2);
+        Path model = dir.resolve("overwritten");
+        TaskModel<?, ?, ?> old = Tasks.train(task, s, reviews(300, 1), reviews(60, 2), new Tasks.Run(model, false, null)).model();
+        TrainingListener killer = new TrainingListener() {
+            @Override
+            public void batchDone(long seen, double meanLoss, double examplesPerSecond) {
+                throw new Killed();
+            }
+        };
+        assertThrows(Killed.class, () -> Tasks.train(task, s.withSize(8, 12), reviews(300, 3), reviews(60, 4),
+                new Tasks.Run(model, true, null).withListener(killer).withExisting(Tasks.Existing.OVERWRITE)));
+        assertBitEqual("the old model", old.module().stateDict(), Tasks.load(model).module().stateDict());
+        assertEquals(false, Files.exists(model.resolve("checkpoints")), "the old run's checkpoints are gone");
+    }
+
     private static void assertBitEqual(String what, Map<String, Tensor> expected, Map<String, Tensor> actual) {
         assertEquals(expected.keySet(), actual.keySet(), what);
         for (String k : expected.keySet()) {
