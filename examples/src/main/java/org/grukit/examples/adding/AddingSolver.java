@@ -1,5 +1,6 @@
 package org.grukit.examples.adding;
 
+import org.grukit.core.task.OutputField;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +28,16 @@ public final class AddingSolver implements TaskModel<AddingProblem.Data, float[]
 
     public AddingModel model() {
         return model;
+    }
+
+    @Override
+    public List<OutputField> outputFields() {
+        return List.of(new OutputField("sum", OutputField.Kind.DOUBLE, "the predicted sum of the two marked values"));
+    }
+
+    @Override
+    public Map<String, Object> outputValues(Float sum) {
+        return Map.of("sum", (double) sum);
     }
 
     @Override

@@ -39,6 +39,7 @@ final class InfoCommand implements Callable<Integer> {
             TaskModel<?, ?, ?> model = task.load(dir);
             out.put("task", task.name());
             out.set("describe", JSON.valueToTree(model.describe()));
+            out.set("outputs", JSON.valueToTree(model.outputFields())); // what each prediction holds, by name and kind
         }
         JsonNode prov = descriptor.path("provenance");
         out.set("provenance", prov);

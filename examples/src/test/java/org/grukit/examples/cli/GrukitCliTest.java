@@ -79,6 +79,8 @@ class GrukitCliTest {
         assertTrue(!err.contains("text column"), "nothing guessed: " + err);
         JsonNode info = JsonLines.mapper().readTree(capture(() -> assertEquals(0, GrukitCli.run("info", model.toString()))).strip());
         assertTrue(info.toString().contains("\"1\"") && info.toString().contains("\"5\""), "labels from the stars column: " + info);
+        assertEquals("label", info.at("/outputs/0/name").asText(), "what a prediction holds: " + info.get("outputs"));
+        assertEquals("DOUBLE_LIST", info.at("/outputs/2/kind").asText());
         // Guessed (no sentence, text or label column): the first and the last, said on stderr, here wrongly.
         String report = captureErr(() -> assertEquals(0, GrukitCli.run("sentiment", "split", "--data", data.toString(), "--out",
                 dir.resolve("split").toString())));

@@ -32,6 +32,15 @@ public interface TaskModel<D, I, O> {
     /** Predictions in input order; inputs are batched by the model (length-sorted where lengths differ). */
     List<O> predict(List<I> inputs);
 
+    /**
+     * The values one prediction holds, in order: the columns a Spark stage adds to a table and the members of a served
+     * prediction, laid out without knowing the task.
+     */
+    List<OutputField> outputFields();
+
+    /** One prediction's values by {@link #outputFields()} name, each of its field's kind (see {@link OutputField.Kind}). */
+    Map<String, Object> outputValues(O prediction);
+
     /** The task's metrics on {@code data}, by name ("accuracy", "bleu", "wer"). */
     Map<String, Double> metrics(D data);
 

@@ -1,5 +1,6 @@
 package org.grukit.nlp.forecast;
 
+import org.grukit.core.task.OutputField;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -711,6 +712,39 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
             }
         }
         return new Forecast(times, d.targets(), point, d.quantiles(), bands);
+    }
+
+    private static final List<OutputField> OUTPUT = List.of(
+            new OutputField("time", OutputField.Kind.STRING_LIST, "the forecast steps' timestamps (ISO-8601)"),
+            new OutputField("targets", OutputField.Kind.STRING_LIST, "the forecast columns"),
+            new OutputField("forecast", OutputField.Kind.DOUBLE_MATRIX, "point forecasts [step][target]"),
+            new OutputField("quantiles", OutputField.Kind.DOUBLE_LIST, "the quantile levels, empty for point forecasts only"),
+            new OutputField("quantile_forecasts", OutputField.Kind.DOUBLE_CUBE, "forecasts [quantile][step][target]"));
+
+    @Override
+    public List<OutputField> outputFields() {
+        return OUTPUT;
+    }
+
+    @Override
+    public Map<String, Object> outputValues(Forecast f) {
+        List<List<Double>> point = new ArrayList<>();
+        for (float[] row : f.point()) point.add(OutputField.doubles(row));
+        List<List<List<Double>>> bands = new ArrayList<>();
+        int q = f.quantiles() == null ? 0 : f.quantiles().size();
+        for (int k = 0; k < q; k++) {
+            List<List<Double>> m = new ArrayList<>();
+            for (float[][] step : f.bands()) {
+                double[] row = new double[step.length];
+                for (int t = 0; t < step.length; t++) row[t] = step[t][k];
+                m.add(OutputField.doubles(row));
+            }
+            bands.add(m);
+        }
+        List<String> time = new ArrayList<>();
+        for (java.time.LocalDateTime t : f.time()) time.add(t.toString());
+        return Map.of("time", time, "targets", List.copyOf(f.targets()), "forecast", point,
+                "quantiles", f.quantiles() == null ? List.of() : List.copyOf(f.quantiles()), "quantile_forecasts", bands);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.grukit.nlp.sentiment;
 
+import org.grukit.core.task.OutputField;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -379,6 +380,21 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
                     : tokens.isEmpty() ? List.of(new Token(Vocabulary.UNK, 0, 0)) : tokens.subList(0, Math.min(tokens.size(), ids.length));
             return new Explanation(prediction(Ops.softmax(out.logits(), -1), 0), shown, Arrays.copyOf(w, shown.size()));
         }
+    }
+
+    private static final List<OutputField> OUTPUT = List.of(
+            new OutputField("label", OutputField.Kind.STRING, "the most probable label"),
+            new OutputField("probability", OutputField.Kind.DOUBLE, "the label's probability"),
+            new OutputField("probabilities", OutputField.Kind.DOUBLE_LIST, "every label's probability, in the order of labels()"));
+
+    @Override
+    public List<OutputField> outputFields() {
+        return OUTPUT;
+    }
+
+    @Override
+    public Map<String, Object> outputValues(Prediction p) {
+        return Map.of("label", p.label(), "probability", p.probability(), "probabilities", OutputField.doubles(p.probabilities()));
     }
 
     @Override

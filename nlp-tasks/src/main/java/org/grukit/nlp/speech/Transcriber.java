@@ -1,5 +1,6 @@
 package org.grukit.nlp.speech;
 
+import org.grukit.core.task.OutputField;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -465,6 +466,18 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
                 return out;
             });
         }
+    }
+
+    private static final List<OutputField> OUTPUT = List.of(new OutputField("transcript", OutputField.Kind.STRING, "the transcript"));
+
+    @Override
+    public List<OutputField> outputFields() {
+        return OUTPUT;
+    }
+
+    @Override
+    public Map<String, Object> outputValues(String transcript) {
+        return Map.of("transcript", transcript);
     }
 
     @Override

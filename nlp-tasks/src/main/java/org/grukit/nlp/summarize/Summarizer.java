@@ -1,5 +1,6 @@
 package org.grukit.nlp.summarize;
 
+import org.grukit.core.task.OutputField;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -506,6 +507,20 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
         Rouge rouge = new Rouge(true);
         return new Scores(rouge.corpus(single(orig), hyps), annotated ? rouge.corpus(ann, hyps) : null, docs.size(),
                 tokens == 0 ? 0 : (double) copied / tokens, docs.isEmpty() ? 0 : (double) tokens / docs.size(), hyps);
+    }
+
+    private static final List<OutputField> OUTPUT = List.of(
+            new OutputField("summary", OutputField.Kind.STRING, "the summary"),
+            new OutputField("copied_out_of_vocabulary", OutputField.Kind.INT, "tokens copied from the source that the vocabulary lacks"));
+
+    @Override
+    public List<OutputField> outputFields() {
+        return OUTPUT;
+    }
+
+    @Override
+    public Map<String, Object> outputValues(Summary s) {
+        return Map.of("summary", s.text(), "copied_out_of_vocabulary", s.copiedOutOfVocabulary());
     }
 
     @Override

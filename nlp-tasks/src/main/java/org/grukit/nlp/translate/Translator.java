@@ -1,5 +1,6 @@
 package org.grukit.nlp.translate;
 
+import org.grukit.core.task.OutputField;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -443,6 +444,20 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
 
     /** The decoding {@link #predict} and {@link #metrics} use: beam 5, as the command line's default. */
     public static final Decode DEFAULT_DECODE = Decode.beam(5);
+
+    private static final List<OutputField> OUTPUT = List.of(
+            new OutputField("translation", OutputField.Kind.STRING, "the translation, detokenized"),
+            new OutputField("score", OutputField.Kind.DOUBLE, "the search's score of the translation (a log-probability, length-normalized)"));
+
+    @Override
+    public List<OutputField> outputFields() {
+        return OUTPUT;
+    }
+
+    @Override
+    public Map<String, Object> outputValues(Translation t) {
+        return Map.of("translation", t.text(), "score", t.score());
+    }
 
     @Override
     public Class<String> inputType() {

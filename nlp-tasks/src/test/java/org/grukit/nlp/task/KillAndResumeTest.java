@@ -177,7 +177,7 @@ class KillAndResumeTest {
     }
 
     /** Two-word reviews whose label is set by one of the words. */
-    private static List<LabelledText> reviews(int n, long seed) {
+    static List<LabelledText> reviews(int n, long seed) {
         String[] good = {"great", "lovely", "superb", "fine"}, bad = {"awful", "dull", "poor", "tedious"}, noise = {"film", "plot", "cast"};
         Rng rng = new Rng(seed);
         List<LabelledText> out = new ArrayList<>();
@@ -189,7 +189,7 @@ class KillAndResumeTest {
     }
 
     /** A made-up language mapped word for word and reversed. */
-    private static List<TextPair> pairs(int n, Rng rng) {
+    static List<TextPair> pairs(int n, Rng rng) {
         String[] src = {"ka", "lu", "mi", "to", "re", "sa"}, tgt = {"one", "two", "three", "four", "five", "six"};
         List<TextPair> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -206,7 +206,7 @@ class KillAndResumeTest {
     }
 
     /** Short e-mails whose summary copies the topic and the day. */
-    private static List<SummaryData.Document> emails(int n, Rng rng) {
+    static List<SummaryData.Document> emails(int n, Rng rng) {
         String[] topics = {"budget", "design", "hiring"}, days = {"Monday", "Tuesday", "Friday"};
         List<SummaryData.Document> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {

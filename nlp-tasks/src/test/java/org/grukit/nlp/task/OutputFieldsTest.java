@@ -1,0 +1,90 @@
+package org.grukit.nlp.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.grukit.core.Rng;
+import org.grukit.core.task.OutputField;
+import org.grukit.core.task.TaskModel;
+import org.grukit.core.task.Tasks;
+import org.grukit.nlp.forecast.ForecastData;
+import org.grukit.nlp.forecast.ForecastTask;
+import org.grukit.nlp.forecast.Forecaster;
+import org.grukit.nlp.forecast.TimeSeries;
+import org.grukit.nlp.sentiment.SentimentClassifier;
+import org.grukit.nlp.sentiment.SentimentTask;
+import org.grukit.nlp.speech.SpeechTask;
+import org.grukit.nlp.speech.Transcriber;
+import org.grukit.nlp.summarize.SummarizationTask;
+import org.grukit.nlp.summarize.Summarizer;
+import org.grukit.nlp.translate.TranslationTask;
+import org.grukit.nlp.translate.Translator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every task lays its predictions out as named, typed values (what a Spark stage adds as columns and the server
+ * returns): each declared field is present with a value of its kind, and nothing else is.
+ */
+class OutputFieldsTest {
+    @TempDir
+    Path dir;
+
+    private static <I, O> void assertLaidOut(TaskModel<?, I, O> model, List<I> inputs) {
+        List<O> predictions = model.predict(inputs);
+        assertEquals(inputs.size(), predictions.size());
+        List<String> names = model.outputFields().stream().map(OutputField::name).toList();
+        assertEquals(names.size(), new java.util.HashSet<>(names).size(), "field names are distinct: " + names);
+        for (O p : predictions) {
+            Map<String, Object> values = model.outputValues(p);
+            assertEquals(new java.util.TreeSet<>(names), new java.util.TreeSet<>(values.keySet()), model.type());
+            for (OutputField f : model.outputFields()) {
+                assertTrue(f.kind().holds(values.get(f.name())), model.type() + " " + f.name() + " is not " + f.kind() + ": " + values.get(f.name()));
+            }
+        }
+    }
+
+    @Test
+    void everyTaskDeclaresWhatItsPredictionsHold() throws IOException {
+        SentimentTask st = new SentimentTask();
+        SentimentClassifier s = Tasks.train(st, st.defaults(100).withSize(4, 4).withEpochs(1), KillAndResumeTest.reviews(100, 1),
+                KillAndResumeTest.reviews(20, 2), new Tasks.Run(null, false, null)).model();
+        assertLaidOut(s, List.of("great film", "dull plot"));
+        assertEquals(List.of("neg", "pos"), s.labels());
+
+        Translator.Settings td = Translator.Settings.defaults().withSize(4, 8, 8).withEpochs(1);
+        Translator t = Tasks.train(new TranslationTask(), td, KillAndResumeTest.pairs(60, new Rng(1)), KillAndResumeTest.pairs(10, new Rng(2)),
+                new Tasks.Run(null, false, null)).model();
+        assertLaidOut(t, List.of("ka lu", "mi"));
+
+        Summarizer.Settings sd = Summarizer.Settings.defaults().withSize(100, 4, 8, 8);
+        Summarizer m = Tasks.train(new SummarizationTask(), sd.withTraining(sd.training().withEpochs(1)), KillAndResumeTest.emails(30, new Rng(1)),
+                KillAndResumeTest.emails(5, new Rng(2)), new Tasks.Run(null, false, null)).model();
+        assertLaidOut(m, List.of("Hi all, the budget meeting is moved to Friday. Thanks."));
+
+        Transcriber.Settings pd = Transcriber.Settings.defaultsFor(10);
+        Transcriber p = Tasks.train(new SpeechTask(), pd.withModel(pd.model().withHiddenSize(4)).withTraining(pd.training().withEpochs(1)),
+                KillAndResumeTest.tones(10, new Rng(1)), KillAndResumeTest.tones(3, new Rng(2)), new Tasks.Run(null, false, null)).model();
+        assertLaidOut(p, KillAndResumeTest.tones(2, new Rng(3)));
+
+        Path csv = dir.resolve("s.csv");
+        StringBuilder sb = new StringBuilder("month,value\n");
+        for (int i = 0; i < 96; i++) sb.append(String.format("%d-%02d", 2000 + i / 12, i % 12 + 1)).append(',').append(50 + 5 * Math.sin(i)).append('\n');
+        Files.writeString(csv, sb);
+        TimeSeries series = TimeSeries.readCsv(csv, null, null);
+        Forecaster.Settings fd = Forecaster.Settings.defaults(3, series.frequency());
+        ForecastData data = new ForecastData(series, Forecaster.Split.fractions(series.length(), 0.2, 0.2));
+        Forecaster f = Tasks.train(new ForecastTask(), fd.withData(fd.data().withInputLength(12)).withModel(fd.model().withHiddenSize(4)
+                .withQuantiles(List.of(0.1, 0.9))).withTraining(fd.training().withEpochs(1)), data, data, new Tasks.Run(null, false, null)).model();
+        assertLaidOut(f, List.of(series));
+        Map<String, Object> v = f.outputValues(f.predict(series));
+        assertEquals(3, ((List<?>) v.get("forecast")).size(), "one row a step");
+        assertEquals(2, ((List<?>) v.get("quantile_forecasts")).size(), "one matrix a quantile");
+    }
+}
