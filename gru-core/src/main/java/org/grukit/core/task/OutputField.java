@@ -10,7 +10,7 @@ import java.util.List;
  * @param kind        what the value is
  * @param description what it means, for a schema or a help text
  */
-public record OutputField(String name, Kind kind, String description) {
+public record OutputField(String name, Kind kind, String description) implements java.io.Serializable {
     /** The kinds of value, each with the Java type {@link TaskModel#outputValues} gives it. */
     public enum Kind {
         /** A {@link String}. */
