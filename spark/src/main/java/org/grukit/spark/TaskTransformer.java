@@ -25,7 +25,13 @@ import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -46,9 +52,10 @@ import org.grukit.core.task.Tasks;
  * columns, and an error column says why a row got no prediction (null or empty input, a text the model refuses)
  * instead of failing the job. The model folder travels as one zipped broadcast, is loaded once per executor JVM
  * (keyed by its content's SHA-256, shared by the tasks that JVM runs at once), and each partition is predicted in
- * batches through the model's own batched, length-sorted inference.
+ * batches through the model's own batched, length-sorted inference. It saves and loads as Spark ML stages do
+ * ({@code MLWritable}, {@link #read()}), the model folder inside, so it sits in a saved {@code PipelineModel}.
  */
-public final class TaskTransformer extends Transformer {
+public final class TaskTransformer extends Transformer implements MLWritable {
     private static final long serialVersionUID = 1L;
     private static final Map<String, TaskModel<?, ?, ?>> LOADED = new ConcurrentHashMap<>();
 
@@ -72,16 +79,66 @@ public final class TaskTransformer extends Transformer {
 
     /** A stage predicting with the model in {@code dir} (checked and loaded here once, so a broken folder fails now). */
     public static TaskTransformer of(Path dir) throws IOException {
-        TaskTransformer t = new TaskTransformer(Identifiable$.MODULE$.randomUID("grukit"));
-        t.folder = zip(dir);
-        t.digest = sha256(t.folder);
-        TaskModel<?, ?, ?> model = model(t.digest, t.folder);
+        return of(Identifiable$.MODULE$.randomUID("grukit"), zip(dir), dir.toString());
+    }
+
+    private static TaskTransformer of(String uid, byte[] zipped, String where) {
+        TaskTransformer t = new TaskTransformer(uid);
+        t.folder = zipped;
+        t.digest = sha256(zipped);
+        TaskModel<?, ?, ?> model = model(t.digest, zipped);
         if (model.inputType() != String.class) {
-            throw new IllegalArgumentException(dir + " holds a " + model.type() + " model, whose input is " + model.inputType().getSimpleName()
-                    + ", not a text");
+            throw new IllegalArgumentException(where + " holds a " + model.type() + " model, whose input is "
+                    + model.inputType().getSimpleName() + ", not a text");
         }
         t.outputs = List.copyOf(model.outputFields());
         return t;
+    }
+
+    @Override
+    public MLWriter write() {
+        return new Writer(this);
+    }
+
+    /** The reader of saved stages, as {@code PipelineModel.load} calls it. */
+    public static MLReader<TaskTransformer> read() {
+        return new Reader();
+    }
+
+    public static TaskTransformer load(String path) {
+        return read().load(path);
+    }
+
+    /** Spark's metadata (class, uid, params) and, under {@code data}, the zipped model folder with its SHA-256. */
+    private static final class Writer extends MLWriter {
+        private final TaskTransformer stage;
+
+        Writer(TaskTransformer stage) {
+            this.stage = stage;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            DefaultParamsWriter$.MODULE$.saveMetadata(stage, path, sparkSession());
+            StructType schema = new StructType().add("model", DataTypes.BinaryType).add("sha256", DataTypes.StringType);
+            sparkSession().createDataFrame(List.of(RowFactory.create(stage.folder, stage.digest)), schema).repartition(1).write()
+                    .parquet(path + "/data");
+        }
+    }
+
+    private static final class Reader extends MLReader<TaskTransformer> {
+        @Override
+        public TaskTransformer load(String path) {
+            DefaultParamsReader.Metadata meta = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(), TaskTransformer.class.getName());
+            Row row = sparkSession().read().parquet(path + "/data").head();
+            byte[] zipped = (byte[]) row.get(0);
+            if (!sha256(zipped).equals(row.getString(1))) {
+                throw new IllegalArgumentException(path + "/data: the saved model does not match its SHA-256; the stage was damaged after saving");
+            }
+            TaskTransformer t = of(meta.uid(), zipped, path);
+            meta.getAndSetParams(t, scala.Option.empty());
+            return t;
+        }
     }
 
     // Spark finds a stage's params by its public methods that return one.

@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -87,6 +90,26 @@ class TaskTransformerTest {
             assertEquals(Arrays.stream(p.probabilities()).boxed().toList(), probs, "row " + id);
             assertNull(r.get(r.fieldIndex("error")));
         }
+    }
+
+    /** In a Pipeline, saved and loaded back as Spark ML saves pipelines: the same params, the same predictions. */
+    @Test
+    void aPipelineWithTheStageSavesAndLoads() throws IOException {
+        Path model = dir.resolve("m");
+        sentiment(model);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) rows.add(RowFactory.create((long) i, i % 2 == 0 ? "great film" : "dull film " + i));
+        Dataset<Row> in = spark.createDataFrame(rows, new StructType().add("id", DataTypes.LongType).add("review", DataTypes.StringType));
+        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {TaskTransformer.of(model).setInputCol("review").setBatchSize(7)});
+        PipelineModel fitted = pipeline.fit(in);
+        String saved = dir.resolve("pipeline").toString();
+        fitted.write().overwrite().save(saved);
+        PipelineModel loaded = PipelineModel.load(saved);
+        TaskTransformer stage = (TaskTransformer) loaded.stages()[0];
+        assertEquals("review", stage.getOrDefault(stage.inputCol()));
+        assertEquals(7, (Integer) stage.getOrDefault(stage.batchSize()));
+        List<Row> a = fitted.transform(in).orderBy("id").collectAsList(), b = loaded.transform(in).orderBy("id").collectAsList();
+        assertEquals(a, b);
     }
 
     @Test
