@@ -22,6 +22,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.TaskContext;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -41,6 +43,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.grukit.core.io.FolderIntegrity;
+import org.grukit.core.kernel.Parallel;
 import org.grukit.core.io.ModelBundle;
 import org.grukit.core.task.OutputField;
 import org.grukit.core.task.TaskModel;
@@ -66,6 +69,7 @@ public final class TaskTransformer extends Transformer implements MLWritable {
     private final Param<String> inputCol;
     private final Param<String> errorCol;
     private final IntParam batchSize;
+    private final BooleanParam failFast;
 
     public TaskTransformer(String uid) {
         this.uid = uid;
@@ -74,7 +78,9 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         batchSize = new IntParam(this, "batchSize", "rows predicted together, length-sorted, per call of the model");
         setDefault(inputCol, "text");
         setDefault(errorCol, "error");
+        failFast = new BooleanParam(this, "failFast", "fail the job at the first row without a prediction, instead of an error column");
         setDefault(batchSize, 256);
+        setDefault(failFast, false);
     }
 
     /** A stage predicting with the model in {@code dir} (checked and loaded here once, so a broken folder fails now). */
@@ -154,6 +160,15 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         return batchSize;
     }
 
+    public BooleanParam failFast() {
+        return failFast;
+    }
+
+    public TaskTransformer setFailFast(boolean value) {
+        set(failFast, value);
+        return this;
+    }
+
     public TaskTransformer setInputCol(String value) {
         set(inputCol, value);
         return this;
@@ -202,7 +217,13 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         int column = dataset.schema().fieldIndex($(inputCol));
         int batch = (Integer) $(batchSize);
         List<OutputField> fields = outputs;
-        MapPartitionsFunction<Row, Row> predict = rows -> new Batches(rows, model(key, shipped.value()), column, batch, fields);
+        boolean strict = (Boolean) $(failFast);
+        MapPartitionsFunction<Row, Row> predict = rows -> {
+            // The kernels use the cores Spark gives each task (spark.task.cpus), not every core of the executor.
+            TaskContext task = TaskContext.get();
+            if (task != null && task.cpus() != Parallel.threads()) Parallel.setThreads(Math.max(1, task.cpus()));
+            return new Batches(rows, model(key, shipped.value()), column, batch, fields, strict);
+        };
         return dataset.toDF().mapPartitions(predict, Encoders.row(schema));
     }
 
@@ -221,10 +242,12 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         private final TaskModel<?, ?, ?> model;
         private final int column, size;
         private final List<OutputField> fields;
+        private final boolean failFast;
         private final List<Row> ready = new ArrayList<>();
         private int next;
 
-        Batches(Iterator<Row> rows, TaskModel<?, ?, ?> model, int column, int size, List<OutputField> fields) {
+        Batches(Iterator<Row> rows, TaskModel<?, ?, ?> model, int column, int size, List<OutputField> fields, boolean failFast) {
+            this.failFast = failFast;
             this.rows = rows;
             this.model = model;
             this.column = column;
@@ -281,6 +304,7 @@ public final class TaskTransformer extends Transformer implements MLWritable {
             }
             List<Row> rowsOut = new ArrayList<>(in.size());
             for (int r = 0; r < in.size(); r++) {
+                if (failFast && errors[r] != null) throw new IllegalArgumentException("row " + in.get(r) + ": " + errors[r]);
                 Row row = in.get(r);
                 Object[] all = new Object[row.size() + fields.size() + 1];
                 for (int c = 0; c < row.size(); c++) all[c] = row.get(c);

@@ -112,6 +112,19 @@ class TaskTransformerTest {
         assertEquals(a, b);
     }
 
+    /** With failFast the first row without a prediction fails the job, naming the row and why. */
+    @Test
+    void failFastFailsTheJobAtABadRow() throws IOException {
+        Path model = dir.resolve("m");
+        sentiment(model);
+        Dataset<Row> in = spark.createDataFrame(List.of(RowFactory.create(1L, "great film"), RowFactory.create(2L, null)),
+                new StructType().add("id", DataTypes.LongType).add("text", DataTypes.StringType));
+        TaskTransformer stage = TaskTransformer.of(model).setFailFast(true);
+        Exception e = assertThrows(Exception.class, () -> stage.transform(in).collectAsList());
+        String all = e.toString() + (e.getCause() == null ? "" : e.getCause().toString());
+        assertTrue(all.contains("the input is null"), all);
+    }
+
     @Test
     void aMissingOrWrongInputColumnIsNamed() throws IOException {
         Path model = dir.resolve("m");
