@@ -120,34 +120,36 @@ public final class FolderReplacement {
     }
 
     private static boolean complete(Path folder) {
+        JsonNode root = modelJson(folder);
         try {
-            JsonNode root = Json.parse(Files.readAllBytes(folder.resolve(ModelBundle.MODEL_JSON)));
+            if (root == null) return false;
             FolderIntegrity.verify(folder, root);
             return true;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             return false;
         }
     }
 
     /** The names of the entries that make up the model in {@code dir}: model.json and the files it records. */
     private static Set<String> oldModelFiles(Path dir) {
+        JsonNode root = modelJson(dir);
+        // No readable model: every other entry is kept.
+        return root == null ? Set.of(ModelBundle.MODEL_JSON) : topLevel(FolderIntegrity.modelFiles(root));
+    }
+
+    /** {@code folder}'s model.json as read, or null when it is missing or unreadable (a save killed midway). */
+    private static JsonNode modelJson(Path folder) {
         try {
-            JsonNode root = Json.parse(Files.readAllBytes(dir.resolve(ModelBundle.MODEL_JSON)));
-            return topLevel(FolderIntegrity.modelFiles(root));
+            return Json.parse(Files.readAllBytes(folder.resolve(ModelBundle.MODEL_JSON)));
         } catch (IOException | RuntimeException e) {
-            return Set.of(ModelBundle.MODEL_JSON); // no readable model: every other entry is kept
+            return null;
         }
     }
 
     /** Moves what {@link #replace} carried into {@code staging} back to {@code target}, then deletes {@code staging}. */
     private static void rollBack(Path staging, Path target) throws IOException {
         if (!Files.isDirectory(staging)) return;
-        JsonNode root = null;
-        try {
-            root = Json.parse(Files.readAllBytes(staging.resolve(ModelBundle.MODEL_JSON)));
-        } catch (IOException | RuntimeException e) {
-            // No model.json: the writer had not finished, and nothing is carried in before sealing.
-        }
+        JsonNode root = modelJson(staging); // none: the writer had not finished, and nothing is carried in before sealing
         if (Files.isDirectory(target) && root != null && FolderIntegrity.sealed(root)) {
             Set<String> mine = topLevel(FolderIntegrity.modelFiles(root));
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(staging)) {
