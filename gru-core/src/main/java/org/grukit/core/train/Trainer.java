@@ -38,6 +38,7 @@ public final class Trainer {
     private final TrainerConfig config;
     private Consumer<EpochResult> onEpoch = r -> {};
     private TrainingListener listener = TrainingListener.logging();
+    private EpochRunner runner = Trainer::runLocally;
 
     public Trainer(TrainerConfig config) {
         this.config = config;
@@ -53,6 +54,73 @@ public final class Trainer {
     public Trainer listener(TrainingListener l) {
         this.listener = l == null ? TrainingListener.SILENT : l;
         return this;
+    }
+
+    /**
+     * Who turns each epoch's batches into optimiser steps: by default this JVM, one batch after another; a
+     * data-parallel runner spreads every batch over workers and takes the same steps.
+     */
+    public Trainer runner(EpochRunner r) {
+        this.runner = r == null ? Trainer::runLocally : r;
+        return this;
+    }
+
+    /** One epoch's work for an {@link EpochRunner}: its 0-based index, the run's seed, the batches in order. */
+    public record Epoch(int index, long seed, TrainingTask task, List<int[]> batches, Optimizer optimizer, LrScheduler scheduler,
+                        double clipNorm, TrainingListener listener, long startNanos) {}
+
+    /** The epoch's training loss: each batch's mean loss times its size, summed, and the examples seen. */
+    public record EpochLoss(double sum, long seen) {}
+
+    /** Turns an epoch's batches into optimiser steps on the task's model, leaving the model and optimiser after the last. */
+    @FunctionalInterface
+    public interface EpochRunner {
+        EpochLoss run(Epoch epoch);
+    }
+
+    /**
+     * What every epoch starts with, wherever its steps run: every random stream (the model's and the task's) restarted
+     * from the seed and the epoch, so an epoch draws the same masks whether the run got here without a break, resumed
+     * from the previous epoch's checkpoint, or runs on a worker; then the task's own start of epoch.
+     */
+    public static void startEpoch(TrainingTask task, long seed, int epoch) {
+        long streamSeed = Rng.derive(seed, epoch);
+        task.model().reseedRandomStreams(streamSeed);
+        Module.reseed(task.randomStreams(), Rng.derive(streamSeed, 1));
+        task.startEpoch(epoch);
+    }
+
+    /** The error a non-finite loss stops the run with, naming the epoch and batch (both 1-based here). */
+    static IllegalStateException nonFinite(float value, int epoch, int batch, double lossSum, long seen) {
+        return new IllegalStateException("loss became " + value + " at epoch " + epoch + ", batch " + batch
+                + " (last mean loss " + (seen == 0 ? "n/a" : String.format("%.5f", lossSum / seen))
+                + "); lower the learning rate or clip gradients (clipNorm)");
+    }
+
+    /** After an optimiser step: a schedule that moves per step takes its step. */
+    static void afterStep(LrScheduler scheduler, Optimizer optimizer) {
+        if (scheduler != null && scheduler.interval() == LrScheduler.Interval.STEP) scheduler.step(optimizer, Double.NaN);
+    }
+
+    private static EpochLoss runLocally(Epoch e) {
+        ParameterArena arena = e.optimizer().arena();
+        double lossSum = 0;
+        long seen = 0;
+        for (int b = 0; b < e.batches().size(); b++) {
+            int[] batch = e.batches().get(b);
+            e.optimizer().zeroGrad();
+            Tensor loss = e.task().loss(batch);
+            float value = loss.item();
+            if (!Float.isFinite(value)) throw nonFinite(value, e.index() + 1, b + 1, lossSum, seen);
+            loss.backward();
+            if (e.clipNorm() > 0) arena.clipGradNorm(e.clipNorm());
+            e.optimizer().step();
+            afterStep(e.scheduler(), e.optimizer());
+            lossSum += (double) value * batch.length;
+            seen += batch.length;
+            e.listener().batchDone(seen, lossSum / seen, seen / ((System.nanoTime() - e.startNanos()) / 1e9));
+        }
+        return new EpochLoss(lossSum, seen);
     }
 
     /**
@@ -114,34 +182,13 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             model.train(true);
             Rng rng = new Rng(config.seed() * 0x9E3779B97F4A7C15L + epoch);
-            // Every stream restarts from the seed and the epoch: an epoch draws the same masks whether the run
-            // got here without a break or resumed from the previous epoch's checkpoint.
-            long streamSeed = Rng.derive(config.seed(), epoch);
-            model.reseedRandomStreams(streamSeed);
-            Module.reseed(task.randomStreams(), Rng.derive(streamSeed, 1));
-            task.startEpoch(epoch);
+            startEpoch(task, config.seed(), epoch);
             List<int[]> batches = task.trainBatches(rng);
             if (config.progress()) listener.epochStarted(epoch + 1, config.epochs(), task.trainSize());
-            double lossSum = 0;
-            long seen = 0;
-            for (int b = 0; b < batches.size(); b++) {
-                int[] batch = batches.get(b);
-                optimizer.zeroGrad();
-                Tensor loss = task.loss(batch);
-                float value = loss.item();
-                if (!Float.isFinite(value)) {
-                    throw new IllegalStateException("loss became " + value + " at epoch " + (epoch + 1) + ", batch " + (b + 1)
-                            + " (last mean loss " + (seen == 0 ? "n/a" : String.format("%.5f", lossSum / seen))
-                            + "); lower the learning rate or clip gradients (clipNorm)");
-                }
-                loss.backward();
-                if (config.clipNorm() > 0) arena.clipGradNorm(config.clipNorm());
-                optimizer.step();
-                if (scheduler != null && scheduler.interval() == LrScheduler.Interval.STEP) scheduler.step(optimizer, Double.NaN);
-                lossSum += (double) value * batch.length;
-                seen += batch.length;
-                if (config.progress()) listener.batchDone(seen, lossSum / seen, seen / ((System.nanoTime() - epochStart) / 1e9));
-            }
+            EpochLoss loss = runner.run(new Epoch(epoch, config.seed(), task, batches, optimizer, scheduler, config.clipNorm(),
+                    config.progress() ? listener : TrainingListener.SILENT, epochStart));
+            double lossSum = loss.sum();
+            long seen = loss.seen();
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
             double trainLoss = seen == 0 ? Double.NaN : lossSum / seen;
 

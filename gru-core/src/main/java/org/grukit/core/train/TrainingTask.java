@@ -34,6 +34,15 @@ public interface TrainingTask {
     /** The loss of one batch, computed in training mode with grad enabled. */
     Tensor loss(int[] batch);
 
+    /**
+     * What {@link #loss} of {@code batch} is a mean over: the number of examples (the default), or of target tokens
+     * for a loss averaged per token. Data-parallel training weighs each worker's share of a batch by it, so that the
+     * shares' gradients add up to the whole batch's.
+     */
+    default double lossWeight(int[] batch) {
+        return batch.length;
+    }
+
     /** Metrics on held-out data, computed in eval mode with grad disabled; must include {@link #monitor()}. */
     Map<String, Double> evaluate();
 

@@ -36,6 +36,7 @@ class TrainerTest {
         final Tensor x;
         final float[] y;
         float scale = 1f;
+        int batchSize = 16;
         final List<Integer> started = new java.util.ArrayList<>();
 
         SumTask(long seed) {
@@ -61,7 +62,7 @@ class TrainerTest {
         @Override public Module model() { return gru; }
         @Override public int trainSize() { return 64; }
         @Override public void startEpoch(int epoch) { started.add(epoch); }
-        @Override public List<int[]> trainBatches(Rng rng) { return Batching.shuffled(64, 16, rng); }
+        @Override public List<int[]> trainBatches(Rng rng) { return Batching.shuffled(64, batchSize, rng); }
         @Override public Tensor loss(int[] b) {
             return Losses.mse(predict(b), Tensor.of(targets(b), b.length), Reduction.MEAN);
         }

@@ -395,6 +395,11 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
         }
 
         @Override
+        public double lossWeight(int[] batch) { // both terms are means per target token
+            return TextPipeline.predictedTokens(targets, batch);
+        }
+
+        @Override
         public Tensor loss(int[] batch) {
             int[][] ext = new int[1][];
             PaddedBatch source = batch(docs, batch, ext);

@@ -107,6 +107,16 @@ public final class TextPipeline {
         return Batching.padIds(encodeAll(texts), Vocabulary.PAD_ID);
     }
 
+    /**
+     * The tokens a decoder predicts in the targets picked by {@code indices}: every token after each target's first,
+     * which the teacher-forced losses average over (the weight of a batch's share in data-parallel training).
+     */
+    public static int predictedTokens(List<int[]> targets, int[] indices) {
+        int n = 0;
+        for (int i : indices) n += Math.max(0, targets.get(i).length - 1);
+        return n;
+    }
+
     /** A padded batch of already encoded sequences picked by {@code indices} (as bucketed batching gives them). */
     public static PaddedBatch batch(List<int[]> encoded, int[] indices) {
         List<int[]> picked = new ArrayList<>(indices.length);

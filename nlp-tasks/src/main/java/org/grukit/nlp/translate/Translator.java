@@ -318,6 +318,11 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
         }
 
         @Override
+        public double lossWeight(int[] batch) { // the loss is a mean per target token
+            return TextPipeline.predictedTokens(tgt, batch);
+        }
+
+        @Override
         public Map<String, Double> evaluate() {
             List<String> srcs = new ArrayList<>(), refs = new ArrayList<>();
             for (TextPair p : dev) {
