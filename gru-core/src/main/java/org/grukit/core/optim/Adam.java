@@ -14,7 +14,7 @@ import org.grukit.core.ParameterArena;
 public final class Adam extends ArenaOptimizer {
     /** Hyperparameters, validated; torch's defaults via {@link #adam} and {@link #adamW}. */
     public record Config(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
-                         boolean amsgrad) {
+                         boolean amsgrad) implements java.io.Serializable {
         public Config {
             if (!(lr >= 0)) throw new IllegalArgumentException("lr must be >= 0, got " + lr);
             if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);

@@ -103,7 +103,7 @@ public final class Tasks {
      * command line that started it (recorded in the provenance).
      */
     public record Run(Path dir, Existing existing, boolean progress, Consumer<Trainer.EpochResult> onEpoch,
-                      List<String> commandLine, TrainingListener listener) {
+                      List<String> commandLine, TrainingListener listener, Distribution distribution) {
         public Run {
             existing = existing == null ? Existing.REFUSE : existing;
             onEpoch = onEpoch == null ? r -> {} : onEpoch;
@@ -112,7 +112,7 @@ public final class Tasks {
         }
 
         public Run(Path dir, boolean progress, Consumer<Trainer.EpochResult> onEpoch) {
-            this(dir, Existing.REFUSE, progress, onEpoch, List.of(), null);
+            this(dir, Existing.REFUSE, progress, onEpoch, List.of(), null, null);
         }
 
 
@@ -121,20 +121,20 @@ public final class Tasks {
         }
 
         public Run withExisting(Existing e) {
-            return new Run(dir, e, progress, onEpoch, commandLine, listener);
+            return new Run(dir, e, progress, onEpoch, commandLine, listener, distribution);
         }
 
         public Run withProgress(boolean on) {
-            return new Run(dir, existing, on, onEpoch, commandLine, listener);
+            return new Run(dir, existing, on, onEpoch, commandLine, listener, distribution);
         }
 
         public Run withOnEpoch(Consumer<Trainer.EpochResult> listener) {
-            return new Run(dir, existing, progress, listener, commandLine, this.listener);
+            return new Run(dir, existing, progress, listener, commandLine, this.listener, distribution);
         }
 
         /** The command line that started the run, recorded in the model's provenance. */
         public Run withCommandLine(List<String> args) {
-            return new Run(dir, existing, progress, onEpoch, args, listener);
+            return new Run(dir, existing, progress, onEpoch, args, listener, distribution);
         }
 
         /**
@@ -142,8 +142,28 @@ public final class Tasks {
          * set (the command line sets {@link org.grukit.core.train.ConsoleProgress}).
          */
         public Run withListener(TrainingListener l) {
-            return new Run(dir, existing, progress, onEpoch, commandLine, l);
+            return new Run(dir, existing, progress, onEpoch, commandLine, l, distribution);
         }
+
+        /** Where the epochs take their steps: null (the default) for this JVM, or across workers (a Spark cluster). */
+        public Run withDistribution(Distribution d) {
+            return new Run(dir, existing, progress, onEpoch, commandLine, listener, d);
+        }
+    }
+
+    /**
+     * Runs a training's epochs somewhere other than this JVM alone: given what a worker needs to prepare the same
+     * training (the recipe) and to build the same optimiser and schedule, the runner of each epoch's steps. The driver
+     * keeps the loop, the evaluation, the checkpoints and the model folder.
+     */
+    @FunctionalInterface
+    public interface Distribution {
+        Trainer.EpochRunner runner(TrainingRecipe recipe, Trainer.AdamCosine optimization);
+    }
+
+    /** The JSON form of datasets and settings: for digests, and for {@link TrainingRecipe}s. */
+    static ObjectMapper dataMapper() {
+        return JSON;
     }
 
     /** Every task on the class path, in the order their providers are found. */
@@ -293,6 +313,9 @@ public final class Tasks {
                     run.onEpoch().accept(r);
                 });
         Adam.Config adam = Adam.Config.adam(ts.lr()).withWeightDecay(ts.weightDecay());
+        if (run.distribution() != null) {
+            trainer.runner(run.distribution().runner(TrainingRecipe.of(task, settings, train, dev, false), new Trainer.AdamCosine(adam, ts.epochs())));
+        }
         Trainer.Summary summary = trainer.fitAdamCosine(training, adam);
         M model = training.result();
         model.module().train(false);
@@ -301,8 +324,13 @@ public final class Tasks {
         Trainer.Summary refit = null;
         if (again != null) {
             if (run.progress()) run.listener().note("refitting on the training and dev parts for " + Math.max(1, summary.bestEpoch()) + " epochs");
-            refit = new Trainer(new TrainerConfig(Math.max(1, summary.bestEpoch()), 0, ts.clipNorm(), null, false, ts.seed(),
-                    run.progress())).listener(run.listener()).fitAdamCosine(again, adam);
+            int refitEpochs = Math.max(1, summary.bestEpoch());
+            Trainer refitter = new Trainer(new TrainerConfig(refitEpochs, 0, ts.clipNorm(), null, false, ts.seed(), run.progress()))
+                    .listener(run.listener());
+            if (run.distribution() != null) {
+                refitter.runner(run.distribution().runner(TrainingRecipe.of(task, settings, train, dev, true), new Trainer.AdamCosine(adam, refitEpochs)));
+            }
+            refit = refitter.fitAdamCosine(again, adam);
             model = again.result();
             model.module().train(false);
         }

@@ -10,6 +10,7 @@ import org.grukit.core.ParameterArena;
 import org.grukit.core.Tensor;
 import org.grukit.core.optim.LrScheduler;
 import org.grukit.core.optim.Optimizer;
+import org.grukit.core.task.TrainingRecipe;
 
 /**
  * Synchronous data-parallel training, the part every worker runs whatever carries its messages (Spark's barrier tasks,
@@ -144,5 +145,31 @@ public final class DataParallel {
         }
         return new EpochOutcome(arena.data().clone(), optimizer.state(), optimizer.lr(), scheduler == null ? null : scheduler.state(),
                 lossSum, seen, compute, communication);
+    }
+
+    /**
+     * One worker's copy of a run: the training prepared from the driver's recipe, with the optimiser and schedule built
+     * as the driver built them. Prepared once and kept for the run's epochs; each epoch starts from the plan's state.
+     */
+    public static final class Worker {
+        private final TrainingTask training;
+        private final Optimizer optimizer;
+        private final LrScheduler schedule;
+
+        private Worker(TrainingTask training, Trainer.AdamCosine optimization) {
+            this.training = training;
+            this.optimizer = optimization.optimizer(training.model().arena());
+            this.schedule = optimization.schedule(optimizer, training);
+        }
+
+        /** Prepares the recipe's training (its data encoded, its network built) and the optimiser. */
+        public static Worker prepare(TrainingRecipe recipe, Trainer.AdamCosine optimization) throws IOException {
+            return new Worker(recipe.unpack().prepare(recipe.refit()), optimization);
+        }
+
+        /** Runs {@code plan}'s epoch as worker {@code rank} of {@code workers}. */
+        public EpochOutcome runEpoch(EpochPlan plan, int rank, int workers, AllReduce allReduce) {
+            return DataParallel.runEpoch(plan, rank, workers, training, optimizer, schedule, allReduce);
+        }
     }
 }

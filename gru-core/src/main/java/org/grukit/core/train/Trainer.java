@@ -124,14 +124,26 @@ public final class Trainer {
     }
 
     /**
-     * The usual run of grukit's tasks: Adam with {@code adam}'s settings, its learning rate decayed per step along a
-     * cosine to 5% over all epochs, then {@link #fit}.
+     * grukit's usual optimisation: Adam with {@code adam}'s settings, its learning rate decayed per step along a cosine
+     * to 5% over {@code epochs} epochs of the task's batches. A value, so that every worker of a distributed run builds
+     * the optimiser and schedule the driver built.
      */
+    public record AdamCosine(Adam.Config adam, int epochs) implements java.io.Serializable {
+        public Adam optimizer(ParameterArena arena) {
+            return new Adam(arena, adam);
+        }
+
+        public LrScheduler schedule(Optimizer optimizer, TrainingTask task) {
+            return FactorSchedule.cosine(optimizer, (long) epochs * task.trainBatches(new Rng(0)).size(), adam.lr() * 0.05,
+                    LrScheduler.Interval.STEP);
+        }
+    }
+
+    /** The usual run of grukit's tasks: {@link AdamCosine} over this trainer's epochs, then {@link #fit}. */
     public Summary fitAdamCosine(TrainingTask task, Adam.Config adam) {
-        Adam optimizer = new Adam(task.model().arena(), adam);
-        LrScheduler schedule = FactorSchedule.cosine(optimizer, (long) config.epochs() * task.trainBatches(new Rng(0)).size(), adam.lr() * 0.05,
-                LrScheduler.Interval.STEP);
-        return fit(task, optimizer, schedule);
+        AdamCosine a = new AdamCosine(adam, config.epochs());
+        Adam optimizer = a.optimizer(task.model().arena());
+        return fit(task, optimizer, a.schedule(optimizer, task));
     }
 
     public Summary fit(TrainingTask task, Optimizer optimizer, LrScheduler scheduler) {
