@@ -47,14 +47,20 @@ class TaskTransformerTest {
         spark.stop();
     }
 
-    private SentimentClassifier sentiment(Path model) throws IOException {
+    /** {@code n} two-word reviews whose label one word gives away. */
+    static List<LabelledText> reviews(int n, long seed) {
         List<LabelledText> reviews = new ArrayList<>();
-        Rng rng = new Rng(1);
+        Rng rng = new Rng(seed);
         String[] good = {"great", "lovely"}, bad = {"awful", "dull"};
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < n; i++) {
             boolean pos = rng.uniform() < 0.5;
             reviews.add(new LabelledText((pos ? good : bad)[rng.nextInt(2)] + " film", pos ? "pos" : "neg", "r:" + i));
         }
+        return reviews;
+    }
+
+    private SentimentClassifier sentiment(Path model) throws IOException {
+        List<LabelledText> reviews = reviews(200, 1);
         SentimentTask task = new SentimentTask();
         return Tasks.train(task, task.defaults(200).withSize(8, 8).withEpochs(2), reviews, reviews, new Tasks.Run(model, false, null)).model();
     }

@@ -158,7 +158,7 @@ public final class Tasks {
      */
     @FunctionalInterface
     public interface Distribution {
-        Trainer.EpochRunner runner(TrainingRecipe recipe, Trainer.AdamCosine optimization);
+        Trainer.EpochRunner runner(TrainingRecipe recipe, Trainer.Optimization optimization);
     }
 
     /** The JSON form of datasets and settings: for digests, and for {@link TrainingRecipe}s. */

@@ -156,14 +156,14 @@ public final class DataParallel {
         private final Optimizer optimizer;
         private final LrScheduler schedule;
 
-        private Worker(TrainingTask training, Trainer.AdamCosine optimization) {
+        private Worker(TrainingTask training, Trainer.Optimization optimization) {
             this.training = training;
             this.optimizer = optimization.optimizer(training.model().arena());
             this.schedule = optimization.schedule(optimizer, training);
         }
 
         /** Prepares the recipe's training (its data encoded, its network built) and the optimiser. */
-        public static Worker prepare(TrainingRecipe recipe, Trainer.AdamCosine optimization) throws IOException {
+        public static Worker prepare(TrainingRecipe recipe, Trainer.Optimization optimization) throws IOException {
             return new Worker(recipe.unpack().prepare(recipe.refit()), optimization);
         }
 

@@ -124,15 +124,27 @@ public final class Trainer {
     }
 
     /**
+     * How a run builds its optimiser and learning-rate schedule (null for none): a value that can travel, so that every
+     * worker of a distributed run builds what the driver built.
+     */
+    public interface Optimization extends java.io.Serializable {
+        Optimizer optimizer(ParameterArena arena);
+
+        LrScheduler schedule(Optimizer optimizer, TrainingTask task);
+    }
+
+    /**
      * grukit's usual optimisation: Adam with {@code adam}'s settings, its learning rate decayed per step along a cosine
      * to 5% over {@code epochs} epochs of the task's batches. A value, so that every worker of a distributed run builds
      * the optimiser and schedule the driver built.
      */
-    public record AdamCosine(Adam.Config adam, int epochs) implements java.io.Serializable {
+    public record AdamCosine(Adam.Config adam, int epochs) implements Optimization {
+        @Override
         public Adam optimizer(ParameterArena arena) {
             return new Adam(arena, adam);
         }
 
+        @Override
         public LrScheduler schedule(Optimizer optimizer, TrainingTask task) {
             return FactorSchedule.cosine(optimizer, (long) epochs * task.trainBatches(new Rng(0)).size(), adam.lr() * 0.05,
                     LrScheduler.Interval.STEP);
