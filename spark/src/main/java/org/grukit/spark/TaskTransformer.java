@@ -70,6 +70,7 @@ public final class TaskTransformer extends Transformer implements MLWritable {
     private final Param<String> errorCol;
     private final IntParam batchSize;
     private final BooleanParam failFast;
+    private final Param<String> outputPrefix;
 
     public TaskTransformer(String uid) {
         this.uid = uid;
@@ -79,8 +80,10 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         setDefault(inputCol, "text");
         setDefault(errorCol, "error");
         failFast = new BooleanParam(this, "failFast", "fail the job at the first row without a prediction, instead of an error column");
+        outputPrefix = new Param<>(this, "outputPrefix", "put before each output column's name, for an input that has columns of those names");
         setDefault(batchSize, 256);
         setDefault(failFast, false);
+        setDefault(outputPrefix, "");
     }
 
     /** A stage predicting with the model in {@code dir} (checked and loaded here once, so a broken folder fails now). */
@@ -164,6 +167,15 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         return failFast;
     }
 
+    public Param<String> outputPrefix() {
+        return outputPrefix;
+    }
+
+    public TaskTransformer setOutputPrefix(String value) {
+        set(outputPrefix, value == null ? "" : value);
+        return this;
+    }
+
     public TaskTransformer setFailFast(boolean value) {
         set(failFast, value);
         return this;
@@ -200,11 +212,17 @@ public final class TaskTransformer extends Transformer implements MLWritable {
             throw new IllegalArgumentException("the input column '" + in + "' holds " + schema.apply(in).dataType().simpleString() + ", not strings");
         }
         StructType out = schema;
-        for (OutputField f : outputs) {
-            if (List.of(schema.fieldNames()).contains(f.name())) {
-                throw new IllegalArgumentException("the input already has a column '" + f.name() + "', which the model's predictions add");
+        List<String> added = new ArrayList<>();
+        for (OutputField f : outputs) added.add($(outputPrefix) + f.name());
+        added.add($(errorCol));
+        for (String name : added) {
+            if (List.of(schema.fieldNames()).contains(name)) {
+                throw new IllegalArgumentException("the input already has a column '" + name + "', which the predictions add; set an "
+                        + "outputPrefix (and errorCol) to name them apart");
             }
-            out = out.add(new StructField(f.name(), sparkType(f.kind()), true, org.apache.spark.sql.types.Metadata.empty()));
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            out = out.add(new StructField(added.get(i), sparkType(outputs.get(i).kind()), true, org.apache.spark.sql.types.Metadata.empty()));
         }
         return out.add($(errorCol), DataTypes.StringType, true);
     }

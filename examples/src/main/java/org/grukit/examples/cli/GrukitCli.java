@@ -1,5 +1,6 @@
 package org.grukit.examples.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.grukit.core.Version;
 import org.grukit.core.io.FolderIntegrity;
@@ -21,10 +22,42 @@ public final class GrukitCli implements Callable<Integer> {
     public static int run(String... args) {
         String skip = System.getProperty(FolderIntegrity.SKIP_PROPERTY);
         try {
-            return new CommandLine(new GrukitCli()).setExecutionExceptionHandler(GrukitCli::reportError).execute(args);
+            return command().setExecutionExceptionHandler(GrukitCli::reportError).execute(args);
         } finally { // the option holds for this run only, also when run is called again in one JVM
             if (skip == null) System.clearProperty(FolderIntegrity.SKIP_PROPERTY);
             else System.setProperty(FolderIntegrity.SKIP_PROPERTY, skip);
+        }
+    }
+
+    /**
+     * The command tree. {@code spark} is there only when Spark's classes are (the launcher adds {@code $SPARK_HOME/jars}):
+     * its commands' signatures name Spark types, which picocli's reflection would fail to load.
+     */
+    static CommandLine command() {
+        CommandLine cl = new CommandLine(new GrukitCli());
+        boolean spark;
+        try {
+            Class.forName("org.apache.spark.sql.SparkSession", false, GrukitCli.class.getClassLoader());
+            spark = true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            spark = false;
+        }
+        cl.addSubcommand("spark", spark ? new SparkCommand() : new NoSpark());
+        // grukit spark train [SPARK OPTIONS] TASK [TASK'S TRAIN OPTIONS]: everything after the task is the task's.
+        if (spark) cl.getSubcommands().get("spark").getSubcommands().get("train").setStopAtPositional(true);
+        return cl;
+    }
+
+    @Command(name = "spark", description = "Run the tasks on an Apache Spark cluster (needs SPARK_HOME).")
+    static final class NoSpark implements Callable<Integer> {
+        @CommandLine.Parameters(arity = "0..*", hidden = true)
+        List<String> ignored;
+
+        @Override
+        public Integer call() {
+            System.err.println("grukit: 'grukit spark' needs Apache Spark 4.x (Scala 2.13) on the class path: set SPARK_HOME to a Spark distribution and run the grukit launcher, "
+                    + "which adds $SPARK_HOME/jars");
+            return 1;
         }
     }
 

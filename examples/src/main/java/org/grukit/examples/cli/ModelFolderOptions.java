@@ -16,10 +16,17 @@ final class ModelFolderOptions {
             + " when the new run saves its first.")
     boolean overwrite;
 
+    /**
+     * Where every train command of this process takes its steps: null for this JVM, or a cluster ({@code grukit spark
+     * train} sets it before it runs the task's own train command, so that every option means what it means there).
+     */
+    static volatile Tasks.Distribution distribution;
+
     /** The run into {@code dir}, as the options say, with the command line recorded in its provenance. */
     Tasks.Run run(java.nio.file.Path dir, boolean progress, String... commandLine) {
         if (resume && overwrite) throw new IllegalArgumentException("--resume and --overwrite exclude each other; give one");
         Tasks.Existing e = resume ? Tasks.Existing.RESUME : overwrite ? Tasks.Existing.OVERWRITE : Tasks.Existing.REFUSE;
-        return Tasks.Run.into(dir).withProgress(progress).withListener(org.grukit.core.train.ConsoleProgress.onStderr()).withExisting(e).withCommandLine(List.of(commandLine));
+        return Tasks.Run.into(dir).withProgress(progress).withListener(org.grukit.core.train.ConsoleProgress.onStderr()).withExisting(e).withCommandLine(List.of(commandLine))
+                .withDistribution(distribution);
     }
 }

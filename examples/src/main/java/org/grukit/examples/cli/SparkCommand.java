@@ -1,0 +1,245 @@
+package org.grukit.examples.cli;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.StructField;
+import org.grukit.core.train.JsonLines;
+import org.grukit.spark.SparkTraining;
+import org.grukit.spark.TaskTransformer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code grukit spark predict|train}: the tasks on an Apache Spark cluster (or {@code local[N]}). Spark itself is not in
+ * grukit.jar: the {@code grukit} launcher puts {@code $SPARK_HOME/jars} on the class path, and the executors get
+ * grukit.jar through {@code spark.jars}.
+ */
+@Command(name = "spark", mixinStandardHelpOptions = true, description = "Run the tasks on an Apache Spark cluster.",
+        subcommands = {SparkCommand.Predict.class, SparkCommand.Train.class})
+final class SparkCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    /** What every Spark command shares: the master, and a session that ships grukit to the executors. */
+    static final class Cluster {
+        @Option(names = "--master", defaultValue = "local[*]", description = "Spark master URL: local[N], spark://HOST:PORT, "
+                + "yarn, k8s://... (default: ${DEFAULT-VALUE}).")
+        String master;
+        @Option(names = "--conf", description = "Any Spark setting, KEY=VALUE (repeatable), e.g. spark.executor.memory=4g.")
+        Map<String, String> conf = new LinkedHashMap<>();
+
+        SparkSession start(String appName) {
+            SparkSession.Builder b = SparkSession.builder().master(master).appName(appName)
+                    // Executors need the Vector API module for grukit's kernels; Spark adds its own --add-opens flags.
+                    .config("spark.executor.extraJavaOptions", "--add-modules jdk.incubator.vector")
+                    .config("spark.ui.showConsoleProgress", "false");
+            Path jar = ownJar();
+            if (jar != null && !master.startsWith("local")) b = b.config("spark.jars", jar.toUri().toString());
+            for (Map.Entry<String, String> e : conf.entrySet()) b = b.config(e.getKey(), e.getValue());
+            return b.getOrCreate();
+        }
+
+        /** grukit.jar, when this runs from it (not from a build's class folders). */
+        private static Path ownJar() {
+            try {
+                Path p = Path.of(SparkCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                return Files.isRegularFile(p) ? p : null;
+            } catch (URISyntaxException | SecurityException | NullPointerException e) {
+                return null;
+            }
+        }
+    }
+
+    /** A table's format from its option or its file name's ending. */
+    static String format(String given, Path path, String option) {
+        String f = given != null ? given.toLowerCase(Locale.ROOT) : null;
+        if (f == null) {
+            String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (name.endsWith(".csv")) f = "csv";
+            else if (name.endsWith(".tsv")) f = "tsv";
+            else if (name.endsWith(".jsonl") || name.endsWith(".json")) f = "json";
+            else if (name.endsWith(".parquet")) f = "parquet";
+            else throw new IllegalArgumentException("cannot tell the format of " + path + " from its name; give " + option
+                    + " csv, tsv, json or parquet");
+        }
+        if (!List.of("csv", "tsv", "json", "parquet").contains(f)) {
+            throw new IllegalArgumentException(option + " must be csv, tsv, json or parquet, got " + given);
+        }
+        return f;
+    }
+
+    @Command(name = "predict", mixinStandardHelpOptions = true, description = "Predict for every row of a table with any text "
+            + "task's model (sentiment, translation, summarisation): the input columns kept, the task's output columns and an "
+            + "error column added. Prints a JSON line: rows, rows with an error, seconds.")
+    static final class Predict implements Callable<Integer> {
+        @CommandLine.Mixin
+        Cluster cluster = new Cluster();
+        @Option(names = "--model", required = true, description = "A model folder.")
+        Path model;
+        @Option(names = "--input", required = true, description = "CSV or TSV with a header, JSON lines, or Parquet (a file or a folder).")
+        Path input;
+        @Option(names = "--output", required = true, description = "Where to write the result (a folder of part files, as Spark writes).")
+        Path output;
+        @Option(names = "--input-format", description = "csv, tsv, json or parquet (default: from --input's name).")
+        String inputFormat;
+        @Option(names = "--output-format", description = "csv, tsv, json or parquet (default: from --output's name).")
+        String outputFormat;
+        @Option(names = "--text-column", defaultValue = "text", description = "The column to predict for (default: ${DEFAULT-VALUE}).")
+        String textColumn;
+        @Option(names = "--batch-size", defaultValue = "256", description = "Rows predicted together (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+        @Option(names = "--partitions", description = "Repartition the input into this many partitions first.")
+        Integer partitions;
+        @Option(names = "--output-prefix", defaultValue = "", description = "Put before the output columns' names, for an input that "
+                + "already has columns of those names (a label column: --output-prefix predicted_).")
+        String outputPrefix;
+        @Option(names = "--error-column", defaultValue = "error", description = "The column that says why a row got no prediction "
+                + "(default: ${DEFAULT-VALUE}).")
+        String errorColumn;
+        @Option(names = "--fail-fast", description = "Fail the job on the first bad row instead of naming it in the error column.")
+        boolean failFast;
+        @Option(names = "--overwrite", description = "Replace --output if it exists.")
+        boolean overwrite;
+
+        @Override
+        public Integer call() throws IOException {
+            String in = format(inputFormat, input, "--input-format"), out = format(outputFormat, output, "--output-format");
+            if (Files.exists(output) && !overwrite) throw new IllegalArgumentException(output + " exists; remove it or give --overwrite");
+            TaskTransformer stage = TaskTransformer.of(model).setInputCol(textColumn).setBatchSize(batchSize).setFailFast(failFast)
+                    .setOutputPrefix(outputPrefix).setErrorCol(errorColumn);
+            SparkSession spark = cluster.start("grukit spark predict");
+            try {
+                long start = System.nanoTime();
+                DataFrameReader reader = spark.read();
+                Dataset<Row> table = switch (in) {
+                    case "csv" -> reader.option("header", "true").option("multiLine", "true").option("escape", "\"").csv(input.toString());
+                    case "tsv" -> reader.option("header", "true").option("sep", "\t").option("quote", "").csv(input.toString());
+                    case "json" -> reader.json(input.toString());
+                    default -> reader.parquet(input.toString());
+                };
+                if (!List.of(table.columns()).contains(textColumn)) {
+                    throw new IllegalArgumentException(input + " has no column '" + textColumn + "' (it has " + List.of(table.columns())
+                            + "); choose one with --text-column");
+                }
+                if (partitions != null) table = table.repartition(partitions);
+                Dataset<Row> result = stage.transform(table).cache();
+                Dataset<Row> written = result;
+                if (in.equals("csv") || out.equals("csv") || out.equals("tsv")) written = flatten(result);
+                var writer = written.write().mode(overwrite ? "overwrite" : "errorifexists");
+                switch (out) {
+                    case "csv" -> writer.option("header", "true").csv(output.toString());
+                    case "tsv" -> writer.option("header", "true").option("sep", "\t").csv(output.toString());
+                    case "json" -> writer.json(output.toString());
+                    default -> writer.parquet(output.toString());
+                }
+                long rows = result.count();
+                long errors = result.filter(functions.col(errorColumn).isNotNull()).count();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("output", output.toString());
+                m.put("rows", rows);
+                m.put("errors", errors);
+                m.put("seconds", Math.round(seconds * 10) / 10.0);
+                m.put("rows_per_s", Math.round(rows / seconds));
+                m.put("master", cluster.master);
+                m.put("partitions", table.rdd().getNumPartitions());
+                System.out.println(JsonLines.of(m));
+                return 0;
+            } finally {
+                spark.stop();
+            }
+        }
+
+        /** CSV holds no arrays: each array column written as its JSON text. */
+        private static Dataset<Row> flatten(Dataset<Row> d) {
+            List<Column> cols = new ArrayList<>();
+            for (StructField f : d.schema().fields()) {
+                Column c = functions.col(f.name());
+                cols.add(f.dataType() instanceof ArrayType ? functions.to_json(c).alias(f.name()) : c);
+            }
+            return d.select(cols.toArray(new Column[0]));
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train any task with synchronous data-parallel "
+            + "workers on the cluster: Spark's options first, then the task, then the task's own train options (grukit TASK train "
+            + "--help). "
+            + "The driver evaluates, checkpoints and writes the model folder as a single machine does.")
+    static final class Train implements Callable<Integer> {
+        @CommandLine.Mixin
+        Cluster cluster = new Cluster();
+        @Option(names = "--workers", defaultValue = "2", description = "Workers, one barrier task each; the cluster needs as many "
+                + "free task slots (default: ${DEFAULT-VALUE}).")
+        int workers;
+        @Parameters(index = "0", description = "The task: sentiment, translate, summarize, speech or forecast.")
+        String task;
+        @Parameters(index = "1..*", arity = "0..*", description = "The task's train options.")
+        List<String> options = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Object command = switch (task) {
+                case "sentiment" -> new SentimentCommand();
+                case "translate" -> new TranslateCommand();
+                case "summarize" -> new SummarizeCommand();
+                case "speech" -> new SpeechCommand();
+                case "forecast" -> new ForecastCommand();
+                default -> throw new IllegalArgumentException("no task '" + task + "'; give sentiment, translate, summarize, speech or forecast");
+            };
+            if (workers < 1) throw new IllegalArgumentException("--workers must be >= 1, got " + workers);
+            SparkSession spark = cluster.start("grukit spark train " + task);
+            SparkTraining training = SparkTraining.on(spark, workers);
+            ModelFolderOptions.distribution = training;
+            try {
+                List<String> args = new ArrayList<>(List.of("train"));
+                args.addAll(options);
+                CommandLine cl = new CommandLine(command);
+                cl.setExecutionExceptionHandler((e, c, p) -> {
+                    throw e;
+                });
+                int code = cl.execute(args.toArray(new String[0]));
+                if (code != 0) return code;
+                List<SparkTraining.EpochTimes> epochs = training.epochs();
+                double seconds = 0, compute = 0, communication = 0;
+                for (SparkTraining.EpochTimes t : epochs) {
+                    seconds += t.seconds();
+                    compute += t.computeSeconds();
+                    communication += t.communicationSeconds();
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("master", cluster.master);
+                m.put("workers", workers);
+                m.put("epochs", epochs.size());
+                m.put("epoch_seconds", epochs.isEmpty() ? 0 : Math.round(seconds / epochs.size() * 100) / 100.0);
+                m.put("compute_share", seconds == 0 ? 0 : Math.round(compute / seconds * 1000) / 1000.0);
+                m.put("communication_share", seconds == 0 ? 0 : Math.round(communication / seconds * 1000) / 1000.0);
+                m.put("other_share", seconds == 0 ? 0 : Math.round((seconds - compute - communication) / seconds * 1000) / 1000.0);
+                System.out.println(JsonLines.of(m));
+                return 0;
+            } finally {
+                ModelFolderOptions.distribution = null;
+                spark.stop();
+            }
+        }
+    }
+}
