@@ -147,11 +147,31 @@ public final class Decoding {
 
     /** Greedy decoding over any {@link Stepper}. */
     public static <S> List<Hypothesis> greedySearch(Stepper<S> decoder, S start, int bos, int eos, int maxLength, LengthPenalty penalty) {
+        int[] limits = new int[decoder.batch(start)];
+        Arrays.fill(limits, maxLength);
+        return greedySearch(decoder, start, bos, eos, limits, penalty);
+    }
+
+    /**
+     * Greedy decoding with a length limit per row, so that a row's result never depends on the rows batched with it
+     * (a limit taken from the batch's longest source would let a neighbour lengthen a translation).
+     */
+    public static <S> List<Hypothesis> greedySearch(Stepper<S> decoder, S start, int bos, int eos, int[] maxLengths, LengthPenalty penalty) {
         try (GradMode g = GradMode.noGrad()) {
             int b = decoder.batch(start);
+            if (maxLengths.length != b) throw new IllegalArgumentException(maxLengths.length + " length limits for " + b + " rows");
+            int maxLength = 0;
+            for (int m : maxLengths) {
+                if (m <= 0) throw new IllegalArgumentException("maxLength must be > 0, got " + m);
+                maxLength = Math.max(maxLength, m);
+            }
             int[] tokens = new int[b];
             Arrays.fill(tokens, bos);
-            int[][] out = new int[b][maxLength], align = new int[b][maxLength];
+            int[][] out = new int[b][], align = new int[b][];
+            for (int i = 0; i < b; i++) {
+                out[i] = new int[maxLengths[i]];
+                align[i] = new int[maxLengths[i]];
+            }
             int[] len = new int[b];
             double[] logProb = new double[b];
             boolean[] done = new boolean[b];
@@ -164,13 +184,13 @@ public final class Decoding {
                 for (int i = 0; i < b; i++) {
                     int best = argmax(logp, i * v, v);
                     tokens[i] = best;
-                    if (!done[i]) {
+                    if (!done[i] && len[i] < maxLengths[i]) {
                         logProb[i] += logp[i * v + best];
                         out[i][len[i]] = best;
                         align[i][len[i]++] = argmax(w, i * src, src);
                         done[i] = best == eos;
                     }
-                    all &= done[i];
+                    all &= done[i] || len[i] == maxLengths[i];
                 }
                 s = step.next();
                 if (all) break;
@@ -191,8 +211,28 @@ public final class Decoding {
 
     /** Beam search over any {@link Stepper}. */
     public static <S> List<List<Hypothesis>> beamSearch(Stepper<S> decoder, S start, BeamConfig cfg) {
+        return beamSearch(decoder, start, cfg, null);
+    }
+
+    /**
+     * Beam search with a length limit per row (null: the config's for all; none above it), so that a row's result
+     * never depends on the rows batched with it.
+     */
+    public static <S> List<List<Hypothesis>> beamSearch(Stepper<S> decoder, S start, BeamConfig cfg, int[] maxLengths) {
         try (GradMode g = GradMode.noGrad()) {
             int b = decoder.batch(start), k = cfg.beamSize();
+            int[] limits = new int[b];
+            Arrays.fill(limits, cfg.maxLength());
+            if (maxLengths != null) {
+                if (maxLengths.length != b) throw new IllegalArgumentException(maxLengths.length + " length limits for " + b + " rows");
+                for (int i = 0; i < b; i++) {
+                    if (maxLengths[i] <= 0 || maxLengths[i] > cfg.maxLength()) {
+                        throw new IllegalArgumentException("row " + i + "'s maxLength must be in [1, " + cfg.maxLength() + "], got " + maxLengths[i]);
+                    }
+                    limits[i] = maxLengths[i];
+                }
+            }
+            boolean[] cut = new boolean[b];
             int[] expand = new int[b * k];
             for (int i = 0; i < b * k; i++) expand[i] = i / k;
             S s = decoder.select(start, expand);
@@ -218,6 +258,11 @@ public final class Decoding {
                 boolean any = false;
                 for (int bi = 0; bi < b; bi++) {
                     int base = bi * k;
+                    if (alive[bi] && t >= limits[bi]) { // this row's limit: its live beams end here, unfinished
+                        alive[bi] = false;
+                        cut[bi] = true;
+                        unfinished(finished.get(bi), scores, seqs, aligns, base, k, cfg);
+                    }
                     if (!alive[bi]) {
                         for (int j = 0; j < k; j++) {
                             parents[base + j] = base;
@@ -280,18 +325,23 @@ public final class Decoding {
             List<List<Hypothesis>> result = new ArrayList<>();
             for (int bi = 0; bi < b; bi++) {
                 List<Hypothesis> hyps = finished.get(bi);
-                if (alive[bi] || hyps.isEmpty()) { // reached maxLength: the live beams count, unfinished
-                    for (int j = 0; j < k; j++) {
-                        double sc = scores[bi * k + j];
-                        if (sc == Double.NEGATIVE_INFINITY) continue;
-                        int[] seq = seqs[bi * k + j];
-                        hyps.add(new Hypothesis(seq, sc, cfg.lengthPenalty().normalize(sc, seq.length), false, aligns[bi * k + j]));
-                    }
+                if (!cut[bi] && (alive[bi] || hyps.isEmpty())) { // reached maxLength: the live beams count, unfinished
+                    unfinished(hyps, scores, seqs, aligns, bi * k, k, cfg);
                 }
                 hyps.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
                 result.add(new ArrayList<>(hyps.subList(0, Math.min(cfg.nBest(), hyps.size()))));
             }
             return result;
+        }
+    }
+
+    /** The live beams [base, base + k) added to {@code hyps} as unfinished hypotheses. */
+    private static void unfinished(List<Hypothesis> hyps, double[] scores, int[][] seqs, int[][] aligns, int base, int k, BeamConfig cfg) {
+        for (int j = 0; j < k; j++) {
+            double sc = scores[base + j];
+            if (sc == Double.NEGATIVE_INFINITY) continue;
+            int[] seq = seqs[base + j];
+            hyps.add(new Hypothesis(seq, sc, cfg.lengthPenalty().normalize(sc, seq.length), false, aligns[base + j]));
         }
     }
 

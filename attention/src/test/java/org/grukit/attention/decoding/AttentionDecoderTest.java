@@ -186,4 +186,33 @@ class AttentionDecoderTest {
             }
         }
     }
+
+    /** With a limit per row, a row decodes as it does alone with its own limit, whatever rows share its batch. */
+    @Test
+    void perRowLengthLimitsMakeARowIndependentOfItsBatch() {
+        Rng rng = new Rng(7);
+        AttentionDecoder dec = decoder(AttentionDecoder.Style.BAHDANAU, 9, rng);
+        dec.eval();
+        Tensor memory = Tensor.randn(rng, 3, 4, 6);
+        Tensor mask = Masks.keyPadding(new int[] {4, 2, 3}, 4);
+        int[] limits = {2, 7, 4};
+        Decoding.BeamConfig cfg = Decoding.BeamConfig.of(3, 7, 1, 2).withNBest(2);
+        AttentionDecoder.State start = dec.start(memory, mask, null);
+        List<List<Decoding.Hypothesis>> beams = Decoding.beamSearch(Decoding.stepper(dec), start, cfg, limits);
+        List<Decoding.Hypothesis> greedy = Decoding.greedySearch(Decoding.stepper(dec), start, 1, 2, limits, new Decoding.LengthPenalty.None());
+        for (int b = 0; b < 3; b++) {
+            int[] row = {b};
+            AttentionDecoder.State one = dec.start(Ops.indexSelect(memory, row), Ops.indexSelect(mask, row), null);
+            List<Decoding.Hypothesis> alone = Decoding.beamSearch(dec, one, Decoding.BeamConfig.of(3, limits[b], 1, 2).withNBest(2)).get(0);
+            assertEquals(alone.size(), beams.get(b).size(), "row " + b);
+            for (int i = 0; i < alone.size(); i++) {
+                assertArrayEquals(alone.get(i).tokens(), beams.get(b).get(i).tokens(), "row " + b + " hypothesis " + i);
+                assertEquals(alone.get(i).score(), beams.get(b).get(i).score(), 1e-5);
+                assertTrue(beams.get(b).get(i).tokens().length <= limits[b]);
+            }
+            Decoding.Hypothesis g = Decoding.greedySearch(dec, one, 1, 2, limits[b], new Decoding.LengthPenalty.None()).get(0);
+            assertArrayEquals(g.tokens(), greedy.get(b).tokens(), "greedy row " + b);
+            assertEquals(g.logProb(), greedy.get(b).logProb(), 1e-5);
+        }
+    }
 }

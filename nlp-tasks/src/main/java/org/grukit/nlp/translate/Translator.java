@@ -361,19 +361,24 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
         for (String s : sentences) enc.add(nonEmpty(source.encode(s)));
         try (GradMode g = GradMode.noGrad()) {
             return LengthSorted.indices(enc.size(), i -> enc.get(i).length, BATCH, idx -> {
+                // Each sentence's own limit, so that a translation never depends on the sentences batched with it.
+                int[] maxLens = new int[idx.length];
                 int longest = 0;
-                for (int i : idx) longest = Math.max(longest, enc.get(i).length);
+                for (int i = 0; i < idx.length; i++) {
+                    maxLens[i] = Math.min(2 * enc.get(idx[i]).length + 10, 200);
+                    longest = Math.max(longest, maxLens[i]);
+                }
                 AttentionDecoder.State st = model.encode(TextPipeline.batch(enc, idx));
-                int maxLen = Math.min(2 * longest + 10, 200);
                 List<List<Decoding.Hypothesis>> hyps;
                 if (d.beam() == 1) {
                     hyps = new ArrayList<>();
-                    for (Decoding.Hypothesis h : Decoding.greedySearch(model.decoder(), st, Vocabulary.BOS_ID, Vocabulary.EOS_ID, maxLen, d.lengthPenalty())) {
+                    for (Decoding.Hypothesis h : Decoding.greedySearch(Decoding.stepper(model.decoder()), st, Vocabulary.BOS_ID, Vocabulary.EOS_ID,
+                            maxLens, d.lengthPenalty())) {
                         hyps.add(List.of(h));
                     }
                 } else {
-                    hyps = Decoding.beamSearch(model.decoder(), st, Decoding.BeamConfig.of(d.beam(), maxLen, Vocabulary.BOS_ID, Vocabulary.EOS_ID)
-                            .withLengthPenalty(d.lengthPenalty()).withNBest(d.nBest()));
+                    hyps = Decoding.beamSearch(Decoding.stepper(model.decoder()), st, Decoding.BeamConfig.of(d.beam(), longest, Vocabulary.BOS_ID,
+                            Vocabulary.EOS_ID).withLengthPenalty(d.lengthPenalty()).withNBest(d.nBest()), maxLens);
                 }
                 List<List<Translation>> out = new ArrayList<>(idx.length);
                 for (int i = 0; i < idx.length; i++) {
