@@ -34,6 +34,7 @@ import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -42,18 +43,22 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.functions;
 import org.grukit.core.io.FolderIntegrity;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.io.ModelBundle;
+import org.grukit.core.task.InputKind;
 import org.grukit.core.task.OutputField;
 import org.grukit.core.task.TaskModel;
 import org.grukit.core.task.Tasks;
 
 /**
- * A Spark ML stage that predicts with any grukit task model whose input is a text (sentiment, translation,
- * summarisation), built from the task contract: the input column is read, the model's output fields are added as
- * columns, and an error column says why a row got no prediction (null or empty input, a text the model refuses)
- * instead of failing the job. The model folder travels as one zipped broadcast, is loaded once per executor JVM
+ * A Spark ML stage that predicts with any grukit task model, built from the task contract alone: the input is read
+ * as the model's {@link InputKind} says (a text column for sentiment, translation and summarisation; audio bytes, as
+ * {@code spark.read().format("binaryFile")} gives them, or file paths for speech; for forecasting, the rows of each
+ * series gathered by an id column, one output row per series), the model's output fields are added as columns, and
+ * an error column says why a row got no prediction (null or empty input, undecodable audio, a text or series the model
+ * refuses) instead of failing the job, unless failFast asks for that. The model folder travels as one zipped broadcast, is loaded once per executor JVM
  * (keyed by its content's SHA-256, shared by the tasks that JVM runs at once), and each partition is predicted in
  * batches through the model's own batched, length-sorted inference. It saves and loads as Spark ML stages do
  * ({@code MLWritable}, {@link #read()}), the model folder inside, so it sits in a saved {@code PipelineModel}.
@@ -66,7 +71,10 @@ public final class TaskTransformer extends Transformer implements MLWritable {
     private byte[] folder; // the model folder, zipped
     private String digest;
     private List<OutputField> outputs;
+    private InputKind kind;
     private final Param<String> inputCol;
+    private final Param<String> idCol;
+    private final Param<String> timeCol;
     private final Param<String> errorCol;
     private final IntParam batchSize;
     private final BooleanParam failFast;
@@ -74,7 +82,12 @@ public final class TaskTransformer extends Transformer implements MLWritable {
 
     public TaskTransformer(String uid) {
         this.uid = uid;
-        inputCol = new Param<>(this, "inputCol", "the column holding the text to predict for");
+        inputCol = new Param<>(this, "inputCol", "the column holding the input: a text; an audio file's bytes (binary) or path; "
+                + "for a series, unused (see idCol and timeCol)");
+        idCol = new Param<>(this, "idCol", "for series: the column naming the series each row belongs to");
+        timeCol = new Param<>(this, "timeCol", "for series: the column of timestamps; every other column but idCol is a value column");
+        setDefault(idCol, "id");
+        setDefault(timeCol, "time");
         errorCol = new Param<>(this, "errorCol", "the column that says why a row got no prediction (null when it got one)");
         batchSize = new IntParam(this, "batchSize", "rows predicted together, length-sorted, per call of the model");
         setDefault(inputCol, "text");
@@ -96,11 +109,9 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         t.folder = zipped;
         t.digest = sha256(zipped);
         TaskModel<?, ?, ?> model = model(t.digest, zipped);
-        if (model.inputType() != String.class) {
-            throw new IllegalArgumentException(where + " holds a " + model.type() + " model, whose input is "
-                    + model.inputType().getSimpleName() + ", not a text");
-        }
         t.outputs = List.copyOf(model.outputFields());
+        t.kind = model.inputKind();
+        if (t.kind == InputKind.AUDIO) t.setDefault(t.inputCol, "content"); // spark.read().format("binaryFile")'s bytes
         return t;
     }
 
@@ -167,6 +178,29 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         return failFast;
     }
 
+    public Param<String> idCol() {
+        return idCol;
+    }
+
+    public Param<String> timeCol() {
+        return timeCol;
+    }
+
+    public TaskTransformer setIdCol(String value) {
+        set(idCol, value);
+        return this;
+    }
+
+    public TaskTransformer setTimeCol(String value) {
+        set(timeCol, value);
+        return this;
+    }
+
+    /** What the model's inputs are made of: the column {@link #inputCol()} names holds them, or rows grouped by series. */
+    public InputKind inputKind() {
+        return kind;
+    }
+
     public Param<String> outputPrefix() {
         return outputPrefix;
     }
@@ -204,19 +238,30 @@ public final class TaskTransformer extends Transformer implements MLWritable {
 
     @Override
     public StructType transformSchema(StructType schema) {
-        String in = $(inputCol);
-        if (!List.of(schema.fieldNames()).contains(in)) {
-            throw new IllegalArgumentException("no input column '" + in + "' among " + List.of(schema.fieldNames()));
+        List<String> names = List.of(schema.fieldNames());
+        StructType out;
+        if (kind == InputKind.SERIES) {
+            for (String c : List.of($(idCol), $(timeCol))) {
+                if (!names.contains(c)) throw new IllegalArgumentException("no column '" + c + "' among " + names + " (a series needs idCol and timeCol)");
+            }
+            if (names.size() < 3) throw new IllegalArgumentException("no value columns besides '" + $(idCol) + "' and '" + $(timeCol) + "'");
+            out = new StructType().add(schema.apply($(idCol))); // one row per series
+        } else {
+            String in = $(inputCol);
+            if (!names.contains(in)) throw new IllegalArgumentException("no input column '" + in + "' among " + names);
+            DataType type = schema.apply(in).dataType();
+            boolean ok = type.equals(DataTypes.StringType) || kind == InputKind.AUDIO && type.equals(DataTypes.BinaryType);
+            if (!ok) {
+                throw new IllegalArgumentException("the input column '" + in + "' holds " + type.simpleString() + ", not "
+                        + (kind == InputKind.AUDIO ? "binary (audio bytes) or strings (paths)" : "strings"));
+            }
+            out = schema;
         }
-        if (!schema.apply(in).dataType().equals(DataTypes.StringType)) {
-            throw new IllegalArgumentException("the input column '" + in + "' holds " + schema.apply(in).dataType().simpleString() + ", not strings");
-        }
-        StructType out = schema;
         List<String> added = new ArrayList<>();
         for (OutputField f : outputs) added.add($(outputPrefix) + f.name());
         added.add($(errorCol));
         for (String name : added) {
-            if (List.of(schema.fieldNames()).contains(name)) {
+            if (List.of(out.fieldNames()).contains(name)) {
                 throw new IllegalArgumentException("the input already has a column '" + name + "', which the predictions add; set an "
                         + "outputPrefix (and errorCol) to name them apart");
             }
@@ -227,22 +272,58 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         return out.add($(errorCol), DataTypes.StringType, true);
     }
 
+    /** Reads one row's input value, as {@link TaskModel#input} takes it; the row's first {@code kept} columns go out with it. */
+    private interface RowInput extends java.io.Serializable {
+        Object read(Row row);
+    }
+
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType schema = transformSchema(dataset.schema());
         Broadcast<byte[]> shipped = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(folder);
         String key = digest;
-        int column = dataset.schema().fieldIndex($(inputCol));
         int batch = (Integer) $(batchSize);
         List<OutputField> fields = outputs;
         boolean strict = (Boolean) $(failFast);
-        MapPartitionsFunction<Row, Row> predict = rows -> {
+        Dataset<Row> rows;
+        RowInput read;
+        if (kind == InputKind.SERIES) {
+            // One row per series: its rows gathered and put in time order (a struct sorts by its first field, the time).
+            String id = $(idCol), time = $(timeCol);
+            List<String> values = new ArrayList<>();
+            for (String c : dataset.columns()) if (!c.equals(id) && !c.equals(time)) values.add(c);
+            List<Column> members = new ArrayList<>();
+            members.add(functions.col(time));
+            for (String c : values) members.add(functions.col(c));
+            rows = dataset.toDF().groupBy(functions.col(id))
+                    .agg(functions.array_sort(functions.collect_list(functions.struct(members.toArray(new Column[0])))).alias("rows"));
+            read = row -> {
+                Map<String, Object> columns = new java.util.LinkedHashMap<>();
+                columns.put("id", row.get(0));
+                List<Row> points = row.getList(1);
+                List<Object> times = new ArrayList<>(points.size());
+                for (Row p : points) times.add(p.get(0));
+                columns.put("time", times);
+                for (int c = 0; c < values.size(); c++) {
+                    List<Object> v = new ArrayList<>(points.size());
+                    for (Row p : points) v.add(p.get(c + 1));
+                    columns.put(values.get(c), v);
+                }
+                return columns;
+            };
+        } else {
+            rows = dataset.toDF();
+            int column = dataset.schema().fieldIndex($(inputCol));
+            read = row -> row.get(column);
+        }
+        int kept = schema.size() - fields.size() - 1;
+        MapPartitionsFunction<Row, Row> predict = in -> {
             // The kernels use the cores Spark gives each task (spark.task.cpus), not every core of the executor.
             TaskContext task = TaskContext.get();
             if (task != null && task.cpus() != Parallel.threads()) Parallel.setThreads(Math.max(1, task.cpus()));
-            return new Batches(rows, model(key, shipped.value()), column, batch, fields, strict);
+            return new Batches(in, model(key, shipped.value()), read, kept, batch, fields, strict);
         };
-        return dataset.toDF().mapPartitions(predict, Encoders.row(schema));
+        return rows.mapPartitions(predict, Encoders.row(schema));
     }
 
     @Override
@@ -251,6 +332,7 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         t.folder = folder;
         t.digest = digest;
         t.outputs = outputs;
+        t.kind = kind;
         return t;
     }
 
@@ -258,17 +340,19 @@ public final class TaskTransformer extends Transformer implements MLWritable {
     private static final class Batches implements Iterator<Row> {
         private final Iterator<Row> rows;
         private final TaskModel<?, ?, ?> model;
-        private final int column, size;
+        private final RowInput read;
+        private final int kept, size;
         private final List<OutputField> fields;
         private final boolean failFast;
         private final List<Row> ready = new ArrayList<>();
         private int next;
 
-        Batches(Iterator<Row> rows, TaskModel<?, ?, ?> model, int column, int size, List<OutputField> fields, boolean failFast) {
+        Batches(Iterator<Row> rows, TaskModel<?, ?, ?> model, RowInput read, int kept, int size, List<OutputField> fields, boolean failFast) {
             this.failFast = failFast;
             this.rows = rows;
             this.model = model;
-            this.column = column;
+            this.read = read;
+            this.kept = kept;
             this.size = size;
             this.fields = fields;
         }
@@ -297,18 +381,22 @@ public final class TaskTransformer extends Transformer implements MLWritable {
             Object[][] values = new Object[in.size()][];
             String[] errors = new String[in.size()];
             for (int r = 0; r < in.size(); r++) {
-                Object v = in.get(r).get(column);
-                if (v == null || ((String) v).isBlank()) {
+                Object v = read.read(in.get(r));
+                if (v == null || v instanceof String text && text.isBlank()) {
                     errors[r] = v == null ? "the input is null" : "the input is empty";
-                } else {
-                    inputs.add(m.inputType().cast(v));
+                    continue;
+                }
+                try { // an input that cannot be one (undecodable audio, a bad series) is this row's error
+                    inputs.add(m.input(v));
                     at.add(r);
+                } catch (IllegalArgumentException e) {
+                    errors[r] = e.getMessage();
                 }
             }
             List<O> out;
             try {
                 out = m.predict(inputs);
-            } catch (IllegalArgumentException e) { // one bad row: predict one by one to say which
+            } catch (IllegalArgumentException | UncheckedIOException e) { // one bad row: predict one by one to say which
                 out = null;
             }
             for (int k = 0; k < inputs.size(); k++) {
@@ -316,7 +404,7 @@ public final class TaskTransformer extends Transformer implements MLWritable {
                 try {
                     O p = out != null ? out.get(k) : m.predict(List.of(inputs.get(k))).get(0);
                     values[r] = values(m, p);
-                } catch (IllegalArgumentException e) {
+                } catch (IllegalArgumentException | UncheckedIOException e) {
                     errors[r] = e.getMessage();
                 }
             }
@@ -324,9 +412,9 @@ public final class TaskTransformer extends Transformer implements MLWritable {
             for (int r = 0; r < in.size(); r++) {
                 if (failFast && errors[r] != null) throw new IllegalArgumentException("row " + in.get(r) + ": " + errors[r]);
                 Row row = in.get(r);
-                Object[] all = new Object[row.size() + fields.size() + 1];
-                for (int c = 0; c < row.size(); c++) all[c] = row.get(c);
-                if (values[r] != null) System.arraycopy(values[r], 0, all, row.size(), fields.size());
+                Object[] all = new Object[kept + fields.size() + 1];
+                for (int c = 0; c < kept; c++) all[c] = row.get(c);
+                if (values[r] != null) System.arraycopy(values[r], 0, all, kept, fields.size());
                 all[all.length - 1] = errors[r];
                 rowsOut.add(RowFactory.create(all));
             }

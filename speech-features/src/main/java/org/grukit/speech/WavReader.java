@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -226,6 +227,24 @@ public final class WavReader implements AutoCloseable {
 
     public static Audio read(Path path) throws IOException {
         return read(path, new Channels.Mix());
+    }
+
+    /**
+     * A WAV file held in memory (an upload, a table's binary column), channels mixed down; errors name {@code origin}.
+     * It goes through a temporary file, deleted after, so it meets every check a file on disk does.
+     */
+    public static Audio read(byte[] wav, String origin) throws IOException {
+        Path tmp = Files.createTempFile("grukit-audio", ".wav");
+        try {
+            Files.write(tmp, wav);
+            return read(tmp);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() == null ? origin : e.getMessage().replace(tmp.toString(), origin), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() == null ? origin : e.getMessage().replace(tmp.toString(), origin), e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     @Override

@@ -26,6 +26,22 @@ public interface TaskModel<D, I, O> {
     /** The class of one input, so that generic code can convert requests and table columns to it. */
     Class<I> inputType();
 
+    /** What an input is made of outside Java (a table column, a request): {@link InputKind#TEXT} unless the task says. */
+    default InputKind inputKind() {
+        return InputKind.TEXT;
+    }
+
+    /**
+     * The input a value from a table or a request stands for, in the form {@link #inputKind()} describes (an input of
+     * {@link #inputType()} itself is taken as it is). A value that is not one, or that cannot be read (a broken audio
+     * file), is an {@link IllegalArgumentException} naming what was expected and what was found.
+     */
+    default I input(Object value) {
+        if (value == null) throw new IllegalArgumentException("the input is null; expected " + inputKind().description());
+        if (inputType().isInstance(value)) return inputType().cast(value);
+        throw new IllegalArgumentException("expected " + inputKind().description() + ", found " + value.getClass().getSimpleName());
+    }
+
     /** The network itself. */
     Module module();
 

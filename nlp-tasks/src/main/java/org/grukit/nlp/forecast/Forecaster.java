@@ -753,6 +753,26 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
     }
 
     @Override
+    public org.grukit.core.task.InputKind inputKind() {
+        return org.grukit.core.task.InputKind.SERIES;
+    }
+
+    /** A history from its columns ({@link TimeSeries#fromColumns}); it needs the columns the model was trained on. */
+    @Override
+    public TimeSeries input(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            TimeSeries s = TimeSeries.fromColumns(m);
+            for (String c : d.inputs()) {
+                if (!s.columns().contains(c)) {
+                    throw new IllegalArgumentException(s.name() + ": the model needs column '" + c + "', the series has " + s.columns());
+                }
+            }
+            return s;
+        }
+        return TaskModel.super.input(value);
+    }
+
+    @Override
     public Module module() {
         return model;
     }

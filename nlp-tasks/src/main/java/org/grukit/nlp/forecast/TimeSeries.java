@@ -136,6 +136,65 @@ public record TimeSeries(String name, List<LocalDateTime> time, List<String> col
         return new TimeSeries(file, time, names, values, f, gaps);
     }
 
+    /**
+     * A series from columns held in memory (a table's rows of one id, a request's history): its values under each column's
+     * name, the timestamps under {@code "time"} (ISO-8601 text as {@link #readCsv} takes it, {@code LocalDateTime},
+     * {@code LocalDate} or {@code java.sql.Timestamp}), optionally its name under {@code "id"}. Timestamps must increase
+     * and values be finite numbers; the frequency and gaps are found as for a file. Errors are
+     * {@link IllegalArgumentException}s naming the column and row.
+     */
+    public static TimeSeries fromColumns(Map<?, ?> columns) {
+        Object t = columns.get("time");
+        if (!(t instanceof List<?> times) || times.isEmpty()) {
+            throw new IllegalArgumentException("a series needs its timestamps as a non-empty list under \"time\", found "
+                    + (t == null ? "none" : t.getClass().getSimpleName()));
+        }
+        String name = columns.get("id") == null ? "series" : String.valueOf(columns.get("id"));
+        List<String> names = new ArrayList<>();
+        List<List<?>> lists = new ArrayList<>();
+        for (Map.Entry<?, ?> e : columns.entrySet()) {
+            String key = String.valueOf(e.getKey());
+            if (key.equals("time") || key.equals("id")) continue;
+            if (!(e.getValue() instanceof List<?> l)) {
+                throw new IllegalArgumentException(name + ": column '" + key + "' must be a list of numbers, found " + e.getValue());
+            }
+            if (l.size() != times.size()) {
+                throw new IllegalArgumentException(name + ": column '" + key + "' has " + l.size() + " values for " + times.size() + " timestamps");
+            }
+            names.add(key);
+            lists.add(l);
+        }
+        if (names.isEmpty()) throw new IllegalArgumentException(name + ": no value columns besides \"time\"");
+        List<LocalDateTime> time = new ArrayList<>(times.size());
+        float[][] values = new float[times.size()][names.size()];
+        for (int r = 0; r < times.size(); r++) {
+            String row = name + ", row " + (r + 1);
+            Object raw = times.get(r);
+            LocalDateTime ts;
+            try {
+                ts = raw instanceof LocalDateTime l ? l : raw instanceof LocalDate d ? d.atStartOfDay()
+                        : raw instanceof java.sql.Timestamp s ? s.toLocalDateTime() : raw instanceof java.util.Date d ? new java.sql.Timestamp(d.getTime()).toLocalDateTime()
+                        : parseTime(String.valueOf(raw), row);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            if (!time.isEmpty() && !ts.isAfter(time.get(time.size() - 1))) {
+                throw new IllegalArgumentException(row + ": timestamps must increase; " + ts + " follows " + time.get(time.size() - 1));
+            }
+            time.add(ts);
+            for (int c = 0; c < names.size(); c++) {
+                Object v = lists.get(c).get(r);
+                double x = v instanceof Number n ? n.doubleValue() : Double.NaN;
+                if (!Double.isFinite(x)) {
+                    throw new IllegalArgumentException(row + ": column '" + names.get(c) + "' needs a finite number, found " + v);
+                }
+                values[r][c] = (float) x;
+            }
+        }
+        Frequency f = frequency(time);
+        return new TimeSeries(name, time, names, values, f, gaps(time, f));
+    }
+
     static LocalDateTime parseTime(String raw, String origin) throws IOException {
         String s = raw.trim().replace('T', ' ');
         try {

@@ -17,6 +17,7 @@ import org.grukit.core.kernel.Parallel;
 import org.grukit.core.nn.Ctc;
 import org.grukit.core.nn.Module;
 import org.grukit.core.nn.Reduction;
+import org.grukit.core.task.InputKind;
 import org.grukit.core.task.LengthSorted;
 import org.grukit.core.task.Task;
 import org.grukit.core.task.TaskModel;
@@ -27,6 +28,7 @@ import org.grukit.core.train.Trainer;
 import org.grukit.nlp.metrics.ErrorRate;
 import org.grukit.speech.Audio;
 import org.grukit.speech.FeaturePipeline;
+import org.grukit.speech.WavReader;
 
 /**
  * Speech to text as a library: train a {@link SpeechModel} with CTC on utterances (features from a
@@ -483,6 +485,32 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
     @Override
     public Class<SpeechData.Utterance> inputType() {
         return SpeechData.Utterance.class;
+    }
+
+    @Override
+    public InputKind inputKind() {
+        return InputKind.AUDIO;
+    }
+
+    /** An utterance from a WAV file's bytes or its path, read now, so that a broken file is this input's error. */
+    @Override
+    public SpeechData.Utterance input(Object value) {
+        try {
+            if (value instanceof byte[] bytes) {
+                if (bytes.length == 0) throw new IllegalArgumentException("the input is empty: no audio bytes");
+                Audio a = WavReader.read(bytes, "the audio bytes");
+                return new SpeechData.Utterance("bytes", null, null, null, a.samples(), a.sampleRate());
+            }
+            if (value instanceof String path) {
+                if (path.isBlank()) throw new IllegalArgumentException("the input is empty: no audio path");
+                Path p = Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path);
+                Audio a = WavReader.read(p);
+                return new SpeechData.Utterance(path, null, null, p, a.samples(), a.sampleRate());
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return TaskModel.super.input(value);
     }
 
     @Override

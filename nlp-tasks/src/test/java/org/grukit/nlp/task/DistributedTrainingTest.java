@@ -118,25 +118,25 @@ class DistributedTrainingTest {
         SentimentClassifier.Settings d = task.defaults(200).withSize(8, 8);
         // No dropout: each worker draws its masks for its own share, which one machine does not.
         SentimentClassifier.Settings s = d.withModel(d.model().withDropout(0f).withWordDropout(0f)).withEpochs(2);
-        assertSameSteps(task, s, KillAndResumeTest.reviews(200, 1), KillAndResumeTest.reviews(40, 2), 1e-4);
+        assertSameSteps(task, s, TinyData.reviews(200, 1), TinyData.reviews(40, 2), 1e-4);
     }
 
     @Test
     void translationWeighsEachShareByItsTokens() throws IOException {
         Translator.Settings d = Translator.Settings.defaults().withSize(4, 8, 8);
         Translator.Settings s = d.withModel(d.model().withDropout(0f)).withEpochs(2);
-        assertSameSteps(new TranslationTask(), s, KillAndResumeTest.pairs(60, new Rng(1)), KillAndResumeTest.pairs(10, new Rng(2)), 1e-4);
+        assertSameSteps(new TranslationTask(), s, TinyData.pairs(60, new Rng(1)), TinyData.pairs(10, new Rng(2)), 1e-4);
     }
 
     @Test
     void summarizationSpeechAndForecastingToo() throws IOException {
         Summarizer.Settings sd = Summarizer.Settings.defaults().withSize(100, 4, 8, 8);
         assertSameSteps(new SummarizationTask(), sd.withModel(sd.model().withDropout(0f)).withTraining(sd.training().withEpochs(1)),
-                KillAndResumeTest.emails(30, new Rng(1)), KillAndResumeTest.emails(5, new Rng(2)), 1e-4);
+                TinyData.emails(30, new Rng(1)), TinyData.emails(5, new Rng(2)), 1e-4);
 
         Transcriber.Settings pd = Transcriber.Settings.defaultsFor(10);
         assertSameSteps(new SpeechTask(), pd.withData(pd.data().withSpecAugment(false)).withModel(pd.model().withHiddenSize(4).withDropout(0f))
-                .withTraining(pd.training().withEpochs(2)), KillAndResumeTest.tones(10, new Rng(1)), KillAndResumeTest.tones(3, new Rng(2)), 1e-4);
+                .withTraining(pd.training().withEpochs(2)), TinyData.tones(10, new Rng(1)), TinyData.tones(3, new Rng(2)), 1e-4);
 
         Path csv = dir.resolve("s.csv");
         StringBuilder sb = new StringBuilder("month,value\n");
@@ -154,12 +154,12 @@ class DistributedTrainingTest {
     void aRecipeCarriesTheRunExactly() throws IOException {
         SentimentTask task = new SentimentTask();
         SentimentClassifier.Settings s = task.defaults(50).withSize(4, 4);
-        TrainingRecipe recipe = TrainingRecipe.of(task, s, KillAndResumeTest.reviews(50, 1), KillAndResumeTest.reviews(10, 2), false);
+        TrainingRecipe recipe = TrainingRecipe.of(task, s, TinyData.reviews(50, 1), TinyData.reviews(10, 2), false);
         TrainingRecipe.Unpacked back = recipe.unpack();
         assertEquals(s, back.settings());
-        assertEquals(KillAndResumeTest.reviews(50, 1), back.train());
-        assertEquals(KillAndResumeTest.reviews(10, 2), back.dev());
-        assertArrayEquals(task.prepare(s, KillAndResumeTest.reviews(50, 1), KillAndResumeTest.reviews(10, 2)).model().arena().data(),
+        assertEquals(TinyData.reviews(50, 1), back.train());
+        assertEquals(TinyData.reviews(10, 2), back.dev());
+        assertArrayEquals(task.prepare(s, TinyData.reviews(50, 1), TinyData.reviews(10, 2)).model().arena().data(),
                 back.prepare(false).model().arena().data(), 0f, "the worker's network starts where the driver's does");
     }
 }

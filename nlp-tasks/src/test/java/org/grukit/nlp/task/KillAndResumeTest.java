@@ -98,14 +98,14 @@ class KillAndResumeTest {
         SentimentTask task = new SentimentTask();
         SentimentClassifier.Settings s = task.defaults(300).withSize(8, 8).withEpochs(2);
         Path model = dir.resolve("overwritten");
-        TaskModel<?, ?, ?> old = Tasks.train(task, s, reviews(300, 1), reviews(60, 2), new Tasks.Run(model, false, null)).model();
+        TaskModel<?, ?, ?> old = Tasks.train(task, s, TinyData.reviews(300, 1), TinyData.reviews(60, 2), new Tasks.Run(model, false, null)).model();
         TrainingListener killer = new TrainingListener() {
             @Override
             public void batchDone(long seen, double meanLoss, double examplesPerSecond) {
                 throw new Killed();
             }
         };
-        assertThrows(Killed.class, () -> Tasks.train(task, s.withSize(8, 12), reviews(300, 3), reviews(60, 4),
+        assertThrows(Killed.class, () -> Tasks.train(task, s.withSize(8, 12), TinyData.reviews(300, 3), TinyData.reviews(60, 4),
                 new Tasks.Run(model, true, null).withListener(killer).withExisting(Tasks.Existing.OVERWRITE)));
         assertBitEqual("the old model", old.module().stateDict(), Tasks.load(model).module().stateDict());
         assertEquals(false, Files.exists(model.resolve("checkpoints")), "the old run's checkpoints are gone");
@@ -129,7 +129,7 @@ class KillAndResumeTest {
         SentimentTask task = new SentimentTask();
         SentimentClassifier.Settings d = task.defaults(300).withSize(8, 8).withEpochs(3);
         SentimentClassifier.Settings s = d.withModel(d.model().withDropout(0.3f).withWordDropout(0.2f));
-        resumesExactly(task, s, () -> reviews(300, 1), () -> reviews(60, 2), 2);
+        resumesExactly(task, s, () -> TinyData.reviews(300, 1), () -> TinyData.reviews(60, 2), 2);
     }
 
     @Test
@@ -137,7 +137,7 @@ class KillAndResumeTest {
         TranslationTask task = new TranslationTask();
         Translator.Settings d = Translator.Settings.defaults().withSize(8, 16, 16).withEpochs(3);
         Translator.Settings s = d.withModel(d.model().withDropout(0.3f));
-        resumesExactly(task, s, () -> pairs(200, new Rng(1)), () -> pairs(30, new Rng(2)), 2);
+        resumesExactly(task, s, () -> TinyData.pairs(200, new Rng(1)), () -> TinyData.pairs(30, new Rng(2)), 2);
     }
 
     @Test
@@ -145,7 +145,7 @@ class KillAndResumeTest {
         SummarizationTask task = new SummarizationTask();
         Summarizer.Settings d = Summarizer.Settings.defaults().withSize(200, 8, 16, 16);
         Summarizer.Settings s = d.withTraining(d.training().withEpochs(3).withBatchSize(16)).withModel(d.model().withDropout(0.3f));
-        resumesExactly(task, s, () -> emails(120, new Rng(1)), () -> emails(20, new Rng(2)), 2);
+        resumesExactly(task, s, () -> TinyData.emails(120, new Rng(1)), () -> TinyData.emails(20, new Rng(2)), 2);
     }
 
     @Test
@@ -154,7 +154,7 @@ class KillAndResumeTest {
         Transcriber.Settings d = Transcriber.Settings.defaultsFor(40).withEpochs(3);
         Transcriber.Settings s = d.withData(d.data().withSpecAugment(true)).withModel(d.model().withHiddenSize(16).withDropout(0.3f))
                 .withTraining(d.training().withEpochs(3).withBatchSize(8));
-        resumesExactly(task, s, () -> tones(40, new Rng(1)), () -> tones(10, new Rng(2)), 2);
+        resumesExactly(task, s, () -> TinyData.tones(40, new Rng(1)), () -> TinyData.tones(10, new Rng(2)), 2);
     }
 
     @Test
@@ -174,65 +174,5 @@ class KillAndResumeTest {
                 .withTraining(d.training().withEpochs(3).withBatchSize(32));
         ForecastData data = new ForecastData(series, Forecaster.Split.fractions(series.length(), 0.2, 0.2));
         resumesExactly(task, s, () -> data, () -> data, 2);
-    }
-
-    /** Two-word reviews whose label is set by one of the words. */
-    static List<LabelledText> reviews(int n, long seed) {
-        String[] good = {"great", "lovely", "superb", "fine"}, bad = {"awful", "dull", "poor", "tedious"}, noise = {"film", "plot", "cast"};
-        Rng rng = new Rng(seed);
-        List<LabelledText> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            boolean pos = rng.uniform() < 0.5;
-            out.add(new LabelledText((pos ? good : bad)[rng.nextInt(4)] + " " + noise[rng.nextInt(3)], pos ? "pos" : "neg", "r:" + i));
-        }
-        return out;
-    }
-
-    /** A made-up language mapped word for word and reversed. */
-    static List<TextPair> pairs(int n, Rng rng) {
-        String[] src = {"ka", "lu", "mi", "to", "re", "sa"}, tgt = {"one", "two", "three", "four", "five", "six"};
-        List<TextPair> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int len = 2 + rng.nextInt(4);
-            String[] s = new String[len], t = new String[len];
-            for (int k = 0; k < len; k++) {
-                int w = rng.nextInt(src.length);
-                s[k] = src[w];
-                t[len - 1 - k] = tgt[w];
-            }
-            out.add(new TextPair(String.join(" ", s), String.join(" ", t), "p:" + i));
-        }
-        return out;
-    }
-
-    /** Short e-mails whose summary copies the topic and the day. */
-    static List<SummaryData.Document> emails(int n, Rng rng) {
-        String[] topics = {"budget", "design", "hiring"}, days = {"Monday", "Tuesday", "Friday"};
-        List<SummaryData.Document> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String topic = topics[rng.nextInt(3)], day = days[rng.nextInt(3)];
-            out.add(new SummaryData.Document("e:" + i, "Hi all, the " + topic + " meeting is moved to " + day + ". Thanks.",
-                    topic + " meeting moved to " + day, List.of()));
-        }
-        return out;
-    }
-
-    /** "yes" a low tone and "no" a high one, one to three words with silence between, at 8 kHz. */
-    static List<SpeechData.Utterance> tones(int n, Rng rng) {
-        List<SpeechData.Utterance> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int words = 1 + rng.nextInt(3);
-            List<String> said = new ArrayList<>();
-            float[] x = new float[words * 2400 + 800];
-            for (int w = 0; w < words; w++) {
-                boolean yes = rng.uniform() < 0.5;
-                said.add(yes ? "yes" : "no");
-                double f = yes ? 300 : 900;
-                for (int k = 0; k < 1600; k++) x[800 + w * 2400 + k] = (float) (0.5 * Math.sin(2 * Math.PI * f * k / 8000));
-            }
-            for (int k = 0; k < x.length; k++) x[k] += (float) (0.01 * rng.normal());
-            out.add(new SpeechData.Utterance("t" + i, String.join(" ", said), "s", null, x, 8000));
-        }
-        return out;
     }
 }

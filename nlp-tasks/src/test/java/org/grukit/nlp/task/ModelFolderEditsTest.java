@@ -72,7 +72,7 @@ class ModelFolderEditsTest {
         Transcriber.Settings d = Transcriber.Settings.defaultsFor(20);
         Transcriber.Settings s = d.withModel(d.model().withHiddenSize(8)).withTraining(d.training().withEpochs(1).withBatchSize(8));
         Path model = dir.resolve("speech");
-        Tasks.train(task, s, KillAndResumeTest.tones(20, new Rng(1)), KillAndResumeTest.tones(5, new Rng(2)), new Tasks.Run(model, false, null));
+        Tasks.train(task, s, TinyData.tones(20, new Rng(1)), TinyData.tones(5, new Rng(2)), new Tasks.Run(model, false, null));
         Path json = model.resolve("model.json");
         String text = Files.readString(json);
         System.setProperty(FolderIntegrity.SKIP_PROPERTY, "true");

@@ -53,25 +53,25 @@ class OutputFieldsTest {
     @Test
     void everyTaskDeclaresWhatItsPredictionsHold() throws IOException {
         SentimentTask st = new SentimentTask();
-        SentimentClassifier s = Tasks.train(st, st.defaults(100).withSize(4, 4).withEpochs(1), KillAndResumeTest.reviews(100, 1),
-                KillAndResumeTest.reviews(20, 2), new Tasks.Run(null, false, null)).model();
+        SentimentClassifier s = Tasks.train(st, st.defaults(100).withSize(4, 4).withEpochs(1), TinyData.reviews(100, 1),
+                TinyData.reviews(20, 2), new Tasks.Run(null, false, null)).model();
         assertLaidOut(s, List.of("great film", "dull plot"));
         assertEquals(List.of("neg", "pos"), s.labels());
 
         Translator.Settings td = Translator.Settings.defaults().withSize(4, 8, 8).withEpochs(1);
-        Translator t = Tasks.train(new TranslationTask(), td, KillAndResumeTest.pairs(60, new Rng(1)), KillAndResumeTest.pairs(10, new Rng(2)),
+        Translator t = Tasks.train(new TranslationTask(), td, TinyData.pairs(60, new Rng(1)), TinyData.pairs(10, new Rng(2)),
                 new Tasks.Run(null, false, null)).model();
         assertLaidOut(t, List.of("ka lu", "mi"));
 
         Summarizer.Settings sd = Summarizer.Settings.defaults().withSize(100, 4, 8, 8);
-        Summarizer m = Tasks.train(new SummarizationTask(), sd.withTraining(sd.training().withEpochs(1)), KillAndResumeTest.emails(30, new Rng(1)),
-                KillAndResumeTest.emails(5, new Rng(2)), new Tasks.Run(null, false, null)).model();
+        Summarizer m = Tasks.train(new SummarizationTask(), sd.withTraining(sd.training().withEpochs(1)), TinyData.emails(30, new Rng(1)),
+                TinyData.emails(5, new Rng(2)), new Tasks.Run(null, false, null)).model();
         assertLaidOut(m, List.of("Hi all, the budget meeting is moved to Friday. Thanks."));
 
         Transcriber.Settings pd = Transcriber.Settings.defaultsFor(10);
         Transcriber p = Tasks.train(new SpeechTask(), pd.withModel(pd.model().withHiddenSize(4)).withTraining(pd.training().withEpochs(1)),
-                KillAndResumeTest.tones(10, new Rng(1)), KillAndResumeTest.tones(3, new Rng(2)), new Tasks.Run(null, false, null)).model();
-        assertLaidOut(p, KillAndResumeTest.tones(2, new Rng(3)));
+                TinyData.tones(10, new Rng(1)), TinyData.tones(3, new Rng(2)), new Tasks.Run(null, false, null)).model();
+        assertLaidOut(p, TinyData.tones(2, new Rng(3)));
 
         Path csv = dir.resolve("s.csv");
         StringBuilder sb = new StringBuilder("month,value\n");
