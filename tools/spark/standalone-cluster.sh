@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A real Spark standalone cluster on loopback: a master and two one-core workers, each its own JVM, started from the
 # Spark jars Maven resolves for grukit-spark (linked into a SPARK_HOME under the output folder); then `grukit spark
-# train` and `grukit spark predict` run against it on the embedded reviews, and their JSON lines are checked.
+# train`, `predict` and `features` run against it on the embedded reviews and on made-up yes/no recordings
+# (tools/spark/MakeTones.java), and their JSON lines are checked.
 #
 #   tools/spark/standalone-cluster.sh [OUTPUT_FOLDER]        (default target/spark-cluster; needs JDK 17+ and Maven)
 #
@@ -87,5 +88,18 @@ grep -q "\"rows\":$rows," "$out/predict.jsonl"
 grep -q '"errors":0' "$out/predict.jsonl"
 ./grukit spark predict "${conf[@]}" --model "$out/model" --input "$reviews/test.tsv" --text-column sentence --output-prefix predicted_ \
   --output "$out/predictions.csv" | tee -a "$out/predict.jsonl"
-log "the cluster trained and predicted: $out"
+log "made-up recordings; grukit spark features, train speech and predict speech"
+java tools/spark/MakeTones.java "$out/tones" 40 1
+n=$(find "$out/tones" -name '*.wav' | wc -l)
+./grukit spark features "${conf[@]}" --input "$out/tones" --output "$out/features.parquet" --preset kaldi --kind fbank \
+  --num-mel-bins 40 | tee "$out/features.jsonl"
+grep -q "\"recordings\":$n," "$out/features.jsonl"
+grep -q '"errors":0' "$out/features.jsonl"
+./grukit spark train "${conf[@]}" --workers 2 speech --train "$out/tones" --model "$out/speech" --hidden 16 --epochs 2 \
+  --no-progress | tee "$out/train-speech.jsonl"
+grep -q '"workers":2' "$out/train-speech.jsonl"
+./grukit spark predict "${conf[@]}" --model "$out/speech" --input "$out/tones" --output "$out/transcripts.jsonl" \
+  | tee -a "$out/predict.jsonl"
+grep -q "\"rows\":$n," "$out/predict.jsonl"
+log "the cluster trained, predicted and computed features: $out"
 if [ -n "${KEEP:-}" ]; then log "KEEP=1: the cluster stays up at $master; stop it with: kill \$(cat $out/pids)"; fi

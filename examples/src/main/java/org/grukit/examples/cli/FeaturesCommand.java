@@ -4,10 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.grukit.speech.Audio;
 import org.grukit.speech.FeatureFiles;
-import org.grukit.speech.KaldiFeatures;
-import org.grukit.speech.TorchaudioFeatures;
+import org.grukit.speech.FeaturePipeline;
+import org.grukit.speech.FeatureRequest;
 import org.grukit.speech.WavReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,11 +40,10 @@ final class FeaturesCommand implements Callable<Integer> {
     }
 
     /**
-     * The options shared by mfcc and fbank, named as Kaldi's. Unset options take the preset's defaults: Kaldi's
-     * (23 mel bins, 13 cepstra, 25 ms frames every 10 ms, 20 Hz low cut-off) or torchaudio.transforms' (n_fft 400,
-     * hop 200, 128 mels, 40 MFCCs, 0 Hz to Nyquist).
+     * The feature options of {@code grukit features} and {@code grukit spark features}, named as Kaldi's. Unset options
+     * take the preset's defaults (see {@link FeatureRequest}).
      */
-    abstract static class Extract implements Callable<Integer> {
+    static final class FeatureOptions {
         @Option(names = "--preset", description = "kaldi (compute-mfcc-feats / compute-fbank-feats, samples at 16-bit scale) or "
                 + "torchaudio (transforms.MFCC / MelSpectrogram, samples in [-1, 1]) (default: ${DEFAULT-VALUE}).",
                 defaultValue = "kaldi")
@@ -70,6 +68,26 @@ final class FeaturesCommand implements Callable<Integer> {
         long seed;
         @Option(names = "--sample-frequency", description = "Resample to this rate first (windowed sinc, as torchaudio).")
         Integer sampleFrequency;
+
+        /** The request these options make for MFCCs ({@code numCeps} cepstra, null for the default) or filterbanks. */
+        FeatureRequest request(boolean mfcc, Integer numCeps) {
+            FeaturePipeline.Preset p = switch (preset) {
+                case "kaldi" -> mfcc ? FeaturePipeline.Preset.KALDI_MFCC : FeaturePipeline.Preset.KALDI_FBANK;
+                case "torchaudio" -> mfcc ? FeaturePipeline.Preset.TORCHAUDIO_MFCC : FeaturePipeline.Preset.TORCHAUDIO_MEL;
+                default -> throw new IllegalArgumentException("unknown --preset '" + preset + "'; available: kaldi, torchaudio");
+            };
+            if (p == FeaturePipeline.Preset.TORCHAUDIO_MEL || p == FeaturePipeline.Preset.TORCHAUDIO_MFCC) {
+                if (useEnergy || dither != 0f) throw new IllegalArgumentException("--use-energy and --dither are Kaldi options; torchaudio's transforms have neither");
+                if (highFreq < 0) throw new IllegalArgumentException("--high-freq < 0 counts back from Nyquist only in the kaldi preset");
+            }
+            return new FeatureRequest(p, numMelBins, numCeps, frameLength, frameShift, lowFreq, highFreq, useEnergy, dither, seed, sampleFrequency);
+        }
+    }
+
+    /** What mfcc and fbank share: the feature options, the WAV files in, and where the features go. */
+    abstract static class Extract implements Callable<Integer> {
+        @CommandLine.Mixin
+        FeatureOptions options = new FeatureOptions();
         @Option(names = {"-o", "--output"}, required = true,
                 description = "Output .csv or .npy for one input; a folder for several (one .csv each, or --format npy).")
         Path output;
@@ -78,9 +96,8 @@ final class FeaturesCommand implements Callable<Integer> {
         @Parameters(arity = "1..*", description = "WAV files.")
         List<Path> inputs;
 
-        abstract float[][] kaldi(float[] scaled, KaldiFeatures.Options o);
-
-        abstract float[][] torchaudio(float[] samples, TorchaudioFeatures.Options o);
+        /** MFCCs rather than filterbanks. */
+        abstract boolean mfcc();
 
         /** The number of cepstra asked for, or null for the preset's default. */
         Integer numCeps() {
@@ -93,59 +110,23 @@ final class FeaturesCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (!preset.equals("kaldi") && !preset.equals("torchaudio")) {
-                throw usage("unknown preset '" + preset + "'; available: kaldi, torchaudio");
-            }
-            if (preset.equals("torchaudio") && (useEnergy || dither != 0f)) {
-                throw usage("--use-energy and --dither are Kaldi options; torchaudio's transforms have neither");
+            FeatureRequest request;
+            try {
+                request = options.request(mfcc(), numCeps());
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
             }
             if (!format.equals("csv") && !format.equals("npy")) throw usage("--format must be csv or npy, got " + format);
             boolean many = inputs.size() > 1;
             if (many) Files.createDirectories(output);
             for (Path in : inputs) {
-                Audio a = WavReader.read(in);
-                if (sampleFrequency != null && sampleFrequency != a.sampleRate()) {
-                    a = new Audio(new org.grukit.speech.Resampler(a.sampleRate(), sampleFrequency).apply(a.samples()),
-                            sampleFrequency, a.source());
-                }
-                float[][] feats = preset.equals("kaldi") ? kaldi(a) : torchaudio(a);
+                float[][] feats = request.compute(WavReader.read(in));
                 String base = in.getFileName().toString().replaceFirst("\\.[^.]*$", "");
                 Path out = many ? output.resolve(base + "." + format) : output;
                 FeatureFiles.write(out, feats);
                 System.err.println(in + " -> " + out + ": " + feats.length + " frames x " + (feats.length == 0 ? 0 : feats[0].length));
             }
             return 0;
-        }
-
-        private float[][] kaldi(Audio a) {
-            KaldiFeatures.Options d = KaldiFeatures.Options.defaults(a.sampleRate());
-            int mels = numMelBins != null ? numMelBins : d.numMelBins();
-            int ceps = numCeps() != null ? numCeps() : d.numCeps();
-            KaldiFeatures.Options o = new KaldiFeatures.Options(a.sampleRate(), or(frameLength, d.frameLength()),
-                    or(frameShift, d.frameShift()), dither, d.preemphasisCoefficient(), d.removeDcOffset(), d.windowType(),
-                    d.blackmanCoeff(), d.roundToPowerOfTwo(), d.snipEdges(), mels, or(lowFreq, d.lowFreq()), highFreq,
-                    useEnergy, d.rawEnergy(), d.energyFloor(), Math.min(ceps, mels), d.cepstralLifter(), d.htkCompat(), seed);
-            float[] scaled = a.samples().clone();
-            for (int i = 0; i < scaled.length; i++) scaled[i] *= 32768f; // Kaldi works at 16-bit integer scale
-            return kaldi(scaled, o);
-        }
-
-        private float[][] torchaudio(Audio a) {
-            int rate = a.sampleRate();
-            TorchaudioFeatures.Options d = TorchaudioFeatures.Options.defaults(rate);
-            int win = frameLength != null ? Math.round(frameLength * rate / 1000f) : d.winLength();
-            int nFft = frameLength != null ? win : d.nFft(); // n_fft follows the frame, as the window fills it
-            int hop = frameShift != null ? Math.round(frameShift * rate / 1000f) : Math.max(1, win / 2);
-            if (highFreq < 0) throw usage("--high-freq < 0 counts back from Nyquist only in the kaldi preset");
-            int mels = numMelBins != null ? numMelBins : d.nMels();
-            int ceps = numCeps() != null ? numCeps() : d.nMfcc();
-            TorchaudioFeatures.Options o = new TorchaudioFeatures.Options(rate, nFft, win, hop, or(lowFreq, d.fMin()), highFreq,
-                    mels, d.power(), d.center(), d.melScale(), d.slaneyNorm(), Math.min(ceps, mels), d.topDb());
-            return torchaudio(a.samples(), o);
-        }
-
-        private static float or(Float given, float fallback) {
-            return given != null ? given : fallback;
         }
     }
 
@@ -161,13 +142,8 @@ final class FeaturesCommand implements Callable<Integer> {
         }
 
         @Override
-        float[][] kaldi(float[] scaled, KaldiFeatures.Options o) {
-            return KaldiFeatures.mfcc(scaled, o);
-        }
-
-        @Override
-        float[][] torchaudio(float[] samples, TorchaudioFeatures.Options o) {
-            return TorchaudioFeatures.mfcc(samples, o);
+        boolean mfcc() {
+            return true;
         }
     }
 
@@ -175,13 +151,8 @@ final class FeaturesCommand implements Callable<Integer> {
             description = "Log mel filterbanks (Kaldi's compute-fbank-feats), or torchaudio.transforms.MelSpectrogram.")
     static final class Fbank extends Extract {
         @Override
-        float[][] kaldi(float[] scaled, KaldiFeatures.Options o) {
-            return KaldiFeatures.fbank(scaled, o);
-        }
-
-        @Override
-        float[][] torchaudio(float[] samples, TorchaudioFeatures.Options o) {
-            return TorchaudioFeatures.melSpectrogram(samples, o); // MelSpectrogram's power mel, as the preset defines
+        boolean mfcc() { // torchaudio: MelSpectrogram's power mel, as the preset defines
+            return false;
         }
     }
 }

@@ -18,7 +18,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
+import org.grukit.core.task.InputKind;
 import org.grukit.core.train.JsonLines;
+import org.grukit.speech.FeatureRequest;
+import org.grukit.spark.FeatureTransformer;
 import org.grukit.spark.SparkTraining;
 import org.grukit.spark.TaskTransformer;
 import picocli.CommandLine;
@@ -32,7 +35,7 @@ import picocli.CommandLine.Parameters;
  * grukit.jar through {@code spark.jars}.
  */
 @Command(name = "spark", mixinStandardHelpOptions = true, description = "Run the tasks on an Apache Spark cluster.",
-        subcommands = {SparkCommand.Predict.class, SparkCommand.Train.class})
+        subcommands = {SparkCommand.Predict.class, SparkCommand.Features.class, SparkCommand.Train.class})
 final class SparkCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -88,15 +91,17 @@ final class SparkCommand implements Callable<Integer> {
         return f;
     }
 
-    @Command(name = "predict", mixinStandardHelpOptions = true, description = "Predict for every row of a table with any text "
-            + "task's model (sentiment, translation, summarisation): the input columns kept, the task's output columns and an "
-            + "error column added. Prints a JSON line: rows, rows with an error, seconds.")
+    @Command(name = "predict", mixinStandardHelpOptions = true, description = "Predict with any task's model for every row of a "
+            + "table (texts; audio paths; series as rows of id, time and values) or every WAV file of a folder: the input columns kept, "
+            + "the task's output columns and an error column added (for series, one row per id). Prints a JSON line: rows, rows "
+            + "with an error, seconds.")
     static final class Predict implements Callable<Integer> {
         @CommandLine.Mixin
         Cluster cluster = new Cluster();
         @Option(names = "--model", required = true, description = "A model folder.")
         Path model;
-        @Option(names = "--input", required = true, description = "CSV or TSV with a header, JSON lines, or Parquet (a file or a folder).")
+        @Option(names = "--input", required = true, description = "CSV or TSV with a header, JSON lines, or Parquet (a file or a folder); "
+                + "for speech also a folder of WAV files.")
         Path input;
         @Option(names = "--output", required = true, description = "Where to write the result (a folder of part files, as Spark writes).")
         Path output;
@@ -104,8 +109,14 @@ final class SparkCommand implements Callable<Integer> {
         String inputFormat;
         @Option(names = "--output-format", description = "csv, tsv, json or parquet (default: from --output's name).")
         String outputFormat;
-        @Option(names = "--text-column", defaultValue = "text", description = "The column to predict for (default: ${DEFAULT-VALUE}).")
+        @Option(names = {"--text-column", "--input-column"}, description = "The column to predict for: texts, or audio paths "
+                + "(default: text; for speech from a folder, the files' bytes).")
         String textColumn;
+        @Option(names = "--id-column", defaultValue = "id", description = "For forecasting: the column naming each row's series (default: ${DEFAULT-VALUE}).")
+        String idColumn;
+        @Option(names = "--time-column", defaultValue = "time", description = "For forecasting: the timestamps' column (default: ${DEFAULT-VALUE}); "
+                + "every other column is a value column.")
+        String timeColumn;
         @Option(names = "--batch-size", defaultValue = "256", description = "Rows predicted together (default: ${DEFAULT-VALUE}).")
         int batchSize;
         @Option(names = "--partitions", description = "Repartition the input into this many partitions first.")
@@ -123,26 +134,27 @@ final class SparkCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            String in = format(inputFormat, input, "--input-format"), out = format(outputFormat, output, "--output-format");
+            TaskTransformer stage = TaskTransformer.of(model).setBatchSize(batchSize).setFailFast(failFast).setOutputPrefix(outputPrefix)
+                    .setErrorCol(errorColumn).setIdCol(idColumn).setTimeCol(timeColumn);
+            boolean wavFolder = stage.inputKind() == InputKind.AUDIO && Files.isDirectory(input) && inputFormat == null;
+            String in = wavFolder ? "binaryFile" : format(inputFormat, input, "--input-format"), out = format(outputFormat, output, "--output-format");
             if (Files.exists(output) && !overwrite) throw new IllegalArgumentException(output + " exists; remove it or give --overwrite");
-            TaskTransformer stage = TaskTransformer.of(model).setInputCol(textColumn).setBatchSize(batchSize).setFailFast(failFast)
-                    .setOutputPrefix(outputPrefix).setErrorCol(errorColumn);
+            String column = textColumn != null ? textColumn : wavFolder ? "content" : "text";
+            stage.setInputCol(column);
             SparkSession spark = cluster.start("grukit spark predict");
             try {
                 long start = System.nanoTime();
-                DataFrameReader reader = spark.read();
-                Dataset<Row> table = switch (in) {
-                    case "csv" -> reader.option("header", "true").option("multiLine", "true").option("escape", "\"").csv(input.toString());
-                    case "tsv" -> reader.option("header", "true").option("sep", "\t").option("quote", "").csv(input.toString());
-                    case "json" -> reader.json(input.toString());
-                    default -> reader.parquet(input.toString());
-                };
-                if (!List.of(table.columns()).contains(textColumn)) {
-                    throw new IllegalArgumentException(input + " has no column '" + textColumn + "' (it has " + List.of(table.columns())
-                            + "); choose one with --text-column");
+                Dataset<Row> table = wavFolder
+                        ? spark.read().format("binaryFile").option("recursiveFileLookup", "true").option("pathGlobFilter", "*.wav")
+                                .load(input.toString()).drop("modificationTime")
+                        : read(spark, in, input.toString());
+                if (stage.inputKind() != InputKind.SERIES && !List.of(table.columns()).contains(column)) {
+                    throw new IllegalArgumentException(input + " has no column '" + column + "' (it has " + List.of(table.columns())
+                            + "); choose one with --input-column");
                 }
                 if (partitions != null) table = table.repartition(partitions);
                 Dataset<Row> result = stage.transform(table).cache();
+                if (wavFolder) result = result.drop("content"); // the recordings themselves stay where they are
                 Dataset<Row> written = result;
                 if (in.equals("csv") || out.equals("csv") || out.equals("tsv")) written = flatten(result);
                 var writer = written.write().mode(overwrite ? "overwrite" : "errorifexists");
@@ -179,6 +191,91 @@ final class SparkCommand implements Callable<Integer> {
             }
             return d.select(cols.toArray(new Column[0]));
         }
+    }
+
+    @Command(name = "features", mixinStandardHelpOptions = true, description = "Speech features (MFCC or log mel filterbanks, "
+            + "Kaldi or torchaudio presets, the options of grukit features) of many recordings, written as Parquet or JSON lines: "
+            + "one row per recording, its path, the features [frames][coefficients] and an error column. Prints a JSON line.")
+    static final class Features implements Callable<Integer> {
+        @CommandLine.Mixin
+        Cluster cluster = new Cluster();
+        @CommandLine.Mixin
+        FeaturesCommand.FeatureOptions options = new FeaturesCommand.FeatureOptions();
+        @Option(names = "--kind", defaultValue = "mfcc", description = "mfcc or fbank (torchaudio: mel spectrogram) (default: ${DEFAULT-VALUE}).")
+        String kind;
+        @Option(names = "--num-ceps", description = "Cepstra, for mfcc (kaldi 13, torchaudio 40).")
+        Integer numCeps;
+        @Option(names = "--input", required = true, description = "WAV files: a folder (searched recursively) or a glob, read as "
+                + "binary files; or a CSV/TSV/JSON lines/Parquet table of paths with --path-column.")
+        String input;
+        @Option(names = "--path-column", description = "The input is a table, and this column holds the WAV files' paths.")
+        String pathColumn;
+        @Option(names = "--output", required = true, description = "Where to write (a folder of part files): .parquet or .jsonl.")
+        Path output;
+        @Option(names = "--partitions", description = "Repartition the input into this many partitions first.")
+        Integer partitions;
+        @Option(names = "--overwrite", description = "Replace --output if it exists.")
+        boolean overwrite;
+
+        @Override
+        public Integer call() {
+            if (!kind.equals("mfcc") && !kind.equals("fbank")) throw new IllegalArgumentException("--kind must be mfcc or fbank, got " + kind);
+            FeatureRequest request = options.request(kind.equals("mfcc"), numCeps);
+            String out = format(null, output, "--output");
+            if (out.equals("csv") || out.equals("tsv")) throw new IllegalArgumentException("--output must be .parquet or .jsonl: CSV holds no frames");
+            if (Files.exists(output) && !overwrite) throw new IllegalArgumentException(output + " exists; remove it or give --overwrite");
+            SparkSession spark = cluster.start("grukit spark features");
+            try {
+                long start = System.nanoTime();
+                Dataset<Row> table;
+                FeatureTransformer stage = new FeatureTransformer().setRequest(request);
+                if (pathColumn == null) {
+                    Path in = Path.of(input);
+                    table = spark.read().format("binaryFile").option("recursiveFileLookup", Files.isDirectory(in) ? "true" : "false")
+                            .option("pathGlobFilter", Files.isDirectory(in) ? "*.wav" : "*").load(input).drop("modificationTime");
+                    stage.setInputCol("content");
+                } else {
+                    table = read(spark, format(null, Path.of(input), "--input"), input);
+                    if (!List.of(table.columns()).contains(pathColumn)) {
+                        throw new IllegalArgumentException(input + " has no column '" + pathColumn + "' (it has " + List.of(table.columns()) + ")");
+                    }
+                    stage.setInputCol(pathColumn);
+                }
+                if (partitions != null) table = table.repartition(partitions);
+                Dataset<Row> result = stage.transform(table).cache();
+                if (pathColumn == null) result = result.drop("content");
+                var writer = result.write().mode(overwrite ? "overwrite" : "errorifexists");
+                if (out.equals("json")) writer.json(output.toString());
+                else writer.parquet(output.toString());
+                long rows = result.count();
+                long errors = result.filter(functions.col("error").isNotNull()).count();
+                Row frames = result.agg(functions.sum(functions.size(functions.col("features")))).head();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("output", output.toString());
+                m.put("recordings", rows);
+                m.put("errors", errors);
+                m.put("frames", frames.isNullAt(0) ? 0 : frames.getLong(0));
+                m.put("preset", request.preset().name().toLowerCase(Locale.ROOT));
+                m.put("seconds", Math.round(seconds * 10) / 10.0);
+                m.put("master", cluster.master);
+                System.out.println(JsonLines.of(m));
+                return 0;
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+
+    /** A table in one of the formats {@link #format} names. */
+    static Dataset<Row> read(SparkSession spark, String format, String path) {
+        DataFrameReader reader = spark.read();
+        return switch (format) {
+            case "csv" -> reader.option("header", "true").option("multiLine", "true").option("escape", "\"").option("inferSchema", "true").csv(path);
+            case "tsv" -> reader.option("header", "true").option("sep", "\t").option("quote", "").option("inferSchema", "true").csv(path);
+            case "json" -> reader.json(path);
+            default -> reader.parquet(path);
+        };
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = "Train any task with synchronous data-parallel "
