@@ -79,6 +79,8 @@ public final class TaskTransformer extends Transformer implements MLWritable {
     private final IntParam batchSize;
     private final BooleanParam failFast;
     private final Param<String> outputPrefix;
+    private final BooleanParam withDetails;
+    private List<OutputField> details;
 
     public TaskTransformer(String uid) {
         this.uid = uid;
@@ -89,14 +91,18 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         setDefault(idCol, "id");
         setDefault(timeCol, "time");
         errorCol = new Param<>(this, "errorCol", "the column that says why a row got no prediction (null when it got one)");
-        batchSize = new IntParam(this, "batchSize", "rows predicted together, length-sorted, per call of the model");
+        batchSize = new IntParam(this, "batchSize", "rows handed to the model at once; it sorts them by length and batches them itself");
         setDefault(inputCol, "text");
         setDefault(errorCol, "error");
         failFast = new BooleanParam(this, "failFast", "fail the job at the first row without a prediction, instead of an error column");
         outputPrefix = new Param<>(this, "outputPrefix", "put before each output column's name, for an input that has columns of those names");
-        setDefault(batchSize, 256);
+        // Rows go to the model many at a time: it sorts them by length before batching, and the more it sorts the less
+        // it pads (scoring SST-2's 67,349 sentences on local[2] took 45 s in chunks of 256, 27 s in chunks of 4096).
+        setDefault(batchSize, 4096);
         setDefault(failFast, false);
+        withDetails = new BooleanParam(this, "withDetails", "add the model's detail columns too (a sentiment model's tokens and attention weights)");
         setDefault(outputPrefix, "");
+        setDefault(withDetails, false);
     }
 
     /** A stage predicting with the model in {@code dir} (checked and loaded here once, so a broken folder fails now). */
@@ -110,6 +116,7 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         t.digest = sha256(zipped);
         TaskModel<?, ?, ?> model = model(t.digest, zipped);
         t.outputs = List.copyOf(model.outputFields());
+        t.details = List.copyOf(model.detailFields());
         t.kind = model.inputKind();
         if (t.kind == InputKind.AUDIO) t.setDefault(t.inputCol, "content"); // spark.read().format("binaryFile")'s bytes
         return t;
@@ -205,6 +212,17 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         return outputPrefix;
     }
 
+    public BooleanParam withDetails() {
+        return withDetails;
+    }
+
+    /** Adds the model's detail columns (a sentiment model's tokens and attention weights) beside its outputs. */
+    public TaskTransformer setWithDetails(boolean value) {
+        if (value && details.isEmpty()) throw new IllegalArgumentException("this model gives no details beside its predictions");
+        set(withDetails, value);
+        return this;
+    }
+
     public TaskTransformer setOutputPrefix(String value) {
         set(outputPrefix, value == null ? "" : value);
         return this;
@@ -257,8 +275,9 @@ public final class TaskTransformer extends Transformer implements MLWritable {
             }
             out = schema;
         }
+        List<OutputField> fields = fields();
         List<String> added = new ArrayList<>();
-        for (OutputField f : outputs) added.add($(outputPrefix) + f.name());
+        for (OutputField f : fields) added.add($(outputPrefix) + f.name());
         added.add($(errorCol));
         for (String name : added) {
             if (List.of(out.fieldNames()).contains(name)) {
@@ -266,10 +285,18 @@ public final class TaskTransformer extends Transformer implements MLWritable {
                         + "outputPrefix (and errorCol) to name them apart");
             }
         }
-        for (int i = 0; i < outputs.size(); i++) {
-            out = out.add(new StructField(added.get(i), sparkType(outputs.get(i).kind()), true, org.apache.spark.sql.types.Metadata.empty()));
+        for (int i = 0; i < fields.size(); i++) {
+            out = out.add(new StructField(added.get(i), sparkType(fields.get(i).kind()), true, org.apache.spark.sql.types.Metadata.empty()));
         }
         return out.add($(errorCol), DataTypes.StringType, true);
+    }
+
+    /** The columns added: the outputs, then the details when asked for. */
+    private List<OutputField> fields() {
+        if (!(Boolean) $(withDetails)) return outputs;
+        List<OutputField> all = new ArrayList<>(outputs);
+        all.addAll(details);
+        return all;
     }
 
     /** Reads one row's input value, as {@link TaskModel#input} takes it; the row's first {@code kept} columns go out with it. */
@@ -283,7 +310,8 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         Broadcast<byte[]> shipped = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(folder);
         String key = digest;
         int batch = (Integer) $(batchSize);
-        List<OutputField> fields = outputs;
+        List<OutputField> fields = fields();
+        int detailCount = fields.size() - outputs.size();
         boolean strict = (Boolean) $(failFast);
         Dataset<Row> rows;
         RowInput read;
@@ -321,7 +349,7 @@ public final class TaskTransformer extends Transformer implements MLWritable {
             // The kernels use the cores Spark gives each task (spark.task.cpus), not every core of the executor.
             TaskContext task = TaskContext.get();
             if (task != null && task.cpus() != Parallel.threads()) Parallel.setThreads(Math.max(1, task.cpus()));
-            return new Batches(in, model(key, shipped.value()), read, kept, batch, fields, strict);
+            return new Batches(in, model(key, shipped.value()), read, kept, batch, fields, detailCount, strict);
         };
         return rows.mapPartitions(predict, Encoders.row(schema));
     }
@@ -332,6 +360,7 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         t.folder = folder;
         t.digest = digest;
         t.outputs = outputs;
+        t.details = details;
         t.kind = kind;
         return t;
     }
@@ -343,12 +372,15 @@ public final class TaskTransformer extends Transformer implements MLWritable {
         private final RowInput read;
         private final int kept, size;
         private final List<OutputField> fields;
+        private final int detailCount;
         private final boolean failFast;
         private final List<Row> ready = new ArrayList<>();
         private int next;
 
-        Batches(Iterator<Row> rows, TaskModel<?, ?, ?> model, RowInput read, int kept, int size, List<OutputField> fields, boolean failFast) {
+        Batches(Iterator<Row> rows, TaskModel<?, ?, ?> model, RowInput read, int kept, int size, List<OutputField> fields, int detailCount,
+                boolean failFast) {
             this.failFast = failFast;
+            this.detailCount = detailCount;
             this.rows = rows;
             this.model = model;
             this.read = read;
@@ -403,7 +435,7 @@ public final class TaskTransformer extends Transformer implements MLWritable {
                 int r = at.get(k);
                 try {
                     O p = out != null ? out.get(k) : m.predict(List.of(inputs.get(k))).get(0);
-                    values[r] = values(m, p);
+                    values[r] = values(m, p, detailCount == 0 ? null : m.details(List.of(inputs.get(k))).get(0));
                 } catch (IllegalArgumentException | UncheckedIOException e) {
                     errors[r] = e.getMessage();
                 }
@@ -421,10 +453,11 @@ public final class TaskTransformer extends Transformer implements MLWritable {
             return rowsOut;
         }
 
-        private <O> Object[] values(TaskModel<?, ?, O> m, O prediction) {
+        private <O> Object[] values(TaskModel<?, ?, O> m, O prediction, Map<String, Object> details) {
             Map<String, Object> v = m.outputValues(prediction);
             Object[] out = new Object[fields.size()];
-            for (int i = 0; i < out.length; i++) out[i] = spark(v.get(fields.get(i).name()));
+            int outputs = fields.size() - detailCount;
+            for (int i = 0; i < out.length; i++) out[i] = spark((i < outputs ? v : details).get(fields.get(i).name()));
             return out;
         }
     }

@@ -118,6 +118,26 @@ class TaskTransformerTest {
         assertEquals(a, b);
     }
 
+    /** Asked for, a sentiment model's tokens and attention weights come as columns too, as the single JVM explains them. */
+    @Test
+    void attentionWeightsAsColumnsWhenAsked() throws IOException {
+        Path model = dir.resolve("m");
+        SentimentClassifier local = sentiment(model);
+        List<String> texts = List.of("great film", "a dull and awful film", "lovely");
+        List<Row> rows = new ArrayList<>();
+        for (String t : texts) rows.add(RowFactory.create(t));
+        Dataset<Row> in = spark.createDataFrame(rows, new StructType().add("text", DataTypes.StringType));
+        List<Row> out = TaskTransformer.of(model).setWithDetails(true).transform(in).collectAsList();
+        for (Row r : out) {
+            SentimentClassifier.Explanation e = local.explain(r.getString(0));
+            assertEquals(e.tokens().stream().map(t -> t.text()).toList(), r.getList(r.fieldIndex("tokens")));
+            List<Double> weights = r.getList(r.fieldIndex("attention"));
+            for (int i = 0; i < weights.size(); i++) assertEquals(e.weights()[i], weights.get(i), 1e-6);
+            assertEquals(e.prediction().label(), r.getString(r.fieldIndex("label")));
+        }
+        assertEquals(texts.size(), out.size());
+    }
+
     /** With failFast the first row without a prediction fails the job, naming the row and why. */
     @Test
     void failFastFailsTheJobAtABadRow() throws IOException {

@@ -45,19 +45,24 @@ final class SparkCommand implements Callable<Integer> {
 
     /** What every Spark command shares: the master, and a session that ships grukit to the executors. */
     static final class Cluster {
-        @Option(names = "--master", defaultValue = "local[*]", description = "Spark master URL: local[N], spark://HOST:PORT, "
-                + "yarn, k8s://... (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--master", description = "Spark master URL: local[N], spark://HOST:PORT, yarn, k8s://... (default: "
+                + "spark-submit's, else local[*]).")
         String master;
         @Option(names = "--conf", description = "Any Spark setting, KEY=VALUE (repeatable), e.g. spark.executor.memory=4g.")
         Map<String, String> conf = new LinkedHashMap<>();
 
         SparkSession start(String appName) {
+            // Under spark-submit the master and the application jar are spark-submit's (given as system properties).
+            boolean submitted = System.getProperty("spark.master") != null;
+            if (master == null) master = submitted ? System.getProperty("spark.master") : "local[*]";
             SparkSession.Builder b = SparkSession.builder().master(master).appName(appName)
-                    // Executors need the Vector API module for grukit's kernels; Spark adds its own --add-opens flags.
-                    .config("spark.executor.extraJavaOptions", "--add-modules jdk.incubator.vector")
                     .config("spark.ui.showConsoleProgress", "false");
+            if (System.getProperty("spark.executor.extraJavaOptions") == null) {
+                // Executors need the Vector API module for grukit's kernels; Spark adds its own --add-opens flags.
+                b = b.config("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector");
+            }
             Path jar = ownJar();
-            if (jar != null && !master.startsWith("local")) b = b.config("spark.jars", jar.toUri().toString());
+            if (jar != null && !submitted && !master.startsWith("local")) b = b.config("spark.jars", jar.toUri().toString());
             for (Map.Entry<String, String> e : conf.entrySet()) b = b.config(e.getKey(), e.getValue());
             return b.getOrCreate();
         }
@@ -117,7 +122,8 @@ final class SparkCommand implements Callable<Integer> {
         @Option(names = "--time-column", defaultValue = "time", description = "For forecasting: the timestamps' column (default: ${DEFAULT-VALUE}); "
                 + "every other column is a value column.")
         String timeColumn;
-        @Option(names = "--batch-size", defaultValue = "256", description = "Rows predicted together (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--batch-size", defaultValue = "4096", description = "Rows handed to the model at once; it sorts them by "
+                + "length and batches them itself (default: ${DEFAULT-VALUE}).")
         int batchSize;
         @Option(names = "--partitions", description = "Repartition the input into this many partitions first.")
         Integer partitions;
@@ -129,6 +135,8 @@ final class SparkCommand implements Callable<Integer> {
         String errorColumn;
         @Option(names = "--fail-fast", description = "Fail the job on the first bad row instead of naming it in the error column.")
         boolean failFast;
+        @Option(names = "--with-details", description = "Add the model's detail columns too (sentiment: tokens and attention weights).")
+        boolean withDetails;
         @Option(names = "--overwrite", description = "Replace --output if it exists.")
         boolean overwrite;
 
@@ -136,6 +144,7 @@ final class SparkCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             TaskTransformer stage = TaskTransformer.of(model).setBatchSize(batchSize).setFailFast(failFast).setOutputPrefix(outputPrefix)
                     .setErrorCol(errorColumn).setIdCol(idColumn).setTimeCol(timeColumn);
+            if (withDetails) stage.setWithDetails(true);
             boolean wavFolder = stage.inputKind() == InputKind.AUDIO && Files.isDirectory(input) && inputFormat == null;
             String in = wavFolder ? "binaryFile" : format(inputFormat, input, "--input-format"), out = format(outputFormat, output, "--output-format");
             if (Files.exists(output) && !overwrite) throw new IllegalArgumentException(output + " exists; remove it or give --overwrite");

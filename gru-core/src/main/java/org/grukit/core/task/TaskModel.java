@@ -57,6 +57,19 @@ public interface TaskModel<D, I, O> {
     /** One prediction's values by {@link #outputFields()} name, each of its field's kind (see {@link OutputField.Kind}). */
     Map<String, Object> outputValues(O prediction);
 
+    /**
+     * Values a prediction can also carry when asked, costlier than the prediction (a sentiment model's attention weight
+     * per token): fields beside {@link #outputFields()}, none unless the task has some.
+     */
+    default List<OutputField> detailFields() {
+        return List.of();
+    }
+
+    /** The {@link #detailFields()} values for each input, in input order, by field name. */
+    default List<Map<String, Object>> details(List<I> inputs) {
+        throw new UnsupportedOperationException(type() + " models give no details beside their predictions");
+    }
+
     /** The task's metrics on {@code data}, by name ("accuracy", "bleu", "wer"). */
     Map<String, Double> metrics(D data);
 

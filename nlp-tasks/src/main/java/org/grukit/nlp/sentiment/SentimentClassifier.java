@@ -397,6 +397,28 @@ public final class SentimentClassifier implements TaskModel<List<LabelledText>, 
         return Map.of("label", p.label(), "probability", p.probability(), "probabilities", OutputField.doubles(p.probabilities()));
     }
 
+    private static final List<OutputField> DETAILS = List.of(
+            new OutputField("tokens", OutputField.Kind.STRING_LIST, "the text's tokens, as the model read them"),
+            new OutputField("attention", OutputField.Kind.DOUBLE_LIST, "each token's attention weight in the pooling"));
+
+    /** With attention pooling, each token and its attention weight ({@link #explain}). */
+    @Override
+    public List<OutputField> detailFields() {
+        return model.config().pooling() == SentimentModel.Pooling.ATTENTION ? DETAILS : List.of();
+    }
+
+    @Override
+    public List<Map<String, Object>> details(List<String> texts) {
+        List<Map<String, Object>> out = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            Explanation e = explain(text);
+            List<String> tokens = new ArrayList<>(e.tokens().size());
+            for (Token t : e.tokens()) tokens.add(t.text());
+            out.add(Map.of("tokens", tokens, "attention", OutputField.doubles(e.weights())));
+        }
+        return out;
+    }
+
     @Override
     public Class<String> inputType() {
         return String.class;

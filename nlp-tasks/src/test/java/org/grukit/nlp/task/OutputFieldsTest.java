@@ -56,6 +56,11 @@ class OutputFieldsTest {
         SentimentClassifier s = Tasks.train(st, st.defaults(100).withSize(4, 4).withEpochs(1), TinyData.reviews(100, 1),
                 TinyData.reviews(20, 2), new Tasks.Run(null, false, null)).model();
         assertLaidOut(s, List.of("great film", "dull plot"));
+        List<Map<String, Object>> details = s.details(List.of("great film", "dull plot"));
+        for (Map<String, Object> d : details) {
+            for (OutputField f : s.detailFields()) assertTrue(f.kind().holds(d.get(f.name())), f.name() + " is not " + f.kind() + ": " + d.get(f.name()));
+        }
+        assertEquals(List.of("great", "film"), details.get(0).get("tokens"));
         assertEquals(List.of("neg", "pos"), s.labels());
 
         Translator.Settings td = Translator.Settings.defaults().withSize(4, 8, 8).withEpochs(1);
