@@ -181,11 +181,7 @@ class EveryTaskTransformerTest {
 
     @Test
     void forecastingGivesOneRowPerSeries() throws IOException {
-        Path csv = dir.resolve("s.csv");
-        StringBuilder sb = new StringBuilder("month,value\n");
-        for (int i = 0; i < 96; i++) sb.append(String.format("%d-%02d", 2000 + i / 12, i % 12 + 1)).append(',').append(50 + 5 * Math.sin(i)).append('\n');
-        Files.writeString(csv, sb);
-        TimeSeries series = TimeSeries.readCsv(csv, null, null);
+        TimeSeries series = TinyData.monthlySeries(dir);
         Forecaster.Settings fd = Forecaster.Settings.defaults(3, series.frequency());
         ForecastData data = new ForecastData(series, Forecaster.Split.fractions(series.length(), 0.2, 0.2));
         Path model = dir.resolve("forecast");

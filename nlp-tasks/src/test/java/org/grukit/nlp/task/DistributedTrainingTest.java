@@ -138,11 +138,7 @@ class DistributedTrainingTest {
         assertSameSteps(new SpeechTask(), pd.withData(pd.data().withSpecAugment(false)).withModel(pd.model().withHiddenSize(4).withDropout(0f))
                 .withTraining(pd.training().withEpochs(2)), TinyData.tones(10, new Rng(1)), TinyData.tones(3, new Rng(2)), 1e-4);
 
-        Path csv = dir.resolve("s.csv");
-        StringBuilder sb = new StringBuilder("month,value\n");
-        for (int i = 0; i < 96; i++) sb.append(String.format("%d-%02d", 2000 + i / 12, i % 12 + 1)).append(',').append(50 + 5 * Math.sin(i)).append('\n');
-        Files.writeString(csv, sb);
-        TimeSeries series = TimeSeries.readCsv(csv, null, null);
+        TimeSeries series = TinyData.monthlySeries(dir);
         Forecaster.Settings fd = Forecaster.Settings.defaults(3, series.frequency());
         ForecastData data = new ForecastData(series, Forecaster.Split.fractions(series.length(), 0.2, 0.2));
         // Refitting on training and dev data once the epochs are chosen: the refit runs on the workers too.

@@ -78,11 +78,7 @@ class OutputFieldsTest {
                 TinyData.tones(10, new Rng(1)), TinyData.tones(3, new Rng(2)), new Tasks.Run(null, false, null)).model();
         assertLaidOut(p, TinyData.tones(2, new Rng(3)));
 
-        Path csv = dir.resolve("s.csv");
-        StringBuilder sb = new StringBuilder("month,value\n");
-        for (int i = 0; i < 96; i++) sb.append(String.format("%d-%02d", 2000 + i / 12, i % 12 + 1)).append(',').append(50 + 5 * Math.sin(i)).append('\n');
-        Files.writeString(csv, sb);
-        TimeSeries series = TimeSeries.readCsv(csv, null, null);
+        TimeSeries series = TinyData.monthlySeries(dir);
         Forecaster.Settings fd = Forecaster.Settings.defaults(3, series.frequency());
         ForecastData data = new ForecastData(series, Forecaster.Split.fractions(series.length(), 0.2, 0.2));
         Forecaster f = Tasks.train(new ForecastTask(), fd.withData(fd.data().withInputLength(12)).withModel(fd.model().withHiddenSize(4)

@@ -1,12 +1,16 @@
 package org.grukit.nlp.task;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.grukit.core.Rng;
 import org.grukit.nlp.data.LabelledText;
 import org.grukit.nlp.data.TextPair;
+import org.grukit.nlp.forecast.TimeSeries;
 import org.grukit.nlp.speech.SpeechData;
 import org.grukit.nlp.summarize.SummaryData;
 
@@ -72,6 +76,15 @@ public final class TinyData {
             out.add(new SpeechData.Utterance("t" + i, String.join(" ", said), "s", null, x, 8000));
         }
         return out;
+    }
+
+    /** Eight years of a monthly sine around 50, written as a CSV file in {@code dir} and read back as a series. */
+    public static TimeSeries monthlySeries(Path dir) throws IOException {
+        Path csv = dir.resolve("monthly.csv");
+        StringBuilder sb = new StringBuilder("month,value\n");
+        for (int i = 0; i < 96; i++) sb.append(String.format("%d-%02d", 2000 + i / 12, i % 12 + 1)).append(',').append(50 + 5 * Math.sin(i)).append('\n');
+        Files.writeString(csv, sb);
+        return TimeSeries.readCsv(csv, null, null);
     }
 
     /** Samples in [-1, 1] as a 16-bit mono PCM WAV file's bytes. */
