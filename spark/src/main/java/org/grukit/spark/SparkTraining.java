@@ -45,7 +45,8 @@ import scala.runtime.AbstractFunction1;
  * from the driver's checkpoint. Time per epoch: the workers' computing, the all-reduces (including waiting for the
  * slowest worker), and the stage's start and the state's broadcast and return ({@link #epochs()} reports each).
  *
- * <p>Spark needs as many free task slots as workers for a barrier stage (local[N] or N executor cores).
+ * <p>Spark needs as many free task slots as workers for a barrier stage (local[N] or N executor cores). An executor keeps
+ * its prepared workers (the run's data and network) until another run starts on it or the application ends.
  */
 public final class SparkTraining implements Tasks.Distribution {
     /** Workers prepared on this executor JVM, by recipe, optimisation and rank; a new run's recipe evicts the old. */
