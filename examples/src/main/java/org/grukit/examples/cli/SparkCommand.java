@@ -19,6 +19,8 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
 import org.grukit.core.task.InputKind;
+import org.grukit.core.task.Task;
+import org.grukit.core.task.Tasks;
 import org.grukit.core.train.JsonLines;
 import org.grukit.speech.FeatureRequest;
 import org.grukit.spark.FeatureTransformer;
@@ -297,21 +299,19 @@ final class SparkCommand implements Callable<Integer> {
         @Option(names = "--workers", defaultValue = "2", description = "Workers, one barrier task each; the cluster needs as many "
                 + "free task slots (default: ${DEFAULT-VALUE}).")
         int workers;
-        @Parameters(index = "0", description = "The task: sentiment, translate, summarize, speech or forecast.")
+        @Parameters(index = "0", description = "The task, as its grukit command is named (sentiment, translate, speech...).")
         String task;
         @Parameters(index = "1..*", arity = "0..*", description = "The task's train options.")
         List<String> options = new ArrayList<>();
 
         @Override
         public Integer call() {
-            Object command = switch (task) {
-                case "sentiment" -> new SentimentCommand();
-                case "translate" -> new TranslateCommand();
-                case "summarize" -> new SummarizeCommand();
-                case "speech" -> new SpeechCommand();
-                case "forecast" -> new ForecastCommand();
-                default -> throw new IllegalArgumentException("no task '" + task + "'; give sentiment, translate, summarize, speech or forecast");
-            };
+            // The tasks on the class path (the task contract's registry), each trained by its own grukit command's train.
+            Map<String, CommandLine> commands = GrukitCli.command().getSubcommands();
+            List<String> trainable = Tasks.all().stream().map(Task::name)
+                    .filter(n -> commands.containsKey(n) && commands.get(n).getSubcommands().containsKey("train")).toList();
+            if (!trainable.contains(task)) throw new IllegalArgumentException("no task '" + task + "' to train; give one of " + trainable);
+            CommandLine cl = new CommandLine(commands.get(task).getCommand());
             if (workers < 1) throw new IllegalArgumentException("--workers must be >= 1, got " + workers);
             SparkSession spark = cluster.start("grukit spark train " + task);
             SparkTraining training = SparkTraining.on(spark, workers);
@@ -319,7 +319,6 @@ final class SparkCommand implements Callable<Integer> {
             try {
                 List<String> args = new ArrayList<>(List.of("train"));
                 args.addAll(options);
-                CommandLine cl = new CommandLine(command);
                 cl.setExecutionExceptionHandler((e, c, p) -> {
                     throw e;
                 });
