@@ -133,7 +133,11 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         }
     }
 
-    private void answer(List<Pending<I, O>> batch) {
+    private void answer(List<Pending<I, O>> all) {
+        // A request that stopped waiting (past its time limit) has cancelled its answer: no work is spent on it.
+        List<Pending<I, O>> batch = new ArrayList<>(all.size());
+        for (Pending<I, O> p : all) if (!p.answer().isDone()) batch.add(p);
+        if (batch.isEmpty()) return;
         List<I> in = new ArrayList<>(batch.size());
         for (Pending<I, O> p : batch) in.add(p.input());
         batches.incrementAndGet();

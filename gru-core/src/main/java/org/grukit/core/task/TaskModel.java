@@ -70,6 +70,32 @@ public interface TaskModel<D, I, O> {
         throw new UnsupportedOperationException(type() + " models give no details beside their predictions");
     }
 
+    /** The settings a request may give with a prediction (a beam size), none unless the task has some. */
+    default List<PredictOption> predictOptions() {
+        return List.of();
+    }
+
+    /**
+     * Each input's prediction as {@link #outputValues} lays it out, made as {@code options} say (names from
+     * {@link #predictOptions()}; omitted ones take their defaults), with the {@link #detailFields()} values beside
+     * them when {@code withDetails}. With no options this is {@link #predict} then {@link #outputValues}; a task with
+     * options may add values they ask for (the other hypotheses of an n-best list). Unknown options, values out of
+     * bounds and details from a model that has none are {@link IllegalArgumentException}s.
+     */
+    default List<Map<String, Object>> predictValues(List<I> inputs, Map<String, Integer> options, boolean withDetails) {
+        PredictOption.resolve(predictOptions(), options);
+        if (withDetails && detailFields().isEmpty()) throw new IllegalArgumentException("this " + type() + " model gives no details");
+        List<O> predictions = predict(inputs);
+        List<Map<String, Object>> details = withDetails ? details(inputs) : null;
+        List<Map<String, Object>> out = new java.util.ArrayList<>(predictions.size());
+        for (int i = 0; i < predictions.size(); i++) {
+            Map<String, Object> values = new java.util.LinkedHashMap<>(outputValues(predictions.get(i)));
+            if (details != null) values.putAll(details.get(i));
+            out.add(values);
+        }
+        return out;
+    }
+
     /** The task's metrics on {@code data}, by name ("accuracy", "bleu", "wer"). */
     Map<String, Double> metrics(D data);
 

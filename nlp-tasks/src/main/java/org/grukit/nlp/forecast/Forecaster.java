@@ -757,10 +757,31 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         return org.grukit.core.task.InputKind.SERIES;
     }
 
-    /** A history from its columns ({@link TimeSeries#fromColumns}); it needs the columns the model was trained on. */
+    /**
+     * A history from its columns ({@link TimeSeries#fromColumns}); it needs the columns the model was trained on. A model
+     * of one input column also takes its values under {@code "values"}; a model without calendar features also takes a
+     * history without {@code "time"}, whose steps are then given the model's frequency, ending where the data it was
+     * trained on could (only the forecast's timestamps depend on them).
+     */
     @Override
     public TimeSeries input(Object value) {
-        if (value instanceof Map<?, ?> m) {
+        if (value instanceof Map<?, ?> given) {
+            Map<Object, Object> m = new java.util.LinkedHashMap<>(given);
+            if (d.inputs().size() == 1 && m.containsKey("values") && !m.containsKey(d.inputs().get(0))) {
+                m.put(d.inputs().get(0), m.remove("values"));
+            }
+            if (!m.containsKey("time")) {
+                if (d.calendar() || d.frequency() == TimeSeries.Frequency.IRREGULAR) {
+                    throw new IllegalArgumentException("this model needs the history's timestamps as a list under \"time\""
+                            + (d.calendar() ? " (it reads calendar features from them)" : ""));
+                }
+                Object first = m.get(d.inputs().get(0));
+                int n = first instanceof List<?> l ? l.size() : 0;
+                List<LocalDateTime> time = new ArrayList<>(n);
+                LocalDateTime t = LocalDateTime.of(2000, 1, 1, 0, 0);
+                for (int i = 0; i < n; i++, t = d.frequency().next(t)) time.add(t);
+                m.put("time", time);
+            }
             TimeSeries s = TimeSeries.fromColumns(m);
             for (String c : d.inputs()) {
                 if (!s.columns().contains(c)) {

@@ -1,6 +1,7 @@
 package org.grukit.nlp.summarize;
 
 import org.grukit.core.task.OutputField;
+import org.grukit.core.task.PredictOption;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -440,6 +441,14 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
 
     /** Summaries in input order. */
     public List<Summary> summarize(List<String> documents, Decode d) {
+        List<Summary> out = new ArrayList<>(documents.size());
+        for (List<Summary> s : summarize(documents, d, 1)) out.add(s.get(0));
+        return out;
+    }
+
+    /** For each document, in input order, up to {@code nBest} summaries (at most the beam), best first. */
+    public List<List<Summary>> summarize(List<String> documents, Decode d, int nBest) {
+        if (nBest < 1 || nBest > d.beam()) throw new IllegalArgumentException("nBest must be in [1, beam], got " + nBest + " with beam " + d.beam());
         List<Encoded> enc = new ArrayList<>(documents.size());
         for (String doc : documents) enc.add(encode(doc));
         PointerGeneratorDecoder decoder = model.decoder();
@@ -449,16 +458,23 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
                 PaddedBatch source = batch(enc, idx, ext);
                 PointerGeneratorDecoder.State st = model.encode(source, ext[0]);
                 // +1: the end token is a step of its own
-                Decoding.BeamConfig cfg = new Decoding.BeamConfig(d.beam(), d.maxLength() + 1, d.minLength() + 1, d.lengthPenalty(), 1,
+                Decoding.BeamConfig cfg = new Decoding.BeamConfig(d.beam(), d.maxLength() + 1, d.minLength() + 1, d.lengthPenalty(), nBest,
                         Vocabulary.BOS_ID, Vocabulary.EOS_ID, d.noRepeatNgram());
-                List<Decoding.Hypothesis> best = new ArrayList<>();
+                List<List<Decoding.Hypothesis>> hyps = new ArrayList<>();
                 if (d.beam() == 1 && d.minLength() == 0 && d.noRepeatNgram() == 0) {
-                    best.addAll(Decoding.greedySearch(decoder.stepper(), st, Vocabulary.BOS_ID, Vocabulary.EOS_ID, cfg.maxLength(), d.lengthPenalty()));
+                    for (Decoding.Hypothesis h : Decoding.greedySearch(decoder.stepper(), st, Vocabulary.BOS_ID, Vocabulary.EOS_ID, cfg.maxLength(),
+                            d.lengthPenalty())) {
+                        hyps.add(List.of(h));
+                    }
                 } else {
-                    for (List<Decoding.Hypothesis> h : Decoding.beamSearch(decoder.stepper(), st, cfg)) best.add(h.get(0));
+                    hyps.addAll(Decoding.beamSearch(decoder.stepper(), st, cfg));
                 }
-                List<Summary> out = new ArrayList<>(idx.length);
-                for (int i = 0; i < idx.length; i++) out.add(words(best.get(i).tokens(), enc.get(idx[i]), d.maxLength()));
+                List<List<Summary>> out = new ArrayList<>(idx.length);
+                for (int i = 0; i < idx.length; i++) {
+                    List<Summary> ss = new ArrayList<>();
+                    for (Decoding.Hypothesis h : hyps.get(i)) ss.add(words(h.tokens(), enc.get(idx[i]), d.maxLength()));
+                    out.add(ss);
+                }
                 return out;
             });
         }
@@ -526,6 +542,41 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
     @Override
     public Map<String, Object> outputValues(Summary s) {
         return Map.of("summary", s.text(), "copied_out_of_vocabulary", s.copiedOutOfVocabulary());
+    }
+
+    private static final List<PredictOption> OPTIONS = List.of(
+            new PredictOption("beam", 1, 64, Decode.defaults().beam(), "the beam size; 1 is greedy decoding"),
+            new PredictOption("n_best", 1, 64, 1, "how many summaries to return, best first (at most the beam)"),
+            new PredictOption("max_length", 1, 400, Decode.defaults().maxLength(), "the longest summary, in tokens"),
+            new PredictOption("min_length", 0, 400, Decode.defaults().minLength(), "the shortest summary, in tokens"));
+
+    @Override
+    public List<PredictOption> predictOptions() {
+        return OPTIONS;
+    }
+
+    /** Summaries as the options say; with {@code n_best} above 1, {@code n_best} lists the summaries best first. */
+    @Override
+    public List<Map<String, Object>> predictValues(List<String> documents, Map<String, Integer> options, boolean withDetails) {
+        Map<String, Integer> o = PredictOption.resolve(OPTIONS, options);
+        if (withDetails) throw new IllegalArgumentException("this " + type() + " model gives no details");
+        int beam = o.get("beam"), nBest = o.get("n_best");
+        if (nBest > beam) throw new IllegalArgumentException("'n_best' (" + nBest + ") must not exceed 'beam' (" + beam + ")");
+        if (o.get("min_length") > o.get("max_length")) {
+            throw new IllegalArgumentException("'min_length' (" + o.get("min_length") + ") must not exceed 'max_length' (" + o.get("max_length") + ")");
+        }
+        Decode d = Decode.defaults().withBeam(beam).withLengths(o.get("min_length"), o.get("max_length"));
+        List<Map<String, Object>> out = new ArrayList<>(documents.size());
+        for (List<Summary> ss : summarize(documents, d, nBest)) {
+            Map<String, Object> values = new java.util.LinkedHashMap<>(outputValues(ss.get(0)));
+            if (nBest > 1) {
+                List<String> texts = new ArrayList<>();
+                for (Summary s : ss) texts.add(s.text());
+                values.put("n_best", texts);
+            }
+            out.add(values);
+        }
+        return out;
     }
 
     @Override

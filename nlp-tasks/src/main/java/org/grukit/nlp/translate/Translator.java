@@ -1,6 +1,7 @@
 package org.grukit.nlp.translate;
 
 import org.grukit.core.task.OutputField;
+import org.grukit.core.task.PredictOption;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -200,6 +201,10 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
         /** Beam {@code beam}, the best hypothesis, scores averaged per token, unknown words replaced. */
         public static Decode beam(int beam) {
             return new Decode(beam, 1, new Decoding.LengthPenalty.Average(), true);
+        }
+
+        public Decode withBeam(int b) {
+            return new Decode(b, Math.min(nBest, b), lengthPenalty, replaceUnknown);
         }
 
         public Decode withNBest(int n) {
@@ -417,7 +422,11 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
 
     /** The attention matrix of the best translation of {@code sentence} (teacher-forced along that translation). */
     public Alignment attention(String sentence, Decode d) {
-        Translation best = translate(List.of(sentence), d.withNBest(1)).get(0).get(0);
+        return alignment(sentence, translate(List.of(sentence), d.withNBest(1)).get(0).get(0));
+    }
+
+    /** The attention matrix along a translation {@code best} of {@code sentence} already made. */
+    private Alignment alignment(String sentence, Translation best) {
         int[] src = nonEmpty(source.encode(sentence));
         int[] out = best.tokens();
         int[] target = new int[out.length + 1];
@@ -467,6 +476,70 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
     @Override
     public Map<String, Object> outputValues(Translation t) {
         return Map.of("translation", t.text(), "score", t.score());
+    }
+
+    private static final List<OutputField> DETAILS = List.of(
+            new OutputField("source_tokens", OutputField.Kind.STRING_LIST, "the sentence's tokens, as the model read them"),
+            new OutputField("target_tokens", OutputField.Kind.STRING_LIST, "the translation's tokens"),
+            new OutputField("alignment", OutputField.Kind.DOUBLE_MATRIX, "the decoder's attention [target token][source token]"));
+
+    /** The alignment of each translation: what the decoder attended to for each word it wrote ({@link #attention}). */
+    @Override
+    public List<OutputField> detailFields() {
+        return DETAILS;
+    }
+
+    @Override
+    public List<Map<String, Object>> details(List<String> sentences) {
+        List<Map<String, Object>> out = new ArrayList<>(sentences.size());
+        List<Translation> best = predict(sentences);
+        for (int i = 0; i < sentences.size(); i++) out.add(detailValues(alignment(sentences.get(i), best.get(i))));
+        return out;
+    }
+
+    private static Map<String, Object> detailValues(Alignment a) {
+        List<List<Double>> rows = new ArrayList<>(a.weights().length);
+        for (float[] r : a.weights()) rows.add(OutputField.doubles(r));
+        return Map.of("source_tokens", a.sourceTokens(), "target_tokens", a.targetTokens(), "alignment", rows);
+    }
+
+    private static final List<PredictOption> OPTIONS = List.of(
+            new PredictOption("beam", 1, 64, DEFAULT_DECODE.beam(), "the beam size; 1 is greedy decoding"),
+            new PredictOption("n_best", 1, 64, 1, "how many translations to return, best first (at most the beam)"));
+
+    @Override
+    public List<PredictOption> predictOptions() {
+        return OPTIONS;
+    }
+
+    /**
+     * Translations by the requested beam; with {@code n_best} above 1, {@code n_best} and {@code n_best_scores} list
+     * the hypotheses best first (the first is {@code translation} itself).
+     */
+    @Override
+    public List<Map<String, Object>> predictValues(List<String> sentences, Map<String, Integer> options, boolean withDetails) {
+        Map<String, Integer> o = PredictOption.resolve(OPTIONS, options);
+        int beam = o.get("beam"), nBest = o.get("n_best");
+        if (nBest > beam) throw new IllegalArgumentException("'n_best' (" + nBest + ") must not exceed 'beam' (" + beam + ")");
+        List<List<Translation>> all = translate(sentences, DEFAULT_DECODE.withBeam(beam).withNBest(nBest));
+        List<Map<String, Object>> out = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            List<Translation> ts = all.get(i);
+            Map<String, Object> values = new java.util.LinkedHashMap<>(outputValues(ts.get(0)));
+            if (nBest > 1) {
+                List<String> texts = new ArrayList<>();
+                List<Double> scores = new ArrayList<>();
+                for (Translation t : ts) {
+                    texts.add(t.text());
+                    scores.add(t.score());
+                }
+                values.put("n_best", texts);
+                values.put("n_best_scores", scores);
+            }
+            if (withDetails) values.putAll(detailValues(alignment(sentences.get(i), ts.get(0))));
+            out.add(values);
+        }
+        return out;
     }
 
     @Override
