@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "grukit", mixinStandardHelpOptions = true, versionProvider = GrukitCli.VersionProvider.class,
         description = "Gated recurrent networks (GRU), attention and the tasks built on them.",
         subcommands = {QuickstartCommand.class, SentimentCommand.class, TranslateCommand.class, SpeechCommand.class, SummarizeCommand.class, ForecastCommand.class, AddingCommand.class, FeaturesCommand.class, TextCommands.Tokenize.class, TextCommands.BpeCommand.class,
-                TextCommands.TokenizerCommand.class, BenchCommand.class, InfoCommand.class, GrukitCli.VersionCommand.class, CommandLine.HelpCommand.class})
+                TextCommands.TokenizerCommand.class, ServeCommand.class, BenchCommand.class, InfoCommand.class, GrukitCli.VersionCommand.class, CommandLine.HelpCommand.class})
 public final class GrukitCli implements Callable<Integer> {
 
     public static void main(String[] args) {
