@@ -61,6 +61,13 @@ import org.grukit.core.task.Tasks;
  */
 public final class ModelServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelServer.class.getName());
+
+    static {
+        // The JDK's server writes a response's headers and body apart; with Nagle's algorithm on, the body then waits for
+        // the client's delayed ACK of the headers, about 40 ms on Linux, for every request. The server reads this
+        // property once, when the first server of the JVM is made.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The page's files by route: nothing else on the class path or the disk is reachable. */
     private static final Map<String, String[]> PAGE = Map.of(

@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code grukit bench}: wall-clock timings of the shipped kernels, one JSON line per result. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time the GRU shapes, GEMM, speech features or the text pipeline as shipped.",
-        subcommands = {BenchCommand.Gru.class, BenchCommand.GemmSizes.class, BenchCommand.Features.class, BenchCommand.Text.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time the GRU shapes, GEMM, speech features, the text pipeline or a running model server.",
+        subcommands = {BenchCommand.Gru.class, BenchCommand.GemmSizes.class, BenchCommand.Features.class, BenchCommand.Text.class, ServeBench.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -161,14 +161,7 @@ final class BenchCommand implements Callable<Integer> {
             if (!java.nio.file.Files.isRegularFile(data)) {
                 throw new java.io.IOException("no data at " + data + "; pass --data FILE (SST-2's train.tsv, or a text a line)");
             }
-            org.grukit.nlp.data.Table table = org.grukit.nlp.data.Delimited.tsv().read(data);
-            List<String> texts = new java.util.ArrayList<>();
-            if (table.header() != null) {
-                int c = table.column(column);
-                for (org.grukit.nlp.data.Row r : table.rows()) if (r.fields().size() > c) texts.add(r.fields().get(c));
-            } else {
-                texts.addAll(org.grukit.nlp.data.TextFiles.readLines(data));
-            }
+            List<String> texts = texts(data, column);
             List<org.grukit.nlp.text.Tokenizer> tokenizers = List.of(org.grukit.nlp.text.OpenNlpTokenizer.whitespace(),
                     org.grukit.nlp.text.OpenNlpTokenizer.simple(), org.grukit.nlp.text.OpenNlpTokenizer.english(),
                     new org.grukit.nlp.text.CharTokenizer(), org.grukit.nlp.text.Bpe.train(texts, 8000));
@@ -197,6 +190,19 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.println(JsonLines.of(m));
             }
             return 0;
+        }
+
+        /** The texts of a TSV's {@code column} when it has a header, else each line of the file. */
+        static List<String> texts(java.nio.file.Path data, String column) throws java.io.IOException {
+            org.grukit.nlp.data.Table table = org.grukit.nlp.data.Delimited.tsv().read(data);
+            List<String> texts = new java.util.ArrayList<>();
+            if (table.header() != null) {
+                int c = table.column(column);
+                for (org.grukit.nlp.data.Row r : table.rows()) if (r.fields().size() > c) texts.add(r.fields().get(c));
+            } else {
+                texts.addAll(org.grukit.nlp.data.TextFiles.readLines(data));
+            }
+            return texts;
         }
 
         /** Tokenize and encode every text; returns the number of ids (so the work cannot be optimised away). */
