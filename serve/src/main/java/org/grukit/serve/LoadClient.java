@@ -166,13 +166,22 @@ public final class LoadClient {
                 long t0 = System.nanoTime();
                 int status;
                 boolean[] closes = {false};
+                long[] retryAfter = {0};
                 try {
                     if (socket == null) socket = connect();
-                    status = exchange(socket, b, closes);
+                    status = exchange(socket, b, closes, retryAfter);
                 } catch (IOException e) {
                     status = -1;
                 }
                 long t1 = System.nanoTime();
+                if (retryAfter[0] > 0) { // as a well-behaved client does: this connection waits as the server asked
+                    try {
+                        Thread.sleep(Math.max(0, Math.min(retryAfter[0] * 1000, (end - System.nanoTime()) / 1_000_000)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
                 if (status < 0 || closes[0]) { // broken, or the server closes the connection: the next request opens another
                     close(socket);
                     socket = null;
@@ -206,8 +215,11 @@ public final class LoadClient {
         }
     }
 
-    /** Sends one request and reads its whole answer; returns the status, and sets {@code closes[0]} when the server closes. */
-    private int exchange(Socket s, Body b, boolean[] closes) throws IOException {
+    /**
+     * Sends one request and reads its whole answer; returns the status, sets {@code closes[0]} when the server closes the
+     * connection and {@code retryAfter[0]} to the seconds of a Retry-After header.
+     */
+    private int exchange(Socket s, Body b, boolean[] closes, long[] retryAfter) throws IOException {
         StringBuilder head = new StringBuilder();
         String path = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
         head.append("POST ").append(path).append(" HTTP/1.1\r\nHost: ").append(target.getHost()).append(':').append(target.getPort())
@@ -232,6 +244,7 @@ public final class LoadClient {
             if (lower.startsWith("content-length:")) length = Long.parseLong(h.substring(15).trim());
             else if (lower.startsWith("connection:") && lower.contains("close")) closes[0] = true;
             else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) chunked = true;
+            else if (lower.startsWith("retry-after:")) retryAfter[0] = parseSeconds(h.substring(12).trim());
         }
         if (chunked) {
             for (long size; (size = Long.parseLong(line(in).split(";")[0].trim(), 16)) > 0; ) {
@@ -246,6 +259,14 @@ public final class LoadClient {
             while (in.read() >= 0) { } // the body runs to the connection's end
         }
         return status;
+    }
+
+    private static long parseSeconds(String v) {
+        try {
+            return Math.max(0, Math.min(60, Long.parseLong(v)));
+        } catch (NumberFormatException e) {
+            return 1; // an HTTP date: wait a second
+        }
     }
 
     private static void skip(InputStream in, long n) throws IOException {

@@ -100,7 +100,7 @@ public final class ModelServer implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options("127.0.0.1", 8080, 16 << 20, Duration.ofSeconds(30), new DynamicBatcher.Config(32, Duration.ofMillis(5), 256),
+            return new Options("127.0.0.1", 8080, 16 << 20, Duration.ofSeconds(30), new DynamicBatcher.Config(32, Duration.ZERO, 256),
                     Map.of(), null);
         }
 
@@ -197,6 +197,7 @@ public final class ModelServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final HttpServer http;
     private final ExecutorService handlers;
+    private final ExecutorService responders;
     private volatile boolean closing;
     private final AtomicInteger active = new AtomicInteger();
 
@@ -212,15 +213,21 @@ public final class ModelServer implements AutoCloseable {
             batchers.put(name, b);
         }
         http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 256);
-        // Handler threads mostly wait for their batch: many more than cores, so that a batch can fill.
-        handlers = Executors.newFixedThreadPool(Math.max(16, Runtime.getRuntime().availableProcessors() * 32), r -> {
-            Thread t = new Thread(r, "grukit-serve");
-            t.setDaemon(true);
-            return t;
-        });
+        // Handlers parse a request and return, responders write answers: neither waits for a model.
+        int cores = Runtime.getRuntime().availableProcessors();
+        handlers = Executors.newFixedThreadPool(Math.max(4, 2 * cores), daemon("grukit-serve"));
+        responders = Executors.newFixedThreadPool(Math.max(2, cores), daemon("grukit-serve-respond"));
         http.setExecutor(handlers);
         http.createContext("/", this::handle);
         http.start();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Serves {@code models} by name as {@code options} say; returns once the server accepts connections. */
@@ -260,22 +267,39 @@ public final class ModelServer implements AutoCloseable {
         });
     }
 
-    private void handle(HttpExchange ex) throws IOException {
+    /**
+     * Every request: routed on a handler thread, which returns at once; its answer is written when ready (a prediction
+     * when its batch is done) on a responder thread. No thread waits per request, so the requests waiting for a model
+     * are bounded by its batcher's queue alone, and a full queue is a 429 instead of a longer wait.
+     */
+    private void handle(HttpExchange ex) {
         long start = System.nanoTime();
         active.incrementAndGet();
         String[] model = {ServerMetrics.NO_MODEL};
-        Response r;
+        CompletableFuture<Response> answer;
         try {
-            r = route(ex, model);
-        } catch (HttpError e) {
-            r = json(e.status, error(e.getMessage()));
-        } catch (IOException e) { // the client went away mid-body, or sent a broken chunked body
-            r = json(400, error("could not read the request: " + e.getMessage()));
-        } catch (RuntimeException e) {
+            answer = route(ex, model);
+        } catch (HttpError | IOException | RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenCompleteAsync((r, failure) -> respond(ex, r != null ? r : failed(ex, failure), model[0], start), responders);
+    }
+
+    /** The answer to a request that failed: its own status for an {@link HttpError}, else 500 with an id the log shows. */
+    private static Response failed(HttpExchange ex, Throwable failure) {
+        Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        try {
+            if (e instanceof HttpError h) return json(h.status, error(h.getMessage()));
+            if (e instanceof IOException) return json(400, error("could not read the request: " + e.getMessage())); // the client went away
             String id = UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, "request " + id + " failed: " + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
-            r = json(500, error("internal error " + id + "; the server's log holds it"));
+            return json(500, error("internal error " + id + "; the server's log holds it"));
+        } catch (JsonProcessingException j) {
+            throw new IllegalStateException(j);
         }
+    }
+
+    private void respond(HttpExchange ex, Response r, String model, long start) {
         try {
             if (r.status() == 429 || r.status() == 503) ex.getResponseHeaders().set("Retry-After", "1");
             if (r.status() == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
@@ -285,15 +309,30 @@ public final class ModelServer implements AutoCloseable {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(r.body());
             }
+        } catch (IOException e) { // the client hung up: nothing to answer
+            LOG.log(Level.FINE, "could not answer " + ex.getRequestURI() + ": " + e.getMessage());
         } finally {
             ex.close();
-            metrics.request(model[0], r.status(), System.nanoTime() - start);
+            metrics.request(model, r.status(), System.nanoTime() - start);
             active.decrementAndGet();
         }
     }
 
-    private Response route(HttpExchange ex, String[] metricModel) throws HttpError, IOException {
+    private CompletableFuture<Response> route(HttpExchange ex, String[] metricModel) throws HttpError, IOException {
         String path = ex.getRequestURI().getPath();
+        if (path.startsWith("/v1/models/") && path.endsWith(":predict")) {
+            authorize(ex);
+            String rest = path.substring("/v1/models/".length());
+            Served s = model(rest.substring(0, rest.length() - ":predict".length()));
+            metricModel[0] = s.name();
+            if (!ex.getRequestMethod().equals("POST")) throw new HttpError(405, "use POST for " + path);
+            return predict(ex, s);
+        }
+        return CompletableFuture.completedFuture(describeRoute(ex, path, metricModel));
+    }
+
+    /** Every route but predict: answered at once. */
+    private Response describeRoute(HttpExchange ex, String path, String[] metricModel) throws HttpError, IOException {
         String method = ex.getRequestMethod();
         if (path.equals("/healthz")) return json(200, JSON.createObjectNode().put("status", "ok"));
         if (path.equals("/readyz")) return json(closing ? 503 : 200, JSON.createObjectNode().put("ready", !closing));
@@ -322,12 +361,6 @@ public final class ModelServer implements AutoCloseable {
         if (path.startsWith("/v1/models/")) {
             authorize(ex);
             String rest = path.substring("/v1/models/".length());
-            if (rest.endsWith(":predict")) {
-                Served s = model(rest.substring(0, rest.length() - ":predict".length()));
-                metricModel[0] = s.name();
-                if (!method.equals("POST")) throw new HttpError(405, "use POST for " + path);
-                return json(200, predict(ex, s));
-            }
             Served s = model(rest);
             metricModel[0] = s.name();
             if (!method.equals("GET")) throw new HttpError(405, "use GET for " + path);
@@ -385,8 +418,15 @@ public final class ModelServer implements AutoCloseable {
         return n;
     }
 
-    private ObjectNode predict(HttpExchange ex, Served s) throws HttpError, IOException {
+    private CompletableFuture<Response> predict(HttpExchange ex, Served s) throws HttpError, IOException {
         if (closing) throw new HttpError(503, "the server is shutting down");
+        // Refused before the body is read and parsed: under overload, a refusal must cost little.
+        if (s.batcher().queueDepth() >= s.batcher().config().queueCapacity()) {
+            try (InputStream in = ex.getRequestBody()) { // read, unparsed, so that the connection stays usable
+                in.transferTo(OutputStream.nullOutputStream()); // read() keeps to the body; the JDK stream's skip() does not
+            }
+            throw new HttpError(429, "model " + s.name() + " has " + s.batcher().config().queueCapacity() + " requests waiting, its limit; retry later");
+        }
         byte[] bytes = body(ex);
         String type = ex.getRequestHeaders().getFirst("Content-Type");
         List<JsonNode> instances = new ArrayList<>();
@@ -439,24 +479,33 @@ public final class ModelServer implements AutoCloseable {
             for (CompletableFuture<Map<String, Object>> a : answers) a.cancel(false);
             throw new HttpError(e.closed() ? 503 : 429, e.getMessage());
         }
-        ArrayNode predictions = JSON.createArrayNode();
-        long deadline = System.nanoTime() + options.requestTimeout().toNanos();
-        for (int i = 0; i < answers.size(); i++) {
-            try {
-                predictions.add(JSON.valueToTree(answers.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)));
-            } catch (TimeoutException e) {
-                for (CompletableFuture<Map<String, Object>> a : answers) a.cancel(false);
-                throw new HttpError(504, "no answer within the server's limit of " + options.requestTimeout().toMillis() + " ms");
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof IllegalArgumentException) throw new HttpError(400, "instance " + i + ": " + c.getMessage());
-                throw new IllegalStateException("prediction failed: " + c, c);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new HttpError(503, "the server is shutting down");
+        long limit = options.requestTimeout().toNanos();
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).orTimeout(limit, TimeUnit.NANOSECONDS).handle((done, failure) -> {
+            if (failure != null) {
+                Throwable f = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                if (f instanceof TimeoutException) {
+                    for (CompletableFuture<Map<String, Object>> a : answers) a.cancel(false); // no work for an answer nobody waits for
+                    throw new java.util.concurrent.CompletionException(new HttpError(504,
+                            "no answer within the server's limit of " + options.requestTimeout().toMillis() + " ms"));
+                }
+                for (int i = 0; i < answers.size(); i++) {
+                    Throwable c = answers.get(i).handle((v, t) -> t).join();
+                    if (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) c = c.getCause();
+                    if (c instanceof IllegalArgumentException) {
+                        throw new java.util.concurrent.CompletionException(new HttpError(400, "instance " + i + ": " + c.getMessage()));
+                    }
+                    if (c != null) throw new IllegalStateException("prediction failed: " + c, c);
+                }
+                throw new IllegalStateException("prediction failed: " + f, f);
             }
-        }
-        return JSON.createObjectNode().set("predictions", predictions);
+            ArrayNode predictions = JSON.createArrayNode();
+            for (CompletableFuture<Map<String, Object>> a : answers) predictions.add(JSON.valueToTree(a.join()));
+            try {
+                return json(200, JSON.createObjectNode().set("predictions", predictions));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Reads the request's parameters into {@code opts}; returns whether details were asked for. */
@@ -557,7 +606,9 @@ public final class ModelServer implements AutoCloseable {
         while (active.get() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
         http.stop(0);
         handlers.shutdown();
+        responders.shutdown();
         handlers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        responders.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

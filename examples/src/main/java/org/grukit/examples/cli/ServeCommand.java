@@ -54,7 +54,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch-size", defaultValue = "32", description = "The most inputs in one model call (default: ${DEFAULT-VALUE}; 1 turns batching off).")
     int maxBatchSize;
 
-    @Option(names = "--max-wait-ms", defaultValue = "5", description = "How long a batch's first input waits for others, in ms (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-wait-ms", defaultValue = "0", description = "How long a batch's first input waits for others, in ms (default: ${DEFAULT-VALUE}, "
+            + "as Triton's: a batch takes what queued while the last one ran, so batches grow with load and one request never waits).")
     long maxWaitMs;
 
     @Option(names = "--queue-size", defaultValue = "256", description = "Inputs that may wait per model; more get 429 (default: ${DEFAULT-VALUE}).")
