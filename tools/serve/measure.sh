@@ -49,17 +49,17 @@ bench() { # bench NAME [bench options...]
   tail -1 "$out/$name.jsonl" >> "$out/summary.jsonl"
 }
 : > "$out/summary.jsonl"
-sst2=(--model sst2 --texts "$data/sentiment/sst2/dev.tsv" --duration-s "$duration")
+sst2=(--model sst2 --texts "$data/sentiment/sst2/dev.tsv")
 
 start_server sst2-batching --model "sst2=$SST2_MODEL"
-bench sst2-batching-on "${sst2[@]}" --connections 1,8,64
+bench sst2-batching-on "${sst2[@]}" --connections 1,8,64 --duration-s "$duration"
 stop_server
 start_server sst2-no-batching --model "sst2=$SST2_MODEL" --max-batch-size 1
-bench sst2-batching-off "${sst2[@]}" --connections 1,8,64
+bench sst2-batching-off "${sst2[@]}" --connections 1,8,64 --duration-s "$duration"
 stop_server
 
 start_server sst2-overload --model "sst2=$SST2_MODEL" --queue-size 64
-bench sst2-overload "${sst2[@]}" --connections 256
+bench sst2-overload "${sst2[@]}" --connections 256 --duration-s "$duration"
 stop_server
 
 if [ -n "${DEEN_MODEL:-}" ]; then

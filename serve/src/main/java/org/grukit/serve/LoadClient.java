@@ -37,10 +37,12 @@ public final class LoadClient {
      * @param good          answers to well-formed requests by status
      * @param malformed     answers to malformed requests by status
      * @param failures      connections that broke (no HTTP answer)
+     * @param failureReasons what broke them, by message
+     * @param resent        requests sent again because the server had closed their kept-alive connection
      * @param latencyMillis well-formed requests' latency percentiles (p50, p90, p99, max), null when none was measured
      */
     public record Result(int connections, double seconds, Map<Integer, Long> good, Map<Integer, Long> malformed, long failures,
-                         Map<String, Double> latencyMillis) {
+                         Map<String, Long> failureReasons, long resent, Map<String, Double> latencyMillis) {
         /** Well-formed requests answered 200 per second. */
         public double throughput() {
             return good.getOrDefault(200, 0L) / seconds;
@@ -70,6 +72,8 @@ public final class LoadClient {
             m.put("malformed_by_status", malformed);
             m.put("errors", errors());
             m.put("broken_connections", failures);
+            if (!failureReasons.isEmpty()) m.put("broken_by_reason", failureReasons);
+            m.put("resent_on_closed_connections", resent);
             return m;
         }
     }
@@ -106,7 +110,8 @@ public final class LoadClient {
         }
         for (Thread t : threads) t.join();
         Map<Integer, Long> good = new TreeMap<>(), bad = new TreeMap<>();
-        long failures = 0;
+        Map<String, Long> reasons = new TreeMap<>();
+        long failures = 0, resent = 0;
         int n = 0;
         for (Worker w : workers) n += w.latencies.size;
         long[] all = new long[n];
@@ -115,6 +120,8 @@ public final class LoadClient {
             w.good.forEach((s, c) -> good.merge(s, c, Long::sum));
             w.bad.forEach((s, c) -> bad.merge(s, c, Long::sum));
             failures += w.failures;
+            resent += w.resent;
+            w.failureReasons.forEach((m, c) -> reasons.merge(m, c, Long::sum));
             System.arraycopy(w.latencies.values, 0, all, k, w.latencies.size);
             k += w.latencies.size;
         }
@@ -122,7 +129,7 @@ public final class LoadClient {
         Map<String, Double> lat = new LinkedHashMap<>();
         for (double q : new double[] {0.5, 0.9, 0.99}) lat.put("p" + (int) Math.round(q * 100), all.length == 0 ? null : millis(percentile(all, q)));
         lat.put("max", all.length == 0 ? null : millis(all[all.length - 1])); // null: no well-formed request was measured
-        return new Result(connections, duration.toNanos() / 1e9, good, bad, failures, lat);
+        return new Result(connections, duration.toNanos() / 1e9, good, bad, failures, reasons, resent, lat);
     }
 
     private static double millis(long nanos) {
@@ -147,8 +154,9 @@ public final class LoadClient {
 
     private final class Worker implements Runnable {
         final Map<Integer, Long> good = new TreeMap<>(), bad = new TreeMap<>();
+        final Map<String, Long> failureReasons = new TreeMap<>();
         final Longs latencies = new Longs();
-        long failures;
+        long failures, resent;
         int next;
         final long measureFrom, end;
 
@@ -168,10 +176,21 @@ public final class LoadClient {
                 boolean[] closes = {false};
                 long[] retryAfter = {0};
                 try {
+                    boolean reused = socket != null;
                     if (socket == null) socket = connect();
-                    status = exchange(socket, b, closes, retryAfter);
+                    try {
+                        status = exchange(socket, b, closes, retryAfter);
+                    } catch (IOException stale) {
+                        if (!reused) throw stale;
+                        // A kept-alive connection the server had closed: sent again on a new one, as HTTP clients do.
+                        close(socket);
+                        socket = connect();
+                        if (t0 >= measureFrom) resent++;
+                        status = exchange(socket, b, closes, retryAfter);
+                    }
                 } catch (IOException e) {
                     status = -1;
+                    if (t0 >= measureFrom) failureReasons.merge(e.getClass().getSimpleName() + ": " + e.getMessage(), 1L, Long::sum);
                 }
                 long t1 = System.nanoTime();
                 if (retryAfter[0] > 0) { // as a well-behaved client does: this connection waits as the server asked

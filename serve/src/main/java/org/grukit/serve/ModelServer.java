@@ -67,6 +67,11 @@ public final class ModelServer implements AutoCloseable {
         // the client's delayed ACK of the headers, about 40 ms on Linux, for every request. The server reads this
         // property once, when the first server of the JVM is made.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+        // It also closes keep-alive connections past 200 idle ones: under load, clients told to retry later are idle by
+        // the hundred, and a closed connection is a write that fails on their side.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "10000");
+        }
     }
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The page's files by route: nothing else on the class path or the disk is reachable. */

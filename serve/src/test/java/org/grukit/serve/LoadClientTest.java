@@ -42,7 +42,7 @@ class LoadClientTest {
     }
 
     @Test
-    void moreConnectionsThanTheQueueHoldsGet429AndNoConnectionBreaks() throws Exception {
+    void moreConnectionsThanTheQueueHoldsGet429AndNoConnectionIsClosed() throws Exception {
         SentimentClassifier model = TinyModels.sentiment();
         // Batches of one, a queue of two, 32 connections: most requests find the queue full.
         ModelServer.Options o = ModelServer.Options.defaults().withPort(0).withBatching(new DynamicBatcher.Config(1, Duration.ZERO, 2));
