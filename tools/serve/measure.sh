@@ -4,8 +4,8 @@
 #   1. SST-2 sentiment, dev sentences, at 1, 8 and 64 connections, dynamic batching on (32 inputs, 5 ms) and off (1).
 #   2. Overload: 256 connections against a queue of 64: only answers and 429s, no dropped connection.
 #   3. Multi30k de-en translation with beam 5, and FSDD speech (raw WAV bodies), at 8 connections.
-#   4. A soak: SOAK_SECONDS (default 600) at 8 connections with 20% malformed requests, the server's heap read
-#      every 30 s.
+#   4. A soak: SOAK_SECONDS (default 600) at 8 connections with 20% malformed requests; every minute the server's
+#      live heap (jcmd GC.class_histogram) and resident set (OUT/soak-memory.jsonl). SOAK_ONLY=1 runs it alone.
 # Every run prints JSON lines into OUT/*.jsonl; OUT/summary.jsonl holds the last line of each.
 #
 #   SST2_MODEL=DIR DEEN_MODEL=DIR FSDD_MODEL=DIR tools/serve/measure.sh OUT [SHARED_DATA]
@@ -51,6 +51,7 @@ bench() { # bench NAME [bench options...]
 : > "$out/summary.jsonl"
 sst2=(--model sst2 --texts "$data/sentiment/sst2/dev.tsv")
 
+if [ -z "${SOAK_ONLY:-}" ]; then
 start_server sst2-batching --model "sst2=$SST2_MODEL"
 bench sst2-batching-on "${sst2[@]}" --connections 1,8,64 --duration-s "$duration"
 stop_server
@@ -74,9 +75,26 @@ if [ -n "${FSDD_MODEL:-}" ]; then
   stop_server
 fi
 
+fi
+
 if [ "$soak" -gt 0 ]; then
   start_server soak --model "sst2=$SST2_MODEL"
-  bench sst2-soak "${sst2[@]}" --connections 8 --duration-s "$soak" --warmup-s 5 --malformed-fraction 0.2 --memory-every-s 30
+  # Memory: every minute the live heap (what a full GC keeps) and the process's resident set. The heap used at random
+  # moments shows GC's sawtooth, not what is kept.
+  t0=$(date +%s)
+  (
+    while kill -0 "$server" 2>/dev/null; do
+      # GC.class_histogram collects first and counts only what is reachable: the live heap, with no garbage in it.
+      heap=$(jcmd "$server" GC.class_histogram 2>/dev/null | awk '/^Total/ { printf "%.1f", $3 / 1048576 }')
+      [ -n "$heap" ] || break
+      rss=$(awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status" 2>/dev/null || true)
+      echo "{\"t_s\":$(( $(date +%s) - t0 )),\"live_heap_mb\":${heap:-null},\"rss_mb\":${rss:-null}}" >> "$out/soak-memory.jsonl"
+      sleep 59
+    done
+  ) &
+  sampler=$!
+  bench sst2-soak "${sst2[@]}" --connections 8 --duration-s "$soak" --warmup-s 5 --malformed-fraction 0.2
+  kill "$sampler" 2>/dev/null || true
   stop_server
 fi
 log "done: $out/summary.jsonl"

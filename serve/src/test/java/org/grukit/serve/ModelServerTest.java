@@ -276,6 +276,84 @@ class ModelServerTest {
         }
     }
 
+    /** A model that fails inside its prediction, as a bug would: the server's side of a 500. */
+    static final class BrokenModel implements TaskModel<Object, String, String> {
+        @Override
+        public String type() {
+            return "broken";
+        }
+
+        @Override
+        public Class<String> inputType() {
+            return String.class;
+        }
+
+        @Override
+        public org.grukit.core.nn.Module module() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<String> predict(List<String> inputs) {
+            throw new IllegalStateException("a bug in the model");
+        }
+
+        @Override
+        public List<org.grukit.core.task.OutputField> outputFields() {
+            return List.of(new org.grukit.core.task.OutputField("text", org.grukit.core.task.OutputField.Kind.STRING, ""));
+        }
+
+        @Override
+        public Map<String, Object> outputValues(String prediction) {
+            return Map.of("text", prediction);
+        }
+
+        @Override
+        public Map<String, Double> metrics(Object data) {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            return Map.of();
+        }
+
+        @Override
+        public void save(java.nio.file.Path dir) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void anInternalErrorIs500WithAnIdTheLogShows() throws Exception {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ModelServer.class.getName());
+        List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getMessage() + " " + r.getThrown());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        log.addHandler(capture);
+        try (ModelServer s = ModelServer.start(serve("broken", new BrokenModel()), ModelServer.Options.defaults().withPort(0))) {
+            HttpResponse<String> r = call(s, "POST", "/v1/models/broken:predict", "{\"instances\": [\"x\"]}");
+            assertEquals(500, r.statusCode(), r.body());
+            String message = JSON.readTree(r.body()).get("error").asText();
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("internal error ([0-9a-f-]{36})").matcher(message);
+            assertTrue(id.find(), message);
+            assertTrue(logged.stream().anyMatch(l -> l.contains(id.group(1)) && l.contains("a bug in the model")), logged.toString());
+            assertTrue(!message.contains("a bug in the model"), "the client sees the id, not the internals: " + message);
+        } finally {
+            log.removeHandler(capture);
+        }
+    }
+
     @Test
     void aFullQueueIsAnswered429WithRetryAfter() throws Exception {
         // Batches of one and a queue of one: while the model predicts the first instance, the second waits and the
