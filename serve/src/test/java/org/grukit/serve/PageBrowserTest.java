@@ -92,18 +92,23 @@ class PageBrowserTest {
     }
 
     private static WebElement card(String name) {
-        return new WebDriverWait(browser, Duration.ofSeconds(20))
+        return waiting(20)
                 .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("section.card[data-model='" + name + "']")));
     }
 
     /** The first element {@code css} finds in the card's result once the request is answered, or the page's error. */
     private static WebElement answer(WebElement card, String css) {
-        return new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> {
+        return waiting(60).until(d -> {
             List<WebElement> error = card.findElements(By.cssSelector(".result .error"));
             if (!error.isEmpty()) throw new AssertionError("the page shows an error: " + error.get(0).getText());
             List<WebElement> found = card.findElements(By.cssSelector(".result " + css));
             return found.isEmpty() ? null : found.get(0);
         });
+    }
+
+    /** A wait that looks again when the page replaced an element between finding and reading it. */
+    private static org.openqa.selenium.support.ui.FluentWait<WebDriver> waiting(int seconds) {
+        return new WebDriverWait(browser, Duration.ofSeconds(seconds)).ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     private static void screenshot(String name) throws IOException {
@@ -133,7 +138,7 @@ class PageBrowserTest {
         // An empty text: the server's 400, shown in the card.
         card.findElement(By.cssSelector(".input")).clear();
         card.findElement(By.cssSelector(".run")).click();
-        WebElement error = new WebDriverWait(browser, Duration.ofSeconds(20))
+        WebElement error = waiting(20)
                 .until(ExpectedConditions.visibilityOfNestedElementsLocatedBy(card, By.cssSelector(".result .error"))).get(0);
         assertTrue(error.getText().contains("the text is empty"), error.getText());
     }
@@ -170,14 +175,14 @@ class PageBrowserTest {
 
         // The browser's fake microphone (a beep): recorded, turned into a WAV file by the page, transcribed.
         card.findElement(By.cssSelector(".record")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> card.findElement(By.cssSelector(".record")).getText().equals("Stop"));
+        waiting(10).until(d -> card.findElement(By.cssSelector(".record")).getText().equals("Stop"));
         try {
             Thread.sleep(1200);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         card.findElement(By.cssSelector(".record")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> {
+        waiting(60).until(d -> {
             List<WebElement> error = card.findElements(By.cssSelector(".result .error"));
             if (!error.isEmpty()) throw new AssertionError("recording failed: " + error.get(0).getText());
             return card.findElements(By.cssSelector(".result .muted")).stream().anyMatch(e -> e.getText().startsWith("recorded "));
@@ -211,7 +216,7 @@ class PageBrowserTest {
         card.findElement(By.cssSelector(".input")).clear();
         card.findElement(By.cssSelector(".input")).sendKeys("1.5\nabc\n");
         card.findElement(By.cssSelector(".run")).click();
-        WebElement error = new WebDriverWait(browser, Duration.ofSeconds(20))
+        WebElement error = waiting(20)
                 .until(ExpectedConditions.visibilityOfNestedElementsLocatedBy(card, By.cssSelector(".result .error"))).get(0);
         assertTrue(error.getText().contains("line 2: 'abc' is not a number"), error.getText());
     }
