@@ -28,6 +28,7 @@ log() { echo "[measure] $*" >&2; }
 server=""
 start_server() { # start_server NAME [serve options...]: starts grukit serve and waits until it listens
   local name=$1; shift
+  current=$name
   ./grukit serve --port "$port" "$@" > "$out/serve-$name.out" 2> "$out/serve-$name.err" &
   server=$!
   for _ in $(seq 600); do
@@ -37,7 +38,12 @@ start_server() { # start_server NAME [serve options...]: starts grukit serve and
   done
   log "the server did not start"; exit 1
 }
-stop_server() {
+stop_server() { # the batches the server formed (count and mean size per model) go to the summary, then SIGTERM
+  curl -s "$url/metrics" | awk -v label="$current" '
+    /^grukit_batch_size_count/ { split($1, a, "\""); n[a[2]] = $2 }
+    /^grukit_batch_size_sum/ { split($1, a, "\""); s[a[2]] = $2 }
+    END { for (m in n) printf "{\"server\":\"%s\",\"model\":\"%s\",\"batches\":%d,\"mean_batch_size\":%.2f}\n", label, m, n[m], s[m] / n[m] }' \
+    >> "$out/summary.jsonl" || true
   kill -TERM "$server" && wait "$server" || true
   server=""
 }
@@ -52,12 +58,15 @@ bench() { # bench NAME [bench options...]
 sst2=(--model sst2 --texts "$data/sentiment/sst2/dev.tsv")
 
 if [ -z "${SOAK_ONLY:-}" ]; then
-start_server sst2-batching --model "sst2=$SST2_MODEL"
-bench sst2-batching-on "${sst2[@]}" --connections 1,8,64 --duration-s "$duration"
-stop_server
-start_server sst2-no-batching --model "sst2=$SST2_MODEL" --max-batch-size 1
-bench sst2-batching-off "${sst2[@]}" --connections 1,8,64 --duration-s "$duration"
-stop_server
+# A server per level, so that each level's batch sizes are its own.
+for c in 1 8 64; do
+  start_server "sst2-batching-on-c$c" --model "sst2=$SST2_MODEL"
+  bench "sst2-batching-on-c$c" "${sst2[@]}" --connections "$c" --duration-s "$duration"
+  stop_server
+  start_server "sst2-batching-off-c$c" --model "sst2=$SST2_MODEL" --max-batch-size 1
+  bench "sst2-batching-off-c$c" "${sst2[@]}" --connections "$c" --duration-s "$duration"
+  stop_server
+done
 
 start_server sst2-overload --model "sst2=$SST2_MODEL" --queue-size 64
 bench sst2-overload "${sst2[@]}" --connections 256 --duration-s "$duration"
