@@ -70,6 +70,14 @@ public interface TaskModel<D, I, O> {
         throw new UnsupportedOperationException(type() + " models give no details beside their predictions");
     }
 
+    /** {@link #outputValues} in the order of {@link #outputFields()}, in a map the caller may add to. */
+    default Map<String, Object> orderedValues(O prediction) {
+        Map<String, Object> given = outputValues(prediction);
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (OutputField f : outputFields()) out.put(f.name(), given.get(f.name()));
+        return out;
+    }
+
     /** The settings a request may give with a prediction (a beam size), none unless the task has some. */
     default List<PredictOption> predictOptions() {
         return List.of();
@@ -89,8 +97,8 @@ public interface TaskModel<D, I, O> {
         List<Map<String, Object>> details = withDetails ? details(inputs) : null;
         List<Map<String, Object>> out = new java.util.ArrayList<>(predictions.size());
         for (int i = 0; i < predictions.size(); i++) {
-            Map<String, Object> values = new java.util.LinkedHashMap<>(outputValues(predictions.get(i)));
-            if (details != null) values.putAll(details.get(i));
+            Map<String, Object> values = orderedValues(predictions.get(i));
+            if (details != null) for (OutputField f : detailFields()) values.put(f.name(), details.get(i).get(f.name()));
             out.add(values);
         }
         return out;

@@ -568,7 +568,7 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
         Decode d = Decode.defaults().withBeam(beam).withLengths(o.get("min_length"), o.get("max_length"));
         List<Map<String, Object>> out = new ArrayList<>(documents.size());
         for (List<Summary> ss : summarize(documents, d, nBest)) {
-            Map<String, Object> values = new java.util.LinkedHashMap<>(outputValues(ss.get(0)));
+            Map<String, Object> values = orderedValues(ss.get(0));
             if (nBest > 1) {
                 List<String> texts = new ArrayList<>();
                 for (Summary s : ss) texts.add(s.text());

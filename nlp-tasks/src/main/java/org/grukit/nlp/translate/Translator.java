@@ -525,7 +525,7 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
         List<Map<String, Object>> out = new ArrayList<>(all.size());
         for (int i = 0; i < all.size(); i++) {
             List<Translation> ts = all.get(i);
-            Map<String, Object> values = new java.util.LinkedHashMap<>(outputValues(ts.get(0)));
+            Map<String, Object> values = orderedValues(ts.get(0));
             if (nBest > 1) {
                 List<String> texts = new ArrayList<>();
                 List<Double> scores = new ArrayList<>();
@@ -536,7 +536,10 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
                 values.put("n_best", texts);
                 values.put("n_best_scores", scores);
             }
-            if (withDetails) values.putAll(detailValues(alignment(sentences.get(i), ts.get(0))));
+            if (withDetails) {
+                Map<String, Object> d = detailValues(alignment(sentences.get(i), ts.get(0)));
+                for (OutputField f : DETAILS) values.put(f.name(), d.get(f.name()));
+            }
             out.add(values);
         }
         return out;
