@@ -24,6 +24,23 @@ public record PredictOption(String name, int min, int max, int defaultValue, Str
         description = description == null ? "" : description;
     }
 
+    /** A search's beam size, 1 (greedy) to 64. */
+    public static PredictOption beam(int defaultBeam) {
+        return new PredictOption("beam", 1, 64, defaultBeam, "the beam size; 1 is greedy decoding");
+    }
+
+    /** How many of a search's hypotheses to return ({@code what}: "translations"), best first; at most the beam. */
+    public static PredictOption nBest(String what) {
+        return new PredictOption("n_best", 1, 64, 1, "how many " + what + " to return, best first (at most the beam)");
+    }
+
+    /** Checks, in resolved values, that option {@code small} does not exceed option {@code large} ("n_best", "beam"). */
+    public static void requireAtMost(Map<String, Integer> values, String small, String large) {
+        if (values.get(small) > values.get(large)) {
+            throw new IllegalArgumentException("'" + small + "' (" + values.get(small) + ") must not exceed '" + large + "' (" + values.get(large) + ")");
+        }
+    }
+
     /**
      * Every option's value for a request: the given ones, checked against their bounds, and the defaults for the rest.
      * A name not among {@code options} or a value out of bounds is an {@link IllegalArgumentException} naming it.

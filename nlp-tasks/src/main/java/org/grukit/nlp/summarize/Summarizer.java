@@ -545,8 +545,7 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
     }
 
     private static final List<PredictOption> OPTIONS = List.of(
-            new PredictOption("beam", 1, 64, Decode.defaults().beam(), "the beam size; 1 is greedy decoding"),
-            new PredictOption("n_best", 1, 64, 1, "how many summaries to return, best first (at most the beam)"),
+            PredictOption.beam(Decode.defaults().beam()), PredictOption.nBest("summaries"),
             new PredictOption("max_length", 1, 400, Decode.defaults().maxLength(), "the longest summary, in tokens"),
             new PredictOption("min_length", 0, 400, Decode.defaults().minLength(), "the shortest summary, in tokens"));
 
@@ -560,12 +559,10 @@ public final class Summarizer implements TaskModel<List<SummaryData.Document>, S
     public List<Map<String, Object>> predictValues(List<String> documents, Map<String, Integer> options, boolean withDetails) {
         Map<String, Integer> o = PredictOption.resolve(OPTIONS, options);
         if (withDetails) throw new IllegalArgumentException("this " + type() + " model gives no details");
-        int beam = o.get("beam"), nBest = o.get("n_best");
-        if (nBest > beam) throw new IllegalArgumentException("'n_best' (" + nBest + ") must not exceed 'beam' (" + beam + ")");
-        if (o.get("min_length") > o.get("max_length")) {
-            throw new IllegalArgumentException("'min_length' (" + o.get("min_length") + ") must not exceed 'max_length' (" + o.get("max_length") + ")");
-        }
-        Decode d = Decode.defaults().withBeam(beam).withLengths(o.get("min_length"), o.get("max_length"));
+        PredictOption.requireAtMost(o, "n_best", "beam");
+        PredictOption.requireAtMost(o, "min_length", "max_length");
+        int nBest = o.get("n_best");
+        Decode d = Decode.defaults().withBeam(o.get("beam")).withLengths(o.get("min_length"), o.get("max_length"));
         List<Map<String, Object>> out = new ArrayList<>(documents.size());
         for (List<Summary> ss : summarize(documents, d, nBest)) {
             Map<String, Object> values = orderedValues(ss.get(0));

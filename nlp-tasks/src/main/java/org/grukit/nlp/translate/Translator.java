@@ -504,8 +504,7 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
     }
 
     private static final List<PredictOption> OPTIONS = List.of(
-            new PredictOption("beam", 1, 64, DEFAULT_DECODE.beam(), "the beam size; 1 is greedy decoding"),
-            new PredictOption("n_best", 1, 64, 1, "how many translations to return, best first (at most the beam)"));
+            PredictOption.beam(DEFAULT_DECODE.beam()), PredictOption.nBest("translations"));
 
     @Override
     public List<PredictOption> predictOptions() {
@@ -519,9 +518,9 @@ public final class Translator implements TaskModel<List<TextPair>, String, Trans
     @Override
     public List<Map<String, Object>> predictValues(List<String> sentences, Map<String, Integer> options, boolean withDetails) {
         Map<String, Integer> o = PredictOption.resolve(OPTIONS, options);
-        int beam = o.get("beam"), nBest = o.get("n_best");
-        if (nBest > beam) throw new IllegalArgumentException("'n_best' (" + nBest + ") must not exceed 'beam' (" + beam + ")");
-        List<List<Translation>> all = translate(sentences, DEFAULT_DECODE.withBeam(beam).withNBest(nBest));
+        PredictOption.requireAtMost(o, "n_best", "beam");
+        int nBest = o.get("n_best");
+        List<List<Translation>> all = translate(sentences, DEFAULT_DECODE.withBeam(o.get("beam")).withNBest(nBest));
         List<Map<String, Object>> out = new ArrayList<>(all.size());
         for (int i = 0; i < all.size(); i++) {
             List<Translation> ts = all.get(i);
