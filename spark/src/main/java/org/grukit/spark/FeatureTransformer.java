@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
 import org.grukit.speech.Audio;
 import org.grukit.speech.FeaturePipeline;
 import org.grukit.speech.FeatureRequest;
-import org.grukit.speech.WavReader;
+import org.grukit.speech.AudioFiles;
 
 /**
  * A Spark ML stage computing speech features (MFCC or log mel filterbanks, the Kaldi and torchaudio presets, with Kaldi's
@@ -209,11 +209,11 @@ public final class FeatureTransformer extends Transformer implements DefaultPara
         if (value == null) throw new IllegalArgumentException("the audio is null");
         if (value instanceof byte[] bytes) {
             if (bytes.length == 0) throw new IllegalArgumentException("the audio is empty: no bytes");
-            return WavReader.read(bytes, "the audio bytes");
+            return AudioFiles.read(bytes, "the audio bytes");
         }
         String path = (String) value;
         if (path.isBlank()) throw new IllegalArgumentException("the audio is empty: no path");
-        return WavReader.read(Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path));
+        return AudioFiles.read(Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path));
     }
 
     /** Frames as Spark's row encoder takes an array of arrays. */

@@ -5,8 +5,8 @@ package org.grukit.speech;
  * sample, and the number of frames (one sample per channel) the data holds.
  */
 public record WavFormat(Encoding encoding, int channels, int sampleRate, int bitsPerSample, long frames) {
-    /** The sample encodings grukit reads. */
-    public enum Encoding { PCM, FLOAT }
+    /** The sample encodings grukit reads: PCM integers, IEEE float, and G.711's 8-bit mu-law and A-law. */
+    public enum Encoding { PCM, FLOAT, MU_LAW, A_LAW }
 
     public int bytesPerFrame() {
         return channels * bitsPerSample / 8;
@@ -18,7 +18,13 @@ public record WavFormat(Encoding encoding, int channels, int sampleRate, int bit
 
     @Override
     public String toString() {
-        return (encoding == Encoding.PCM ? "PCM " + bitsPerSample + "-bit" : "IEEE float " + bitsPerSample + "-bit") + ", "
+        String enc = switch (encoding) {
+            case PCM -> "PCM " + bitsPerSample + "-bit";
+            case FLOAT -> "IEEE float " + bitsPerSample + "-bit";
+            case MU_LAW -> "mu-law 8-bit";
+            case A_LAW -> "A-law 8-bit";
+        };
+        return enc + ", "
                 + channels + (channels == 1 ? " channel, " : " channels, ") + sampleRate + " Hz, " + frames + " frames ("
                 + String.format("%.3f", durationSeconds()) + " s)";
     }

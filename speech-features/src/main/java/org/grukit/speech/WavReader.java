@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Reads WAV files: PCM 8 (unsigned), 16, 24 and 32-bit, IEEE float 32 and 64-bit, plain or
+ * Reads WAV files: PCM 8 (unsigned), 16, 24 and 32-bit, IEEE float 32 and 64-bit, G.711 mu-law and A-law, plain or
  * WAVE_FORMAT_EXTENSIBLE, any number of channels, any sample rate; skips other chunks (LIST, fact, ...) and
  * their pad bytes. Samples come out as floats in [-1, 1] (integers divided by 2^(bits-1)), frame by frame,
  * in blocks, so a long file never has to fit in memory.
@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * <p>Every size the header claims is checked against the file before anything is allocated. A data size of
  * 0 or 0xFFFFFFFF with bytes after it (what streaming writers leave) means "to the end of the file"; any
  * other size larger than what follows is an error, as are a missing fmt or data chunk, unsupported
- * encodings (mu-law, A-law, ADPCM), zero channels, inconsistent block sizes, and NaN or infinite float
+ * encodings (ADPCM and others), zero channels, inconsistent block sizes, and NaN or infinite float
  * samples. An empty data chunk is a valid file of zero frames.
  */
 public final class WavReader implements AutoCloseable {
@@ -116,17 +116,20 @@ public final class WavReader implements AutoCloseable {
         WavFormat.Encoding enc = switch (tag) {
             case 1 -> WavFormat.Encoding.PCM;
             case 3 -> WavFormat.Encoding.FLOAT;
-            case 6 -> throw bad(p, "unsupported encoding: A-law; supported are PCM 8/16/24/32-bit and IEEE float 32/64-bit");
-            case 7 -> throw bad(p, "unsupported encoding: mu-law; supported are PCM 8/16/24/32-bit and IEEE float 32/64-bit");
+            case 6 -> WavFormat.Encoding.A_LAW;
+            case 7 -> WavFormat.Encoding.MU_LAW;
             default -> throw bad(p, "unsupported encoding tag " + tag + (tag == 2 || tag == 17 ? " (ADPCM)" : "")
-                    + "; supported are PCM 8/16/24/32-bit and IEEE float 32/64-bit");
+                    + "; supported are PCM 8/16/24/32-bit, IEEE float 32/64-bit, mu-law and A-law");
         };
         if (channels == 0) throw bad(p, "the file declares zero channels");
         if (rate < MIN_RATE || rate > 10_000_000) {
             throw bad(p, "sample rate " + rate + " Hz is not audio grukit reads (expected " + MIN_RATE + " to 10,000,000 Hz)");
         }
-        boolean okBits = enc == WavFormat.Encoding.PCM ? bits == 8 || bits == 16 || bits == 24 || bits == 32
-                : bits == 32 || bits == 64;
+        boolean okBits = switch (enc) {
+            case PCM -> bits == 8 || bits == 16 || bits == 24 || bits == 32;
+            case FLOAT -> bits == 32 || bits == 64;
+            case MU_LAW, A_LAW -> bits == 8;
+        };
         if (!okBits) throw bad(p, bits + "-bit " + enc + " samples are not supported");
         if (blockAlign != channels * bits / 8) {
             throw bad(p, "block align " + blockAlign + " does not match " + channels + " channels of " + bits + " bits");
@@ -173,6 +176,8 @@ public final class WavReader implements AutoCloseable {
     }
 
     private float sample() {
+        if (format.encoding() == WavFormat.Encoding.MU_LAW) return muLaw(block.get()) / 32768f;
+        if (format.encoding() == WavFormat.Encoding.A_LAW) return aLaw(block.get()) / 32768f;
         int bits = format.bitsPerSample();
         if (format.encoding() == WavFormat.Encoding.FLOAT) return bits == 32 ? block.getFloat() : (float) block.getDouble();
         return switch (bits) {
@@ -184,6 +189,22 @@ public final class WavReader implements AutoCloseable {
             }
             default -> (float) (block.getInt() / 2147483648.0);
         };
+    }
+
+    /** G.711 mu-law to 16-bit linear (ITU-T G.711; the table sox and the JDK use). */
+    static int muLaw(byte code) {
+        int u = ~code & 0xff;
+        int t = (((u & 0x0f) << 3) + 0x84) << ((u & 0x70) >> 4);
+        return (u & 0x80) != 0 ? 0x84 - t : t - 0x84;
+    }
+
+    /** G.711 A-law to 16-bit linear. */
+    static int aLaw(byte code) {
+        int a = (code & 0xff) ^ 0x55;
+        int t = (a & 0x0f) << 4;
+        int segment = (a & 0x70) >> 4;
+        t = segment == 0 ? t + 8 : segment == 1 ? t + 0x108 : (t + 0x108) << (segment - 1);
+        return (a & 0x80) != 0 ? t : -t;
     }
 
     /** How to make one signal of several channels. */

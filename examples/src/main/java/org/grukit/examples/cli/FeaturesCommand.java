@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.grukit.speech.FeatureFiles;
 import org.grukit.speech.FeaturePipeline;
 import org.grukit.speech.FeatureRequest;
+import org.grukit.speech.AudioFiles;
 import org.grukit.speech.WavReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -120,7 +121,7 @@ final class FeaturesCommand implements Callable<Integer> {
             boolean many = inputs.size() > 1;
             if (many) Files.createDirectories(output);
             for (Path in : inputs) {
-                float[][] feats = request.compute(WavReader.read(in));
+                float[][] feats = request.compute(AudioFiles.read(in));
                 String base = in.getFileName().toString().replaceFirst("\\.[^.]*$", "");
                 Path out = many ? output.resolve(base + "." + format) : output;
                 FeatureFiles.write(out, feats);

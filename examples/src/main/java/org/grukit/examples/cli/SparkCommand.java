@@ -156,7 +156,7 @@ final class SparkCommand implements Callable<Integer> {
             try {
                 long start = System.nanoTime();
                 Dataset<Row> table = wavFolder
-                        ? spark.read().format("binaryFile").option("recursiveFileLookup", "true").option("pathGlobFilter", "*.wav")
+                        ? spark.read().format("binaryFile").option("recursiveFileLookup", "true").option("pathGlobFilter", "*.{wav,flac,mp3,ogg}")
                                 .load(input.toString()).drop("modificationTime")
                         : read(spark, in, input.toString());
                 if (stage.inputKind() != InputKind.SERIES && !List.of(table.columns()).contains(column)) {
@@ -243,7 +243,7 @@ final class SparkCommand implements Callable<Integer> {
                 if (pathColumn == null) {
                     Path in = Path.of(input);
                     table = spark.read().format("binaryFile").option("recursiveFileLookup", Files.isDirectory(in) ? "true" : "false")
-                            .option("pathGlobFilter", Files.isDirectory(in) ? "*.wav" : "*").load(input).drop("modificationTime");
+                            .option("pathGlobFilter", Files.isDirectory(in) ? "*.{wav,flac,mp3,ogg}" : "*").load(input).drop("modificationTime");
                     stage.setInputCol("content");
                 } else {
                     table = read(spark, format(null, Path.of(input), "--input"), input);

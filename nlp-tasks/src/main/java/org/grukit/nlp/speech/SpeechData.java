@@ -14,7 +14,7 @@ import org.grukit.core.Rng;
 import org.grukit.nlp.data.TextFiles;
 import org.grukit.speech.Audio;
 import org.grukit.speech.Resampler;
-import org.grukit.speech.WavReader;
+import org.grukit.speech.AudioFiles;
 
 /**
  * Speech corpora as lists of {@link Utterance}s: a manifest (TSV with an audio path and a transcript per line, or
@@ -38,7 +38,7 @@ public final class SpeechData {
                 x = samples;
                 from = sampleRate;
             } else {
-                Audio a = WavReader.read(audio);
+                Audio a = AudioFiles.read(audio);
                 x = a.samples();
                 from = a.sampleRate();
             }
@@ -47,8 +47,8 @@ public final class SpeechData {
     }
 
     static final String[] DIGITS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
-    private static final Pattern FSDD = Pattern.compile("([0-9])_([A-Za-z]+)_([0-9]+)\\.wav");
-    private static final Pattern YESNO = Pattern.compile("([01])(_[01]){7}\\.wav");
+    private static final Pattern FSDD = Pattern.compile("([0-9])_([A-Za-z]+)_([0-9]+)\\.(?:wav|flac|mp3|ogg)");
+    private static final Pattern YESNO = Pattern.compile("([01])(_[01]){7}\\.(?:wav|flac|mp3|ogg)");
 
     /** A manifest file, or a folder in the FSDD or yesno layout (also found one level down, as shipped). */
     public static List<Utterance> read(Path manifestOrDir) throws IOException {
@@ -71,7 +71,7 @@ public final class SpeechData {
                 }
             }
         }
-        if (wavs.isEmpty()) throw new IOException(dir + " holds no .wav files (nor does any folder in it)");
+        if (wavs.isEmpty()) throw new IOException(dir + " holds no recordings (.wav, .flac, .mp3, .ogg), nor does any folder in it");
         List<Utterance> out = new ArrayList<>();
         boolean fsdd = FSDD.matcher(wavs.get(0).getFileName().toString()).matches();
         for (Path w : wavs) {
@@ -95,7 +95,7 @@ public final class SpeechData {
 
     private static List<Path> wavs(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".wav") && Files.isRegularFile(p))
+            return s.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).matches(".*\\.(wav|flac|mp3|ogg)") && Files.isRegularFile(p))
                     .sorted().toList();
         }
     }

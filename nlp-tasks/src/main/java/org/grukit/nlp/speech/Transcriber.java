@@ -28,7 +28,7 @@ import org.grukit.core.train.Trainer;
 import org.grukit.nlp.metrics.ErrorRate;
 import org.grukit.speech.Audio;
 import org.grukit.speech.FeaturePipeline;
-import org.grukit.speech.WavReader;
+import org.grukit.speech.AudioFiles;
 
 /**
  * Speech to text as a library: train a {@link SpeechModel} with CTC on utterances (features from a
@@ -244,7 +244,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
 
     private static int rateOf(SpeechData.Utterance u) throws IOException {
         if (u.samples() != null) return u.sampleRate();
-        return org.grukit.speech.WavReader.read(u.audio()).sampleRate();
+        return org.grukit.speech.AudioFiles.read(u.audio()).sampleRate();
     }
 
     /** The blank, then the characters (or words) of the training transcripts in code point order. */
@@ -492,19 +492,19 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         return InputKind.AUDIO;
     }
 
-    /** An utterance from a WAV file's bytes or its path, read now, so that a broken file is this input's error. */
+    /** An utterance from a recording's bytes or its path (WAV, FLAC, MP3, Ogg Vorbis), read now, so that a broken file is this input's error. */
     @Override
     public SpeechData.Utterance input(Object value) {
         try {
             if (value instanceof byte[] bytes) {
                 if (bytes.length == 0) throw new IllegalArgumentException("the input is empty: no audio bytes");
-                Audio a = WavReader.read(bytes, "the audio bytes");
+                Audio a = AudioFiles.read(bytes, "the audio bytes");
                 return new SpeechData.Utterance("bytes", null, null, null, a.samples(), a.sampleRate());
             }
             if (value instanceof String path) {
                 if (path.isBlank()) throw new IllegalArgumentException("the input is empty: no audio path");
                 Path p = Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path);
-                Audio a = WavReader.read(p);
+                Audio a = AudioFiles.read(p);
                 return new SpeechData.Utterance(path, null, null, p, a.samples(), a.sampleRate());
             }
         } catch (IOException e) {
