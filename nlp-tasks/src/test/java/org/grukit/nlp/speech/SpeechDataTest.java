@@ -30,6 +30,29 @@ class SpeechDataTest {
     }
 
     @Test
+    void foldersAndManifestsTakeEveryFormat() throws IOException {
+        // The fixtures of speech-features (made by sox), named as FSDD names its recordings.
+        String[][] files = {{"source.flac", "3_test_0.flac"}, {"source.ogg", "4_test_1.ogg"}, {"source.mp3", "5_test_2.mp3"},
+                {"mulaw.wav", "6_test_3.wav"}};
+        Path folder = Files.createDirectories(dir.resolve("mixed"));
+        for (String[] f : files) {
+            try (java.io.InputStream in = org.grukit.speech.AudioFiles.class.getResourceAsStream("formats/" + f[0])) {
+                Files.copy(in, folder.resolve(f[1]));
+            }
+        }
+        List<SpeechData.Utterance> all = SpeechData.read(folder);
+        assertEquals(4, all.size());
+        for (SpeechData.Utterance u : all) {
+            float[] expected = org.grukit.speech.AudioFiles.read(u.audio()).samples();
+            assertEquals(expected.length, u.load(16000).length, u.id());
+        }
+        assertEquals("four", all.stream().filter(u -> u.id().equals("4_test_1")).findFirst().orElseThrow().transcript());
+        Files.writeString(dir.resolve("m.tsv"), "path\ttranscript\nmixed/3_test_0.flac\tthree\n");
+        List<SpeechData.Utterance> listed = SpeechData.read(dir.resolve("m.tsv"));
+        assertEquals(9600, listed.get(0).load(16000).length);
+    }
+
+    @Test
     void yesnoFolderSpellsTheLabels() throws IOException {
         List<SpeechData.Utterance> all = SpeechData.read(SharedData.dir("speech/yesno"));
         assertEquals(60, all.size());
