@@ -47,7 +47,8 @@ import org.grukit.core.task.Tasks;
  * size). {@code GET /v1/models} lists the models; {@code GET /v1/models/NAME} describes one; {@code POST
  * /v1/models/NAME:predict} with {@code {"instances": [...], "parameters": {...}}} answers {@code {"predictions":
  * [...]}}, each prediction the model's output fields by name. Instances are what the model's input kind takes: a string
- * for a text; {@code {"b64": "..."}} (a WAV file, base64) for audio, or the WAV file itself as an {@code audio/*} body;
+ * for a text; {@code {"b64": "..."}} (a WAV, FLAC, MP3 or Ogg Vorbis file, base64) for audio, or the file itself as an
+ * {@code audio/*} body;
  * {@code {"time": [...], "COLUMN": [...]}} for a series. Parameters are the model's {@link TaskModel#predictOptions()}
  * ({@code beam}, {@code n_best}) and {@code details} (attention weights). Requests for one model are gathered by its
  * {@link DynamicBatcher}.
@@ -558,7 +559,7 @@ public final class ModelServer implements AutoCloseable {
             }
             case AUDIO -> {
                 JsonNode b64 = n.get("b64");
-                if (b64 == null || !b64.isTextual()) throw new HttpError(400, "expected audio as {\"b64\": \"<a WAV file, base64>\"}");
+                if (b64 == null || !b64.isTextual()) throw new HttpError(400, "expected audio as {\"b64\": \"<a WAV, FLAC, MP3 or Ogg Vorbis file, base64>\"}");
                 try {
                     yield Base64.getDecoder().decode(b64.asText());
                 } catch (IllegalArgumentException e) {

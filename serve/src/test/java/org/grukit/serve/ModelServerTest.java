@@ -164,11 +164,26 @@ class ModelServerTest {
                     .header("Content-Type", "audio/wav").POST(HttpRequest.BodyPublishers.ofByteArray(wav)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, raw.statusCode(), raw.body());
             assertEquals(transcript, JSON.readTree(raw.body()).get("predictions").get(0).get("transcript").asText());
+            // Other formats, found by their bytes: a FLAC file in JSON and an Ogg Vorbis file as the body.
+            for (String f : List.of("source.flac", "source.ogg")) {
+                byte[] other;
+                try (java.io.InputStream in = org.grukit.speech.AudioFiles.class.getResourceAsStream("formats/" + f)) {
+                    other = in.readAllBytes();
+                }
+                String said = speech.predict(List.of(speech.input(other))).get(0);
+                JsonNode asJson = predictions(s, "yesno", Map.of("instances", List.of(Map.of("b64", java.util.Base64.getEncoder().encodeToString(other)))));
+                assertEquals(said, asJson.get(0).get("transcript").asText(), f);
+                HttpResponse<String> asBody = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/v1/models/yesno:predict"))
+                        .header("Content-Type", f.endsWith(".ogg") ? "audio/ogg" : "audio/flac").POST(HttpRequest.BodyPublishers.ofByteArray(other)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, asBody.statusCode(), asBody.body());
+                assertEquals(said, JSON.readTree(asBody.body()).get("predictions").get(0).get("transcript").asText(), f);
+            }
             HttpResponse<String> broken = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/v1/models/yesno:predict"))
                     .header("Content-Type", "audio/wav").POST(HttpRequest.BodyPublishers.ofString("not a recording")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(400, broken.statusCode(), broken.body());
-            assertTrue(broken.body().contains("instance 0") && broken.body().contains("WAV"), broken.body());
+            assertTrue(broken.body().contains("instance 0") && broken.body().contains("not a recording grukit reads"), broken.body());
 
             // Forecasting: a history with its timestamps, and the same values alone.
             List<String> months = new ArrayList<>();

@@ -172,15 +172,17 @@ function wavBytes(samples, rate) {
   return new Uint8Array(buf);
 }
 
-// A speech model: a WAV file's transcript, or a recording's (the browser's audio decoded and sent as a WAV file).
+// A speech model: a recording file's transcript (WAV, FLAC, MP3, Ogg Vorbis), or a microphone recording's (the
+// browser's audio decoded and sent as a WAV file).
 function speechCard(card, model) {
-  const file = el("input", { class: "file", type: "file", accept: "audio/wav,.wav" });
+  const file = el("input", { class: "file", type: "file", accept: "audio/*,.wav,.flac,.mp3,.ogg" });
   const send = el("button", { class: "run", type: "button", text: "Transcribe file" });
   const record = el("button", { class: "record", type: "button", text: "Record" });
   const result = el("div", { class: "result" });
-  async function transcribe(bytes, what) {
+  // The server finds the format from the bytes; any audio/* type marks the body as a recording.
+  async function transcribe(bytes, what, type) {
     const answer = await call("/v1/models/" + encodeURIComponent(model.name) + ":predict", {
-      method: "POST", headers: { "Content-Type": "audio/wav" }, body: bytes,
+      method: "POST", headers: { "Content-Type": type || "audio/wav" }, body: bytes,
     });
     const p = answer.predictions[0];
     result.replaceChildren(el("p", { class: "transcript", text: p.transcript === "" ? "(nothing heard)" : p.transcript }),
@@ -189,7 +191,8 @@ function speechCard(card, model) {
   wire(send, result, async () => {
     if (!file.files.length) throw new Error("choose a WAV file first");
     const f = file.files[0];
-    await transcribe(new Uint8Array(await f.arrayBuffer()), f.name + ", " + f.size + " bytes");
+    const type = f.type && f.type.startsWith("audio/") ? f.type : "audio/wav";
+    await transcribe(new Uint8Array(await f.arrayBuffer()), f.name + ", " + f.size + " bytes", type);
   });
   let recorder = null;
   record.addEventListener("click", async () => {
