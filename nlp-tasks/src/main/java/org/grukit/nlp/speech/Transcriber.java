@@ -63,25 +63,34 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
          * @param sampleRate  features are computed at this rate (0: the first training recording's)
          * @param specAugment mask training features at random (Park et al. 2019): two bands of up to 8 coefficients and
          *                    two spans of up to a tenth of the frames, drawn afresh for every batch
+         * @param speedPerturbation train on every recording also at 0.9 and 1.1 times its speed (Ko et al. 2015, Kaldi's
+         *                    three-way speed perturbation): voices higher and lower, faster and slower
          */
-        public record Data(Units units, int sampleRate, boolean specAugment) {
+        public record Data(Units units, int sampleRate, boolean specAugment, boolean speedPerturbation) {
             public Data {
                 if (units == null) throw new IllegalArgumentException("units are required");
                 if (sampleRate < 0) throw new IllegalArgumentException("sampleRate must be >= 0 (0: the data's), got " + sampleRate);
             }
 
             public Data withUnits(Units value) {
-                return new Data(value, sampleRate, specAugment);
+                return new Data(value, sampleRate, specAugment, speedPerturbation);
             }
 
             public Data withSampleRate(int value) {
-                return new Data(units, value, specAugment);
+                return new Data(units, value, specAugment, speedPerturbation);
             }
 
             public Data withSpecAugment(boolean value) {
-                return new Data(units, sampleRate, value);
+                return new Data(units, sampleRate, value, speedPerturbation);
+            }
+
+            public Data withSpeedPerturbation(boolean value) {
+                return new Data(units, sampleRate, specAugment, value);
             }
         }
+
+        /** The speeds of {@link Data#speedPerturbation()}, besides the recording's own. */
+        static final double[] PERTURBED_SPEEDS = {0.9, 1.1};
 
         /** The network: a Conv1d front end ({@code convChannels} 0 for none), BiGRU layers, dropout. */
         public record Network(int convChannels, int convKernel, int convStride, int hiddenSize, int numLayers, float dropout) {
@@ -121,7 +130,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
 
         /** Units chosen from the data, Conv1d 128 (kernel 5, stride 2), 2 BiGRU layers of 128; 20 epochs of 16 at Adam 2e-3. */
         public static Settings defaults() {
-            return new Settings(new Data(Units.AUTO, 0, false), new Network(128, 5, 2, 128, 2, 0.2f), new TrainingSettings(20, 16, 2e-3, 0, 5.0, 5, 1));
+            return new Settings(new Data(Units.AUTO, 0, false, false), new Network(128, 5, 2, 128, 2, 0.2f), new TrainingSettings(20, 16, 2e-3, 0, 5.0, 5, 1));
         }
 
         /**
@@ -232,6 +241,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         Units units = s.data().units();
         if (units == Units.AUTO) units = labelsOf(train, Units.WORDS).size() - 1 <= AUTO_WORDS ? Units.WORDS : Units.CHARS;
         List<String> labels = labelsOf(train, units);
+        if (s.data().speedPerturbation()) train = withSpeeds(train, rate, Settings.PERTURBED_SPEEDS);
         List<float[][]> trainFeatures = featuresOf(fp, train), devFeatures = featuresOf(fp, dev);
         int dim = trainFeatures.get(0)[0].length;
         Settings.Network net = s.model();
@@ -240,6 +250,21 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         Transcriber t = new Transcriber(units, labels, fp, model);
         return new Fit(t, train, trainFeatures, dev, devFeatures, s.training().batchSize(),
                 s.data().specAugment() ? new Rng(s.training().seed() ^ 0x5eedL) : null);
+    }
+
+    /**
+     * The utterances, then each again at every speed in {@code speeds}: read as if recorded at {@code speed} times the
+     * rate and resampled back, so that it plays that much faster and higher (sox's {@code speed}, as Kaldi perturbs).
+     */
+    static List<SpeechData.Utterance> withSpeeds(List<SpeechData.Utterance> utterances, int rate, double[] speeds) throws IOException {
+        List<SpeechData.Utterance> out = new ArrayList<>(utterances);
+        for (double speed : speeds) {
+            org.grukit.speech.Resampler r = new org.grukit.speech.Resampler((int) Math.round(rate * speed), rate);
+            for (SpeechData.Utterance u : utterances) {
+                out.add(new SpeechData.Utterance(u.id() + "-speed" + speed, u.transcript(), u.speaker(), null, r.apply(u.load(rate)), rate));
+            }
+        }
+        return out;
     }
 
     private static int rateOf(SpeechData.Utterance u) throws IOException {
