@@ -47,6 +47,12 @@ public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Optio
                 Normalization.UTTERANCE_MEAN, null);
     }
 
+    /** The same features, normalized as {@code n} says ({@link Normalization#GLOBAL} needs statistics: {@link #withGlobalStats}). */
+    public FeaturePipeline withNormalization(Normalization n) {
+        if (n == Normalization.GLOBAL) throw new IllegalArgumentException("global normalization needs fitted statistics; use withGlobalStats");
+        return new FeaturePipeline(preset, sampleRate, kaldi, torchaudio, deltaWindow, n, null);
+    }
+
     public FeaturePipeline withGlobalStats(FeatureOps.Cmvn stats) {
         return new FeaturePipeline(preset, sampleRate, kaldi, torchaudio, deltaWindow, Normalization.GLOBAL, stats);
     }

@@ -58,6 +58,9 @@ final class SpeechCommand implements Callable<Integer> {
         @Option(names = "--conv-stride", description = "Conv1d stride: frames per output (default: ${DEFAULT-VALUE}).") int stride = D.model().convStride();
         @Option(names = "--dropout", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout = D.model().dropout();
         @Option(names = "--spec-augment", description = "Mask training features at random (SpecAugment).") boolean specAugment = D.data().specAugment();
+        @Option(names = "--cmvn", defaultValue = "mean", description = "How each utterance's features are normalized: mean, "
+                + "mean-variance, sliding (a 600-frame window's mean, as Kaldi's apply-cmvn-sliding) or none (default: ${DEFAULT-VALUE}).")
+        String cmvn;
         @Option(names = "--speed-perturb", description = "Train on every recording also at 0.9 and 1.1 times its speed (three times the data).")
         boolean speedPerturb = D.data().speedPerturbation();
         @picocli.CommandLine.Mixin
@@ -80,7 +83,15 @@ final class SpeechCommand implements Callable<Integer> {
             }
             Transcriber.Settings sized = Transcriber.Settings.defaultsFor(tr.size()); // training sized to the data unless given
             Transcriber.Settings s = new Transcriber.Settings(
-                    sized.data().withUnits(Choices.of("--units", units, Transcriber.Units.class)).withSpecAugment(specAugment).withSpeedPerturbation(speedPerturb),
+                    sized.data().withUnits(Choices.of("--units", units, Transcriber.Units.class)).withSpecAugment(specAugment).withSpeedPerturbation(speedPerturb)
+                            .withNormalization(switch (cmvn.toLowerCase(java.util.Locale.ROOT)) {
+                                case "mean" -> org.grukit.speech.FeaturePipeline.Normalization.UTTERANCE_MEAN;
+                                case "mean-variance" -> org.grukit.speech.FeaturePipeline.Normalization.UTTERANCE_MEAN_VARIANCE;
+                                case "sliding" -> org.grukit.speech.FeaturePipeline.Normalization.SLIDING_MEAN;
+                                case "none" -> org.grukit.speech.FeaturePipeline.Normalization.NONE;
+                                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                                        "--cmvn must be mean, mean-variance, sliding or none, got '" + cmvn + "'");
+                            }),
                     new Transcriber.Settings.Network(conv, sized.model().convKernel(), stride, hidden, layers, dropout),
                     training.apply(sized.training()));
             Transcriber.Trained t = Transcriber.train(tr, dv, s, folder.run(model, training.progress(),

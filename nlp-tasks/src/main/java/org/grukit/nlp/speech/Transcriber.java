@@ -65,27 +65,38 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
          *                    two spans of up to a tenth of the frames, drawn afresh for every batch
          * @param speedPerturbation train on every recording also at 0.9 and 1.1 times its speed (Ko et al. 2015, Kaldi's
          *                    three-way speed perturbation): voices higher and lower, faster and slower
+         * @param normalization how each utterance's features are normalized (CMVN): its mean (the default), its mean
+         *                    and variance, a sliding window's mean, or none; saved with the model, so inference does the same
          */
-        public record Data(Units units, int sampleRate, boolean specAugment, boolean speedPerturbation) {
+        public record Data(Units units, int sampleRate, boolean specAugment, boolean speedPerturbation,
+                           org.grukit.speech.FeaturePipeline.Normalization normalization) {
             public Data {
                 if (units == null) throw new IllegalArgumentException("units are required");
                 if (sampleRate < 0) throw new IllegalArgumentException("sampleRate must be >= 0 (0: the data's), got " + sampleRate);
+                if (normalization == null) normalization = org.grukit.speech.FeaturePipeline.Normalization.UTTERANCE_MEAN; // settings written before it
+                if (normalization == org.grukit.speech.FeaturePipeline.Normalization.GLOBAL) {
+                    throw new IllegalArgumentException("global normalization is not a speech training setting; use an utterance's or a sliding window's");
+                }
             }
 
             public Data withUnits(Units value) {
-                return new Data(value, sampleRate, specAugment, speedPerturbation);
+                return new Data(value, sampleRate, specAugment, speedPerturbation, normalization);
             }
 
             public Data withSampleRate(int value) {
-                return new Data(units, value, specAugment, speedPerturbation);
+                return new Data(units, value, specAugment, speedPerturbation, normalization);
             }
 
             public Data withSpecAugment(boolean value) {
-                return new Data(units, sampleRate, value, speedPerturbation);
+                return new Data(units, sampleRate, value, speedPerturbation, normalization);
             }
 
             public Data withSpeedPerturbation(boolean value) {
-                return new Data(units, sampleRate, specAugment, value);
+                return new Data(units, sampleRate, specAugment, value, normalization);
+            }
+
+            public Data withNormalization(org.grukit.speech.FeaturePipeline.Normalization value) {
+                return new Data(units, sampleRate, specAugment, speedPerturbation, value);
             }
         }
 
@@ -130,7 +141,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
 
         /** Units chosen from the data, Conv1d 128 (kernel 5, stride 2), 2 BiGRU layers of 128; 20 epochs of 16 at Adam 2e-3. */
         public static Settings defaults() {
-            return new Settings(new Data(Units.AUTO, 0, false, false), new Network(128, 5, 2, 128, 2, 0.2f), new TrainingSettings(20, 16, 2e-3, 0, 5.0, 5, 1));
+            return new Settings(new Data(Units.AUTO, 0, false, false, null), new Network(128, 5, 2, 128, 2, 0.2f), new TrainingSettings(20, 16, 2e-3, 0, 5.0, 5, 1));
         }
 
         /**
@@ -237,7 +248,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
     static Fit prepare(List<SpeechData.Utterance> train, List<SpeechData.Utterance> dev, Settings s) throws IOException {
         if (train.isEmpty() || dev.isEmpty()) throw new IllegalArgumentException("need training and dev utterances, got " + train.size() + " and " + dev.size());
         int rate = s.data().sampleRate() > 0 ? s.data().sampleRate() : rateOf(train.get(0));
-        FeaturePipeline fp = FeaturePipeline.kaldiMfcc(rate);
+        FeaturePipeline fp = FeaturePipeline.kaldiMfcc(rate).withNormalization(s.data().normalization());
         Units units = s.data().units();
         if (units == Units.AUTO) units = labelsOf(train, Units.WORDS).size() - 1 <= AUTO_WORDS ? Units.WORDS : Units.CHARS;
         List<String> labels = labelsOf(train, units);
