@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * A closed-loop HTTP load generator for the model server: {@code connections} keep-alive HTTP/1.1 connections, each
@@ -329,17 +328,6 @@ public final class LoadClient {
             }
             out.put("heap_used_mb", Math.round(used / (1 << 20) * 10) / 10.0);
             out.put("heap_after_gc_mb", Math.round(live / (1 << 20) * 10) / 10.0);
-        }
-        return out;
-    }
-
-    /** Runs {@code run} at each level in turn, handing each result to {@code report} as it comes. */
-    public List<Result> levels(int[] connections, Duration warmup, Duration duration, Consumer<Result> report) throws InterruptedException {
-        List<Result> out = new ArrayList<>();
-        for (int c : connections) {
-            Result r = run(c, warmup, duration);
-            report.accept(r);
-            out.add(r);
         }
         return out;
     }

@@ -93,12 +93,13 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        ModelServer.Options options = ModelServer.Options.defaults().withHost(host).withPort(port).withMaxBodyBytes(maxBodyBytes)
-                .withBatching(batching("--max-batch-size/--max-wait-ms/--queue-size", maxBatchSize, maxWaitMs, queueSize));
+        // Checked before the options are built, which would refuse them without naming the command-line option.
         if (port < 0 || port > 65535) throw usage("--port must be in [0, 65535], got " + port);
         if (requestTimeoutMs <= 0) throw usage("--request-timeout-ms must be > 0, got " + requestTimeoutMs);
         if (maxBodyBytes <= 0) throw usage("--max-body-bytes must be > 0, got " + maxBodyBytes);
-        options = options.withRequestTimeout(Duration.ofMillis(requestTimeoutMs));
+        ModelServer.Options options = ModelServer.Options.defaults().withHost(host).withPort(port).withMaxBodyBytes(maxBodyBytes)
+                .withRequestTimeout(Duration.ofMillis(requestTimeoutMs))
+                .withBatching(batching("--max-batch-size/--max-wait-ms/--queue-size", maxBatchSize, maxWaitMs, queueSize));
         Map<String, Path> dirs = new LinkedHashMap<>();
         for (String m : models) {
             String[] nv = nameAndValue(m);
