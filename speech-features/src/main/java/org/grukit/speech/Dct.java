@@ -1,23 +1,19 @@
 package org.grukit.speech;
 
-import org.grukit.core.kernel.Gemm;
-
 /**
  * The orthonormal DCT-II that turns log mel energies into cepstra, the same matrix in both presets (Kaldi's
  * and torchaudio's create_dct(norm='ortho')): y_k = sqrt((k == 0 ? 1 : 2) / n) sum_i x_i cos(pi / n (i + 1/2) k).
- * Frames go through the core's GEMM a block at a time, in float32 as torchaudio multiplies them, so memory holds
- * one block of log-mel rows, not the whole input's.
+ * Frames are multiplied one at a time, in float32 as torchaudio multiplies them, so memory holds one row of
+ * log-mel values, not the whole input's.
  */
 final class Dct {
-    private static final int BLOCK = 64;
-
     /** Writes one frame's log-mel values into dst[off .. off + inputs). */
     interface Rows {
         void fill(int frame, float[] dst, int off);
     }
 
     private final int inputs, outputs;
-    private final Gemm.Packed matrix; // [inputs][outputs]
+    private final float[] matrix; // [inputs][outputs]
 
     Dct(int inputs, int outputs) {
         this.inputs = inputs;
@@ -29,19 +25,25 @@ final class Dct {
                 m[i * outputs + k] = (float) (k == 0 ? scale : scale * Math.cos(Math.PI / inputs * (i + 0.5) * k));
             }
         }
-        matrix = Gemm.pack(m, 0, outputs, false, inputs, outputs);
+        matrix = m;
     }
 
-    /** The DCT of {@code frames} rows produced in order by {@code rows}: [frames][outputs]. */
+    /**
+     * The DCT of {@code frames} rows produced in order by {@code rows}: [frames][outputs]. Each row on its own, in
+     * the same order of sums whether a recording's frames come all at once or one at a time as it streams.
+     */
     float[][] transform(int frames, Rows rows) {
         float[][] out = new float[frames][];
-        float[] in = new float[BLOCK * inputs], cep = new float[BLOCK * outputs];
-        for (int start = 0; start < frames; start += BLOCK) {
-            int count = Math.min(BLOCK, frames - start);
-            for (int r = 0; r < count; r++) rows.fill(start + r, in, r * inputs);
-            java.util.Arrays.fill(cep, 0f);
-            Gemm.gemmSerial(cep, 0, outputs, in, 0, inputs, false, matrix, count);
-            for (int r = 0; r < count; r++) out[start + r] = java.util.Arrays.copyOfRange(cep, r * outputs, (r + 1) * outputs);
+        float[] in = new float[inputs];
+        for (int f = 0; f < frames; f++) {
+            rows.fill(f, in, 0);
+            float[] cep = new float[outputs];
+            for (int i = 0; i < inputs; i++) {
+                float v = in[i];
+                int m = i * outputs;
+                for (int k = 0; k < outputs; k++) cep[k] += v * matrix[m + k];
+            }
+            out[f] = cep;
         }
         return out;
     }

@@ -142,10 +142,127 @@ public final class FeatureOps {
         return out;
     }
 
+    /**
+     * Causal CMVN, as Kaldi's online decoding does it (OnlineCmvn, cmn_window 600, global_frames 200): each frame minus
+     * the mean of the last {@code window} frames up to and including it, where a window not yet full is topped up with
+     * up to {@code priorFrames} frames' worth of a prior mean (the training data's), so the first frames are
+     * normalized by the prior rather than by themselves. The same numbers whether the frames come one at a time or
+     * as a matrix.
+     */
+    public static final class OnlineCmvn {
+        private final float[] prior;
+        private final int window, priorFrames;
+        private final float[][] ring;
+        private final double[] sum;
+        private long seen;
+
+        public OnlineCmvn(float[] prior, int window, int priorFrames) {
+            if (prior == null || prior.length == 0) throw new IllegalArgumentException("online CMVN needs a prior mean");
+            if (window < 1 || priorFrames < 0) throw new IllegalArgumentException("need window >= 1 and priorFrames >= 0, got " + window + ", " + priorFrames);
+            this.prior = prior.clone();
+            this.window = window;
+            this.priorFrames = priorFrames;
+            ring = new float[window][];
+            sum = new double[prior.length];
+        }
+
+        /** Kaldi's online defaults: 600 frames, topped up with 200 frames of the prior. */
+        public static OnlineCmvn kaldi(float[] prior) {
+            return new OnlineCmvn(prior, 600, 200);
+        }
+
+        /** The next frame, normalized. */
+        public float[] next(float[] frame) {
+            if (frame.length != prior.length) {
+                throw new IllegalArgumentException("expected frames of " + prior.length + " coefficients, got " + frame.length);
+            }
+            int slot = (int) (seen % window);
+            if (ring[slot] != null) add(sum, null, ring[slot], -1);
+            ring[slot] = frame.clone();
+            add(sum, null, frame, 1);
+            seen++;
+            int n = (int) Math.min(seen, window), k = Math.min(priorFrames, window - n);
+            float[] out = new float[frame.length];
+            for (int j = 0; j < out.length; j++) out[j] = (float) (frame[j] - (sum[j] + (double) k * prior[j]) / (n + k));
+            return out;
+        }
+    }
+
+    /** {@link OnlineCmvn} with Kaldi's online defaults over a whole utterance. */
+    public static float[][] onlineCmvn(float[][] c, float[] prior) {
+        OnlineCmvn n = OnlineCmvn.kaldi(prior);
+        float[][] out = new float[c.length][];
+        for (int t = 0; t < c.length; t++) out[t] = n.next(c[t]);
+        return out;
+    }
+
+    /**
+     * {@link #deltas} of frames that arrive one at a time: each delta once the {@code (window - 1) / 2} frames after
+     * it are in, and the last ones, with the final frame repeated past the end, at {@link #finish}. Equal to
+     * {@link #deltas} of the whole matrix.
+     */
+    public static final class DeltaStream {
+        /** A frame and its delta, t-th in the stream. */
+        public record Pair(float[] frame, float[] delta) {}
+
+        private final int n;
+        private final double denom;
+        private final java.util.ArrayList<float[]> frames = new java.util.ArrayList<>();
+        private long base, next; // the index of frames.get(0); the next delta to produce
+        private boolean finished;
+
+        public DeltaStream(int window) {
+            if (window < 3) throw new IllegalArgumentException("delta window must be >= 3, got " + window);
+            n = (window - 1) / 2;
+            denom = n * (n + 1) * (2.0 * n + 1) / 3.0;
+        }
+
+        /** Frames ahead of the newest delta. */
+        public int lookahead() {
+            return n;
+        }
+
+        public java.util.List<Pair> push(float[] frame) {
+            if (finished) throw new IllegalStateException("the stream is finished");
+            frames.add(frame);
+            return drain();
+        }
+
+        public java.util.List<Pair> finish() {
+            finished = true;
+            return drain();
+        }
+
+        private java.util.List<Pair> drain() {
+            java.util.List<Pair> out = new java.util.ArrayList<>();
+            long total = base + frames.size();
+            while (next < total && (finished || next + n < total)) {
+                float[] c = frame(next, total);
+                float[] d = new float[c.length];
+                for (int j = 0; j < d.length; j++) {
+                    double s = 0;
+                    for (int k = -n; k <= n; k++) s += k * frame(next + k, total)[j];
+                    d[j] = (float) (s / denom);
+                }
+                out.add(new Pair(c, d));
+                next++;
+            }
+            while (base < next - n && !frames.isEmpty()) { // older frames are no delta's neighbours any more
+                frames.remove(0);
+                base++;
+            }
+            return out;
+        }
+
+        private float[] frame(long t, long total) {
+            return frames.get((int) (Math.min(total - 1, Math.max(0, t)) - base));
+        }
+    }
+
     private static void add(double[] sum, double[] sq, float[] frame, int sign) {
         for (int j = 0; j < sum.length; j++) {
             sum[j] += sign * (double) frame[j];
-            sq[j] += sign * (double) frame[j] * frame[j];
+            if (sq != null) sq[j] += sign * (double) frame[j] * frame[j];
         }
     }
 

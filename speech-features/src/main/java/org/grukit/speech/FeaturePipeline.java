@@ -16,9 +16,10 @@ public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Optio
     /**
      * How frames are normalized: not at all, by the utterance's mean (and variance), by the mean of a sliding
      * window (Kaldi's apply-cmvn-sliding defaults: 600 frames ending at the frame, at least 100 at the start),
-     * or with statistics fitted on training data.
+     * causally by the frames so far topped up with a prior mean fitted on training data (Kaldi's online CMVN,
+     * {@link FeatureOps.OnlineCmvn}: the one a stream can use), or with statistics fitted on training data.
      */
-    public enum Normalization { NONE, UTTERANCE_MEAN, UTTERANCE_MEAN_VARIANCE, SLIDING_MEAN, GLOBAL }
+    public enum Normalization { NONE, UTTERANCE_MEAN, UTTERANCE_MEAN_VARIANCE, SLIDING_MEAN, ONLINE_MEAN, GLOBAL }
 
     /** The widest delta window (frames): a window is a few frames (torchaudio's default 5), never thousands. */
     public static final int MAX_DELTA_WINDOW = 101;
@@ -39,6 +40,9 @@ public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Optio
         if (normalization == Normalization.GLOBAL && globalStats == null) {
             throw new IllegalArgumentException("global normalization needs fitted statistics");
         }
+        if (normalization == Normalization.ONLINE_MEAN && globalStats == null) {
+            throw new IllegalArgumentException("online normalization needs a prior mean fitted on training data");
+        }
     }
 
     /** Kaldi MFCC at the given rate with deltas and delta-deltas and per-utterance mean normalization. */
@@ -50,7 +54,28 @@ public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Optio
     /** The same features, normalized as {@code n} says ({@link Normalization#GLOBAL} needs statistics: {@link #withGlobalStats}). */
     public FeaturePipeline withNormalization(Normalization n) {
         if (n == Normalization.GLOBAL) throw new IllegalArgumentException("global normalization needs fitted statistics; use withGlobalStats");
+        if (n == Normalization.ONLINE_MEAN) throw new IllegalArgumentException("online normalization needs a prior mean; use withOnlinePrior");
         return new FeaturePipeline(preset, sampleRate, kaldi, torchaudio, deltaWindow, n, null);
+    }
+
+    /** The same features, normalized causally ({@link Normalization#ONLINE_MEAN}) with {@code prior}'s mean for the first frames. */
+    public FeaturePipeline withOnlinePrior(FeatureOps.Cmvn prior) {
+        return new FeaturePipeline(preset, sampleRate, kaldi, torchaudio, deltaWindow, Normalization.ONLINE_MEAN, new FeatureOps.Cmvn(prior.mean(), prior.std(), false));
+    }
+
+    /**
+     * Features computed as audio at {@code inputRate} arrives, equal to {@link #apply} on the whole signal; only for
+     * a Kaldi preset (snip_edges framing) normalized not at all or online, since every other normalization needs the
+     * whole utterance first.
+     */
+    public FeatureStream stream(int inputRate) {
+        return new FeatureStream(this, inputRate);
+    }
+
+    /** Whether {@link #stream} can compute these features. */
+    public boolean streamable() {
+        return (preset == Preset.KALDI_FBANK || preset == Preset.KALDI_MFCC) && kaldi.snipEdges()
+                && (normalization == Normalization.NONE || normalization == Normalization.ONLINE_MEAN);
     }
 
     public FeaturePipeline withGlobalStats(FeatureOps.Cmvn stats) {
@@ -73,6 +98,7 @@ public record FeaturePipeline(Preset preset, int sampleRate, KaldiFeatures.Optio
             case UTTERANCE_MEAN -> FeatureOps.cmvn(f, false);
             case UTTERANCE_MEAN_VARIANCE -> FeatureOps.cmvn(f, true);
             case SLIDING_MEAN -> FeatureOps.slidingCmvn(f, 600, 100, false, false);
+            case ONLINE_MEAN -> FeatureOps.onlineCmvn(f, globalStats.mean());
             case GLOBAL -> globalStats.apply(f);
         };
     }

@@ -124,17 +124,28 @@ public final class KaldiFeatures {
 
     /** MFCCs [frames][numCeps]: DCT of the log mel energies, liftered; C0 replaced by log energy when useEnergy. */
     public static float[][] mfcc(float[] samples, Options o) {
-        int bins = o.numMelBins(), ceps = o.numCeps();
-        float[] lifter = new float[ceps];
-        for (int k = 0; k < ceps; k++) {
-            lifter[k] = (float) (o.cepstralLifter() == 0f ? 1 : 1 + 0.5 * o.cepstralLifter() * Math.sin(Math.PI * k / o.cepstralLifter()));
-        }
+        int bins = o.numMelBins();
         Frames fr = new Frames(samples, o);
         double[] logMel = new double[bins], energy = new double[fr.count];
-        float[][] out = new Dct(bins, ceps).transform(fr.count, (f, dst, off) -> {
+        float[][] out = new Dct(bins, o.numCeps()).transform(fr.count, (f, dst, off) -> {
             energy[f] = fr.next(logMel);
             for (int n = 0; n < bins; n++) dst[off + n] = (float) logMel[n]; // float32, as torchaudio's log-mel
         });
+        finishCepstra(out, energy, o, lifter(o));
+        return out;
+    }
+
+    private static float[] lifter(Options o) {
+        float[] lifter = new float[o.numCeps()];
+        for (int k = 0; k < lifter.length; k++) {
+            lifter[k] = (float) (o.cepstralLifter() == 0f ? 1 : 1 + 0.5 * o.cepstralLifter() * Math.sin(Math.PI * k / o.cepstralLifter()));
+        }
+        return lifter;
+    }
+
+    /** Liftering, log energy as C0 when useEnergy, and HTK's order, on cepstra fresh from the DCT. */
+    private static void finishCepstra(float[][] out, double[] energy, Options o, float[] lifter) {
+        int ceps = o.numCeps();
         for (int f = 0; f < out.length; f++) {
             float[] row = out[f];
             for (int k = 0; k < ceps; k++) row[k] *= lifter[k];
@@ -145,7 +156,84 @@ public final class KaldiFeatures {
                 row[ceps - 1] = c0;
             }
         }
-        return out;
+    }
+
+    /**
+     * Features computed as samples arrive: each frame as soon as its last sample is in, equal to what
+     * {@link #fbank} or {@link #mfcc} give for the whole signal (Kaldi's snip_edges framing, where a frame never
+     * looks past its own samples). Memory holds one frame's samples.
+     */
+    public static final class Stream {
+        private final Options o;
+        private final boolean mfcc;
+        private final Frames frames;
+        private final Dct dct;
+        private final float[] lifter;
+        private final float[] pending;
+        private int filled;
+
+        /** @param mfcc MFCCs, or else filterbank energies */
+        public Stream(Options o, boolean mfcc) {
+            if (!o.snipEdges()) {
+                throw new IllegalArgumentException("streaming features need snip_edges framing: without it the first frames mirror samples not yet heard");
+            }
+            this.o = o;
+            this.mfcc = mfcc;
+            frames = new Frames(new float[0], o);
+            dct = mfcc ? new Dct(o.numMelBins(), o.numCeps()) : null;
+            lifter = mfcc ? lifter(o) : null;
+            pending = new float[o.windowSize()];
+        }
+
+        /** The frames that samples[from, to) complete (16-bit scale, as {@link #fbank} takes them), in order. */
+        public java.util.List<float[]> accept(float[] samples, int from, int to) {
+            java.util.List<float[]> out = new java.util.ArrayList<>();
+            int size = pending.length, shift = o.windowShift();
+            for (int i = from; i < to; ) {
+                if (skip > 0) { // a shift longer than the window: samples between frames belong to none
+                    int s = Math.min(skip, to - i);
+                    i += s;
+                    skip -= s;
+                    continue;
+                }
+                int n = Math.min(size - filled, to - i);
+                for (int k = i; k < i + n; k++) {
+                    if (!Float.isFinite(samples[k])) throw new IllegalArgumentException("sample " + (consumed + k - from) + " is " + samples[k] + ", not a finite number");
+                }
+                System.arraycopy(samples, i, pending, filled, n);
+                filled += n;
+                i += n;
+                if (filled == size) {
+                    out.add(frame());
+                    filled = Math.max(0, size - shift); // the next frame starts shift samples later
+                    System.arraycopy(pending, size - filled, pending, 0, filled);
+                    skip = Math.max(0, shift - size);
+                }
+            }
+            consumed += to - from;
+            return out;
+        }
+
+        private int skip;
+        private long consumed;
+
+        private float[] frame() {
+            int bins = o.numMelBins();
+            double[] logMel = new double[bins];
+            double energy = frames.process(pending, 0, logMel);
+            if (!mfcc) {
+                int off = o.useEnergy() && !o.htkCompat() ? 1 : 0;
+                float[] row = new float[bins + (o.useEnergy() ? 1 : 0)];
+                for (int m = 0; m < bins; m++) row[off + m] = (float) logMel[m];
+                if (o.useEnergy()) row[o.htkCompat() ? bins : 0] = (float) energy;
+                return row;
+            }
+            float[][] row = dct.transform(1, (f, dst, off) -> {
+                for (int n = 0; n < bins; n++) dst[off + n] = (float) logMel[n];
+            });
+            finishCepstra(row, new double[] {energy}, o, lifter);
+            return row[0];
+        }
     }
 
     /**
@@ -202,6 +290,16 @@ public final class KaldiFeatures {
             for (int i = 0; i < size; i++) {
                 frame[i] = samples[o.snipEdges() ? f * shift + i : reflect(f * shift + i - pad, n)];
             }
+            return process(logMel);
+        }
+
+        /** The frame held in src[from, from + window size) into logMel; returns its log energy. */
+        double process(float[] src, int from, double[] logMel) {
+            for (int i = 0; i < size; i++) frame[i] = src[from + i];
+            return process(logMel);
+        }
+
+        private double process(double[] logMel) {
             if (dither != null) { // fresh noise for every frame, as Kaldi and torchaudio draw it
                 for (int i = 0; i < size; i++) frame[i] += o.dither() * dither.normal();
             }

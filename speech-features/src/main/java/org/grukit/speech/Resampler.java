@@ -58,4 +58,72 @@ public final class Resampler {
         }
         return out;
     }
+
+    /** A resampler for a signal that arrives in pieces; its output equals {@link #apply} on the whole signal. */
+    public Stream stream() {
+        return new Stream();
+    }
+
+    /**
+     * Resampling as samples arrive: each output sample as soon as the input it weighs is in (about
+     * {@code lowpassFilterWidth} input periods of look-ahead), the rest at {@link #finish}.
+     */
+    public final class Stream {
+        private float[] buffer = new float[Math.max(64, 2 * taps)];
+        private long base; // the input index of buffer[0]
+        private int length; // samples held
+        private long received, produced;
+        private boolean finished;
+
+        private Stream() {}
+
+        /** The output samples that x[from, to) makes ready, in order. */
+        public float[] accept(float[] x, int from, int to) {
+            if (finished) throw new IllegalStateException("the stream is finished");
+            if (orig == target) {
+                received += to - from;
+                return java.util.Arrays.copyOfRange(x, from, to);
+            }
+            int n = to - from;
+            if (length + n > buffer.length) buffer = java.util.Arrays.copyOf(buffer, Math.max(2 * buffer.length, length + n));
+            System.arraycopy(x, from, buffer, length, n);
+            length += n;
+            received += n;
+            return drain(Long.MAX_VALUE);
+        }
+
+        /** The last output samples: ceil(total * new / orig) in all, the signal taken as zero past its end. */
+        public float[] finish() {
+            if (finished) throw new IllegalStateException("the stream is finished");
+            finished = true;
+            if (orig == target) return new float[0];
+            return drain((long) Math.ceil((double) target * received / orig));
+        }
+
+        private float[] drain(long limit) {
+            float[] out = new float[16];
+            int count = 0;
+            while (produced < limit) {
+                long n = produced / target;
+                int j = (int) (produced % target);
+                long start = n * orig - width;
+                if (!finished && start + taps > received) break;
+                int k0 = (int) Math.max(0, -start), k1 = (int) Math.min(taps, received - start);
+                double s = 0;
+                double[] kj = kernel[j];
+                for (int k = k0; k < k1; k++) s += buffer[(int) (start + k - base)] * kj[k];
+                if (count == out.length) out = java.util.Arrays.copyOf(out, 2 * count);
+                out[count++] = (float) s;
+                produced++;
+            }
+            long keepFrom = Math.max(0, (produced / target) * orig - width); // the next output's first input
+            int drop = (int) Math.min(length, Math.max(0, keepFrom - base));
+            if (drop > 0) {
+                System.arraycopy(buffer, drop, buffer, 0, length - drop);
+                length -= drop;
+                base += drop;
+            }
+            return java.util.Arrays.copyOf(out, count);
+        }
+    }
 }
