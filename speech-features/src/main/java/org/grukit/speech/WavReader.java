@@ -103,7 +103,7 @@ public final class WavReader implements AutoCloseable {
         throw bad(p, fmt == null ? "no fmt chunk" : "no data chunk");
     }
 
-    private static WavFormat format(Path p, ByteBuffer fmt, long frames) throws IOException {
+    static WavFormat format(Path p, ByteBuffer fmt, long frames) throws IOException {
         int tag = Short.toUnsignedInt(fmt.getShort(0));
         int channels = Short.toUnsignedInt(fmt.getShort(2));
         long rate = Integer.toUnsignedLong(fmt.getInt(4));
@@ -164,7 +164,7 @@ public final class WavReader implements AutoCloseable {
         block.flip();
         for (int f = 0; f < frames; f++) {
             for (int c = 0; c < channels; c++) {
-                float v = sample();
+                float v = sample(block, format);
                 if (!Float.isFinite(v)) {
                     throw bad(path, "sample " + (framesRead + f) + " of channel " + c + " is " + v + " (expected a finite value)");
                 }
@@ -175,7 +175,8 @@ public final class WavReader implements AutoCloseable {
         return frames;
     }
 
-    private float sample() {
+    /** The next sample of {@code block} in [-1, 1], decoded as {@code format} says. */
+    static float sample(ByteBuffer block, WavFormat format) {
         if (format.encoding() == WavFormat.Encoding.MU_LAW) return muLaw(block.get()) / 32768f;
         if (format.encoding() == WavFormat.Encoding.A_LAW) return aLaw(block.get()) / 32768f;
         int bits = format.bitsPerSample();

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code grukit speech train|eval|transcribe}: MFCC -> Conv1d -> BiGRU -> CTC. */
 @Command(name = "speech", mixinStandardHelpOptions = true, description = "Speech recognition: MFCC, a Conv1d front end, BiGRU layers and CTC.",
-        subcommands = {SpeechCommand.Train.class, SpeechCommand.Eval.class, SpeechCommand.Transcribe.class})
+        subcommands = {SpeechCommand.Train.class, SpeechCommand.Eval.class, SpeechCommand.Transcribe.class, SpeechStreamCommand.class})
 final class SpeechCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -58,13 +58,35 @@ final class SpeechCommand implements Callable<Integer> {
         @Option(names = "--conv-stride", description = "Conv1d stride: frames per output (default: ${DEFAULT-VALUE}).") int stride = D.model().convStride();
         @Option(names = "--dropout", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout = D.model().dropout();
         @Option(names = "--spec-augment", description = "Mask training features at random (SpecAugment).") boolean specAugment = D.data().specAugment();
-        @Option(names = "--cmvn", defaultValue = "mean", description = "How each utterance's features are normalized: mean, "
-                + "mean-variance, sliding (a 600-frame window's mean, as Kaldi's apply-cmvn-sliding) or none (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--cmvn", description = "How each utterance's features are normalized: mean, mean-variance, sliding (a 600-frame "
+                + "window's mean, as Kaldi's apply-cmvn-sliding), online (the frames so far, topped up with the training data's mean, as "
+                + "Kaldi's online CMVN) or none (default: mean; online with --streaming).")
         String cmvn;
+        @Option(names = "--streaming", description = "A model for 'grukit speech stream': forward-only GRU layers (look-ahead: the "
+                + "convolution's kernel/2 frames and the deltas' 4 frames) and online CMVN.")
+        boolean streaming = D.model().streaming();
         @Option(names = "--speed-perturb", description = "Train on every recording also at 0.9 and 1.1 times its speed (three times the data).")
         boolean speedPerturb = D.data().speedPerturbation();
         @picocli.CommandLine.Mixin
         TrainingOptions training = new TrainingOptions();
+
+        private org.grukit.speech.FeaturePipeline.Normalization normalization() {
+            String c = cmvn == null ? (streaming ? "online" : "mean") : cmvn.toLowerCase(java.util.Locale.ROOT);
+            var n = switch (c) {
+                case "mean" -> org.grukit.speech.FeaturePipeline.Normalization.UTTERANCE_MEAN;
+                case "mean-variance" -> org.grukit.speech.FeaturePipeline.Normalization.UTTERANCE_MEAN_VARIANCE;
+                case "sliding" -> org.grukit.speech.FeaturePipeline.Normalization.SLIDING_MEAN;
+                case "online" -> org.grukit.speech.FeaturePipeline.Normalization.ONLINE_MEAN;
+                case "none" -> org.grukit.speech.FeaturePipeline.Normalization.NONE;
+                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--cmvn must be mean, mean-variance, sliding, online or none, got '" + cmvn + "'");
+            };
+            if (streaming && n != org.grukit.speech.FeaturePipeline.Normalization.ONLINE_MEAN && n != org.grukit.speech.FeaturePipeline.Normalization.NONE) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--streaming needs --cmvn online or none (the others need the "
+                        + "whole utterance before its first frame), got '" + cmvn + "'");
+            }
+            return n;
+        }
 
         @Override
         public Integer call() throws IOException {
@@ -84,15 +106,8 @@ final class SpeechCommand implements Callable<Integer> {
             Transcriber.Settings sized = Transcriber.Settings.defaultsFor(tr.size()); // training sized to the data unless given
             Transcriber.Settings s = new Transcriber.Settings(
                     sized.data().withUnits(Choices.of("--units", units, Transcriber.Units.class)).withSpecAugment(specAugment).withSpeedPerturbation(speedPerturb)
-                            .withNormalization(switch (cmvn.toLowerCase(java.util.Locale.ROOT)) {
-                                case "mean" -> org.grukit.speech.FeaturePipeline.Normalization.UTTERANCE_MEAN;
-                                case "mean-variance" -> org.grukit.speech.FeaturePipeline.Normalization.UTTERANCE_MEAN_VARIANCE;
-                                case "sliding" -> org.grukit.speech.FeaturePipeline.Normalization.SLIDING_MEAN;
-                                case "none" -> org.grukit.speech.FeaturePipeline.Normalization.NONE;
-                                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                                        "--cmvn must be mean, mean-variance, sliding or none, got '" + cmvn + "'");
-                            }),
-                    new Transcriber.Settings.Network(conv, sized.model().convKernel(), stride, hidden, layers, dropout),
+                            .withNormalization(normalization()),
+                    new Transcriber.Settings.Network(conv, sized.model().convKernel(), stride, hidden, layers, dropout, streaming),
                     training.apply(sized.training()));
             Transcriber.Trained t = Transcriber.train(tr, dv, s, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

@@ -66,7 +66,8 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
          * @param speedPerturbation train on every recording also at 0.9 and 1.1 times its speed (Ko et al. 2015, Kaldi's
          *                    three-way speed perturbation): voices higher and lower, faster and slower
          * @param normalization how each utterance's features are normalized (CMVN): its mean (the default), its mean
-         *                    and variance, a sliding window's mean, or none; saved with the model, so inference does the same
+         *                    and variance, a sliding window's mean, online (the frames so far, topped up with the training
+         *                    data's mean: the one a stream can use), or none; saved with the model, so inference does the same
          */
         public record Data(Units units, int sampleRate, boolean specAugment, boolean speedPerturbation,
                            org.grukit.speech.FeaturePipeline.Normalization normalization) {
@@ -75,7 +76,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
                 if (sampleRate < 0) throw new IllegalArgumentException("sampleRate must be >= 0 (0: the data's), got " + sampleRate);
                 if (normalization == null) normalization = org.grukit.speech.FeaturePipeline.Normalization.UTTERANCE_MEAN; // settings written before it
                 if (normalization == org.grukit.speech.FeaturePipeline.Normalization.GLOBAL) {
-                    throw new IllegalArgumentException("global normalization is not a speech training setting; use an utterance's or a sliding window's");
+                    throw new IllegalArgumentException("global normalization is not a speech training setting; use an utterance's, a sliding window's or online");
                 }
             }
 
@@ -103,8 +104,12 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         /** The speeds of {@link Data#speedPerturbation()}, besides the recording's own. */
         static final double[] PERTURBED_SPEEDS = {0.9, 1.1};
 
-        /** The network: a Conv1d front end ({@code convChannels} 0 for none), BiGRU layers, dropout. */
-        public record Network(int convChannels, int convKernel, int convStride, int hiddenSize, int numLayers, float dropout) {
+        /**
+         * The network: a Conv1d front end ({@code convChannels} 0 for none), GRU layers, dropout. The GRU layers are
+         * bidirectional, or with {@code streaming} forward only, so that the model can answer as audio arrives, its
+         * only look-ahead the convolution's {@code convKernel / 2} frames.
+         */
+        public record Network(int convChannels, int convKernel, int convStride, int hiddenSize, int numLayers, float dropout, boolean streaming) {
             public Network {
                 if (convChannels < 0 || convKernel < 1 || convStride < 1) {
                     throw new IllegalArgumentException("need convChannels >= 0, convKernel >= 1, convStride >= 1; got " + convChannels + ", "
@@ -115,33 +120,37 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
             }
 
             public Network withConvChannels(int value) {
-                return new Network(value, convKernel, convStride, hiddenSize, numLayers, dropout);
+                return new Network(value, convKernel, convStride, hiddenSize, numLayers, dropout, streaming);
             }
 
             public Network withConvKernel(int value) {
-                return new Network(convChannels, value, convStride, hiddenSize, numLayers, dropout);
+                return new Network(convChannels, value, convStride, hiddenSize, numLayers, dropout, streaming);
             }
 
             public Network withConvStride(int value) {
-                return new Network(convChannels, convKernel, value, hiddenSize, numLayers, dropout);
+                return new Network(convChannels, convKernel, value, hiddenSize, numLayers, dropout, streaming);
             }
 
             public Network withHiddenSize(int value) {
-                return new Network(convChannels, convKernel, convStride, value, numLayers, dropout);
+                return new Network(convChannels, convKernel, convStride, value, numLayers, dropout, streaming);
             }
 
             public Network withNumLayers(int value) {
-                return new Network(convChannels, convKernel, convStride, hiddenSize, value, dropout);
+                return new Network(convChannels, convKernel, convStride, hiddenSize, value, dropout, streaming);
             }
 
             public Network withDropout(float value) {
-                return new Network(convChannels, convKernel, convStride, hiddenSize, numLayers, value);
+                return new Network(convChannels, convKernel, convStride, hiddenSize, numLayers, value, streaming);
+            }
+
+            public Network withStreaming(boolean value) {
+                return new Network(convChannels, convKernel, convStride, hiddenSize, numLayers, dropout, value);
             }
         }
 
         /** Units chosen from the data, Conv1d 128 (kernel 5, stride 2), 2 BiGRU layers of 128; 20 epochs of 16 at Adam 2e-3. */
         public static Settings defaults() {
-            return new Settings(new Data(Units.AUTO, 0, false, false, null), new Network(128, 5, 2, 128, 2, 0.2f), new TrainingSettings(20, 16, 2e-3, 0, 5.0, 5, 1));
+            return new Settings(new Data(Units.AUTO, 0, false, false, null), new Network(128, 5, 2, 128, 2, 0.2f, false), new TrainingSettings(20, 16, 2e-3, 0, 5.0, 5, 1));
         }
 
         /**
@@ -248,16 +257,23 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
     static Fit prepare(List<SpeechData.Utterance> train, List<SpeechData.Utterance> dev, Settings s) throws IOException {
         if (train.isEmpty() || dev.isEmpty()) throw new IllegalArgumentException("need training and dev utterances, got " + train.size() + " and " + dev.size());
         int rate = s.data().sampleRate() > 0 ? s.data().sampleRate() : rateOf(train.get(0));
-        FeaturePipeline fp = FeaturePipeline.kaldiMfcc(rate).withNormalization(s.data().normalization());
+        boolean online = s.data().normalization() == FeaturePipeline.Normalization.ONLINE_MEAN;
+        FeaturePipeline fp = FeaturePipeline.kaldiMfcc(rate).withNormalization(online ? FeaturePipeline.Normalization.NONE : s.data().normalization());
         Units units = s.data().units();
         if (units == Units.AUTO) units = labelsOf(train, Units.WORDS).size() - 1 <= AUTO_WORDS ? Units.WORDS : Units.CHARS;
         List<String> labels = labelsOf(train, units);
         if (s.data().speedPerturbation()) train = withSpeeds(train, rate, Settings.PERTURBED_SPEEDS);
-        List<float[][]> trainFeatures = featuresOf(fp, train), devFeatures = featuresOf(fp, dev);
+        List<float[][]> trainFeatures = featuresOf(fp, train);
+        if (online) { // the prior for the first frames of every utterance is the training data's mean
+            fp = fp.withOnlinePrior(org.grukit.speech.FeatureOps.Cmvn.fit(trainFeatures, false));
+            float[] prior = fp.globalStats().mean();
+            trainFeatures = trainFeatures.stream().map(f -> org.grukit.speech.FeatureOps.onlineCmvn(f, prior)).toList();
+        }
+        List<float[][]> devFeatures = featuresOf(fp, dev);
         int dim = trainFeatures.get(0)[0].length;
         Settings.Network net = s.model();
         SpeechModel model = new SpeechModel(new SpeechModel.Config(dim, net.convChannels(), net.convKernel(), net.convStride(), net.hiddenSize(),
-                net.numLayers(), true, labels.size(), net.dropout()), new Rng(s.training().seed()));
+                net.numLayers(), !net.streaming(), labels.size(), net.dropout()), new Rng(s.training().seed()));
         Transcriber t = new Transcriber(units, labels, fp, model);
         return new Fit(t, train, trainFeatures, dev, devFeatures, s.training().batchSize(),
                 s.data().specAugment() ? new Rng(s.training().seed() ^ 0x5eedL) : null);

@@ -1,0 +1,171 @@
+package org.grukit.nlp.speech;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.grukit.core.GradMode;
+import org.grukit.speech.FeatureStream;
+
+/**
+ * Speech to text as audio arrives, with a streaming {@link Transcriber} (forward GRU layers, online CMVN): features,
+ * model and CTC decoding each run on what has arrived, and the recognizer reports a partial hypothesis whenever the
+ * best path gains a word (or character), and a final result at an endpoint: once something was recognized and the
+ * best path has then been blank for {@link Options#endpointSeconds()} (the trailing silence), or when the audio ends.
+ * After a final result the model starts a new utterance (its GRU state back to zeros), as it was trained.
+ *
+ * <p>Times are seconds of audio from the start of the stream. Memory holds one utterance's output frames (at most
+ * {@link Options#maxUtteranceSeconds()}: past that a final result is forced).
+ */
+public final class StreamingRecognizer {
+
+    /**
+     * @param endpointSeconds     trailing silence (blank output frames) after which an utterance is final
+     * @param beam                CTC prefix beam width for the final result (1: greedy, as the partials)
+     * @param maxUtteranceSeconds an utterance longer than this is made final where it is
+     */
+    public record Options(double endpointSeconds, int beam, double maxUtteranceSeconds) {
+        public Options {
+            if (!(endpointSeconds > 0 && endpointSeconds <= 60)) throw new IllegalArgumentException("endpointSeconds must be in (0, 60], got " + endpointSeconds);
+            if (beam < 1 || beam > 1000) throw new IllegalArgumentException("beam must be in [1, 1000], got " + beam);
+            if (!(maxUtteranceSeconds > endpointSeconds && maxUtteranceSeconds <= 3600)) {
+                throw new IllegalArgumentException("maxUtteranceSeconds must be in (endpointSeconds, 3600], got " + maxUtteranceSeconds);
+            }
+        }
+
+        /** A final result after 0.5 s of trailing silence (Kaldi's rule for a confident ending), greedy, utterances up to 30 s. */
+        public static Options defaults() {
+            return new Options(0.5, 1, 30);
+        }
+
+        public Options withEndpointSeconds(double v) {
+            return new Options(v, beam, maxUtteranceSeconds);
+        }
+
+        public Options withBeam(int v) {
+            return new Options(endpointSeconds, v, maxUtteranceSeconds);
+        }
+    }
+
+    /**
+     * A partial or final hypothesis: its text, the audio time it covers ({@code start} to {@code end}: the first and
+     * last frames where the best path is not blank), and {@code at}, the audio time when it was reported.
+     */
+    public record Event(boolean isFinal, int utterance, String text, double start, double end, double at) {}
+
+    private final Transcriber transcriber;
+    private final Options options;
+    private final FeatureStream features;
+    private final SpeechModel.Stream model;
+    private final double frameSeconds; // audio per output frame
+    private final int classes;
+    private final int endpointFrames, maxFrames;
+
+    private long samples; // samples received
+    private long outputFrames; // output frames produced since the stream started
+    // The current utterance.
+    private final List<float[]> rows = new ArrayList<>(); // its output frames' log-probabilities
+    private long utteranceStart; // the output frame where it starts
+    private final List<Integer> labels = new ArrayList<>();
+    private int previous = -1; // the best class of the last frame
+    private long firstLabel = -1, lastLabel = -1; // output frames of its first and latest non-blank best class
+    private int utteranceIndex;
+    private boolean finished;
+
+    public StreamingRecognizer(Transcriber transcriber, int inputRate, Options options) {
+        this.transcriber = transcriber;
+        this.options = options;
+        this.features = transcriber.features().stream(inputRate);
+        this.model = transcriber.model().stream();
+        double shift = transcriber.features().kaldi().frameShift() / 1000.0;
+        frameSeconds = shift * transcriber.model().subsampling();
+        classes = transcriber.model().config().classes();
+        endpointFrames = (int) Math.ceil(options.endpointSeconds() / frameSeconds);
+        maxFrames = (int) Math.ceil(options.maxUtteranceSeconds() / frameSeconds);
+    }
+
+    /** Audio a result waits for beyond its own frame: the features' and the convolution's look-ahead, in seconds. */
+    public double lookaheadSeconds() {
+        double shift = transcriber.features().kaldi().frameShift() / 1000.0;
+        return (features.lookahead() + transcriber.model().lookahead()) * shift;
+    }
+
+    /** The events that {@code chunk} (samples in [-1, 1] at the input rate) brings, in order. */
+    public List<Event> accept(float[] chunk) {
+        if (finished) throw new IllegalStateException("the stream is finished");
+        samples += chunk.length;
+        try (GradMode g = GradMode.noGrad()) {
+            return decode(model.accept(features.accept(chunk)), false);
+        }
+    }
+
+    /** The events at the end of the audio: the last partial words and the final result of the utterance in progress. */
+    public List<Event> finish() {
+        if (finished) throw new IllegalStateException("the stream is finished");
+        finished = true;
+        try (GradMode g = GradMode.noGrad()) {
+            List<float[]> last = new ArrayList<>(features.finish());
+            float[][] out = model.accept(last);
+            List<Event> events = decode(out, false);
+            events.addAll(decode(model.finish(), true));
+            return events;
+        }
+    }
+
+    /** Seconds of audio received. */
+    public double seconds() {
+        return (double) samples / features.inputRate();
+    }
+
+    private List<Event> decode(float[][] frames, boolean end) {
+        List<Event> events = new ArrayList<>();
+        for (float[] row : frames) {
+            long t = outputFrames++;
+            rows.add(row);
+            int best = 0;
+            for (int c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
+            if (best != 0) {
+                if (firstLabel < 0) firstLabel = t;
+                lastLabel = t;
+                if (best != previous) {
+                    labels.add(best);
+                    events.add(new Event(false, utteranceIndex, text(), time(firstLabel), time(lastLabel + 1), seconds()));
+                }
+            }
+            previous = best;
+            if (firstLabel < 0 && rows.size() > endpointFrames) { // nothing heard yet: keep only the silence the endpoint needs
+                rows.remove(0);
+                utteranceStart++;
+            }
+            if (firstLabel >= 0 && (t - lastLabel >= endpointFrames || rows.size() >= maxFrames)) events.add(endUtterance(t + 1));
+        }
+        if (end && firstLabel >= 0) events.add(endUtterance(outputFrames));
+        return events;
+    }
+
+    /** The final result of the utterance so far, and a fresh start for the next. */
+    private Event endUtterance(long frame) {
+        String text;
+        if (options.beam() <= 1) {
+            text = text();
+        } else {
+            float[] lp = new float[rows.size() * classes];
+            for (int i = 0; i < rows.size(); i++) System.arraycopy(rows.get(i), 0, lp, i * classes, classes);
+            text = transcriber.spell(CtcDecoder.beamSearch(lp, 0, rows.size(), classes, CtcDecoder.BeamOptions.of(0, options.beam())).get(0).labels());
+        }
+        Event e = new Event(true, utteranceIndex++, text, time(firstLabel), time(lastLabel + 1), seconds());
+        rows.clear();
+        labels.clear();
+        utteranceStart = frame;
+        firstLabel = lastLabel = -1;
+        previous = -1;
+        model.resetState();
+        return e;
+    }
+
+    private String text() {
+        return transcriber.spell(labels.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private double time(long frame) {
+        return Math.round(frame * frameSeconds * 1000) / 1000.0;
+    }
+}
