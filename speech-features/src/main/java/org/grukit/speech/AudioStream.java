@@ -69,6 +69,11 @@ public final class AudioStream implements Closeable {
         return new AudioStream(null, new WavFormat(WavFormat.Encoding.FLOAT, 1, a.sampleRate(), 32, a.samples().length), path.toString(), null, a.samples());
     }
 
+    /** Samples already in memory, served a block at a time (a made-up recording, a test). */
+    public static AudioStream of(float[] samples, int sampleRate) {
+        return new AudioStream(null, new WavFormat(WavFormat.Encoding.FLOAT, 1, sampleRate, 32, samples.length), "samples", null, samples);
+    }
+
     private static AudioStream wav(InputStream in, String origin) throws IOException {
         Path where = Path.of(origin.isEmpty() ? "stream" : origin.replace('/', '_'));
         readFully(in, 12, origin, "the RIFF header"); // RIFF, a size that a stream cannot know, WAVE: checked by open

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.grukit.core.kernel.Parallel;
 import org.grukit.core.train.JsonLines;
 import org.grukit.nlp.speech.SpeechData;
+import org.grukit.nlp.speech.StreamingRecognizer;
 import org.grukit.nlp.speech.Transcriber;
 import org.grukit.nlp.speech.WordNgram;
 import picocli.CommandLine;
@@ -42,7 +43,8 @@ final class SpeechCommand implements Callable<Integer> {
         @Option(names = "--select", defaultValue = "all", description = SELECT + " (default: ${DEFAULT-VALUE}).") String select;
         @Option(names = "--dev", description = "Dev data (default: 10%% of the training utterances, by seed).") Path dev;
         @Option(names = "--dev-select", defaultValue = "all", description = "Which dev utterances (as --select).") String devSelect;
-        @Option(names = "--digit-strings", defaultValue = "0", description = "Train on N connected digit strings made from the selected FSDD recordings.") int strings;
+        @Option(names = "--digit-strings", defaultValue = "0", description = "Train also on N connected digit strings made from the selected "
+                + "FSDD training recordings (and dev on N/10, at least 50, made from the dev recordings).") int strings;
         @Option(names = "--model", required = true, description = "Folder for the model and checkpoints; must be empty, or see --resume and --overwrite.") Path model;
         @picocli.CommandLine.Mixin
         ModelFolderOptions folder = new ModelFolderOptions();
@@ -55,6 +57,8 @@ final class SpeechCommand implements Callable<Integer> {
         @Option(names = "--hidden", description = "GRU units per direction (default: ${DEFAULT-VALUE}).") int hidden = D.model().hiddenSize();
         @Option(names = "--layers", description = "BiGRU layers (default: ${DEFAULT-VALUE}).") int layers = D.model().numLayers();
         @Option(names = "--conv-channels", description = "Conv1d channels, 0 for none (default: ${DEFAULT-VALUE}).") int conv = D.model().convChannels();
+        @Option(names = "--conv-kernel", description = "Conv1d kernel in frames, centred: it reaches kernel/2 frames ahead (default: ${DEFAULT-VALUE}).")
+        int kernel = D.model().convKernel();
         @Option(names = "--conv-stride", description = "Conv1d stride: frames per output (default: ${DEFAULT-VALUE}).") int stride = D.model().convStride();
         @Option(names = "--dropout", description = "Dropout (default: ${DEFAULT-VALUE}).") float dropout = D.model().dropout();
         @Option(names = "--spec-augment", description = "Mask training features at random (SpecAugment).") boolean specAugment = D.data().specAugment();
@@ -63,8 +67,11 @@ final class SpeechCommand implements Callable<Integer> {
                 + "Kaldi's online CMVN) or none (default: mean; online with --streaming).")
         String cmvn;
         @Option(names = "--streaming", description = "A model for 'grukit speech stream': forward-only GRU layers (look-ahead: the "
-                + "convolution's kernel/2 frames and the deltas' 4 frames) and online CMVN.")
+                + "convolution's kernel/2 frames and the deltas' 4 frames), online CMVN, and --pad-silence.")
         boolean streaming = D.model().streaming();
+        @Option(names = "--pad-silence", negatable = true, description = "Train on every recording with 50-400 ms of its own background noise "
+                + "before and after it, as a microphone hears words (default: on with --streaming, else off).")
+        Boolean padSilence;
         @Option(names = "--speed-perturb", description = "Train on every recording also at 0.9 and 1.1 times its speed (three times the data).")
         boolean speedPerturb = D.data().speedPerturbation();
         @picocli.CommandLine.Mixin
@@ -91,7 +98,7 @@ final class SpeechCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             long seed = training.seed(D.training());
-            List<SpeechData.Utterance> tr = data(train, select, strings, seed), dv;
+            List<SpeechData.Utterance> tr = data(train, select, 0, seed), dv;
             if (dev == null) {
                 List<List<SpeechData.Utterance>> split = SpeechData.holdOut(tr, 0.1, seed);
                 if (split.get(0).isEmpty() || split.get(1).isEmpty()) {
@@ -101,13 +108,17 @@ final class SpeechCommand implements Callable<Integer> {
                 tr = split.get(0);
                 dv = split.get(1);
             } else {
-                dv = data(dev, devSelect, strings > 0 ? Math.max(50, strings / 10) : 0, seed + 1);
+                dv = data(dev, devSelect, 0, seed + 1);
+            }
+            if (strings > 0) { // strings of training recordings to train on, of dev recordings for dev: none crosses over
+                tr = concat(tr, SpeechData.digitStrings(tr, strings, 8000, seed));
+                dv = concat(dv, SpeechData.digitStrings(dv, Math.max(50, strings / 10), 8000, seed + 1));
             }
             Transcriber.Settings sized = Transcriber.Settings.defaultsFor(tr.size()); // training sized to the data unless given
             Transcriber.Settings s = new Transcriber.Settings(
                     sized.data().withUnits(Choices.of("--units", units, Transcriber.Units.class)).withSpecAugment(specAugment).withSpeedPerturbation(speedPerturb)
-                            .withNormalization(normalization()),
-                    new Transcriber.Settings.Network(conv, sized.model().convKernel(), stride, hidden, layers, dropout, streaming),
+                            .withNormalization(normalization()).withPadSilence(padSilence != null ? padSilence : streaming),
+                    new Transcriber.Settings.Network(conv, kernel, stride, hidden, layers, dropout, streaming),
                     training.apply(sized.training()));
             Transcriber.Trained t = Transcriber.train(tr, dv, s, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
@@ -127,6 +138,12 @@ final class SpeechCommand implements Callable<Integer> {
             System.out.println(JsonLines.of(m));
             return 0;
         }
+    }
+
+    private static List<SpeechData.Utterance> concat(List<SpeechData.Utterance> a, List<SpeechData.Utterance> b) {
+        List<SpeechData.Utterance> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     static double round(double x) {
@@ -157,11 +174,24 @@ final class SpeechCommand implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "1", description = "Seed of the digit strings (default: ${DEFAULT-VALUE}).") long seed;
         @Option(names = "--details", description = "Write a TSV of every utterance: id, reference, hypothesis, word errors, reference words.") Path details;
         @CommandLine.Mixin DecodeOptions decode;
+        @Option(names = "--streaming", description = "Score the model as 'speech stream' runs it: each utterance in chunks, then 1 s more "
+                + "than the endpoint of its own background noise; adds the latency of final results and the split count.") boolean streaming;
+        @Option(names = "--endpoint-ms", defaultValue = "500", description = "With --streaming: trailing silence that ends an utterance (default: ${DEFAULT-VALUE}).")
+        int endpointMs;
+        @Option(names = "--chunk-ms", defaultValue = "10", description = "With --streaming: audio fed at a time (default: ${DEFAULT-VALUE}).") int chunkMs;
+        @Option(names = "--long-recordings", defaultValue = "0", description = "Score 'speech transcribe' instead: N recordings made of "
+                + "--files-per-recording of the selected files with 0.4-2 s pauses and noise --snr-db below the speech; reports segment "
+                + "boundary errors and WER beside the WER of the same files one by one.") int longRecordings;
+        @Option(names = "--files-per-recording", defaultValue = "30", description = "With --long-recordings (default: ${DEFAULT-VALUE}).") int filesPerRecording;
+        @Option(names = "--snr-db", defaultValue = "20", description = "With --long-recordings: speech to noise, dB (default: ${DEFAULT-VALUE}).") double snrDb;
+        @CommandLine.Mixin VadOptions vad;
 
         @Override
         public Integer call() throws IOException {
             Transcriber t = Transcriber.load(model);
             List<SpeechData.Utterance> u = data(data, select, strings, seed);
+            if (streaming) return streamingEval(this, t, u);
+            if (longRecordings > 0) return longEval(this, t, u);
             long t0 = System.nanoTime();
             Transcriber.Scores s = t.evaluate(u, decode.decode());
             double seconds = (System.nanoTime() - t0) / 1e9, audio = 0;
@@ -188,20 +218,137 @@ final class SpeechCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "transcribe", mixinStandardHelpOptions = true, description = "Transcribe WAV files, a transcript a line.")
+    /** The long-recording figures of {@link Eval}. */
+    private static Integer longEval(Eval e, Transcriber t, List<SpeechData.Utterance> u) throws IOException {
+        if (e.filesPerRecording < 1) throw new IllegalArgumentException("--files-per-recording must be >= 1, got " + e.filesPerRecording);
+        int rate = t.features().sampleRate();
+        Transcriber.Decode d = e.decode.decode();
+        org.grukit.speech.Vad.Options v = e.vad.options();
+        List<String> refs = new ArrayList<>(), hyps = new ArrayList<>();
+        List<Double> errors = new ArrayList<>();
+        int truth = 0, found = 0, matched = 0;
+        double within = 0, audio = 0;
+        long t0 = System.nanoTime();
+        for (int k = 0; k < e.longRecordings; k++) {
+            org.grukit.nlp.speech.LongRecordings.Generated g = org.grukit.nlp.speech.LongRecordings.generate(u, e.filesPerRecording, 0.4, 2.0, e.snrDb, rate,
+                    e.seed + k);
+            List<org.grukit.nlp.speech.LongRecordings.Result> results = new ArrayList<>();
+            org.grukit.nlp.speech.LongRecordings.transcribe(t, org.grukit.speech.AudioStream.of(g.samples(), rate), v, d, results::add);
+            var m = org.grukit.nlp.speech.LongRecordings.match(g.truth(), results, 100);
+            truth += m.truth();
+            found += m.found();
+            matched += m.matched();
+            within += m.withinTolerance() * m.truth();
+            for (double x : m.boundaryErrorsMs()) errors.add(x);
+            refs.add(String.join(" ", g.truth().stream().map(org.grukit.nlp.speech.LongRecordings.Result::text).toList()));
+            hyps.add(String.join(" ", results.stream().map(org.grukit.nlp.speech.LongRecordings.Result::text).filter(x -> !x.isEmpty()).toList()));
+            audio += (double) g.samples().length / rate;
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double[] sorted = errors.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("recordings", e.longRecordings);
+        m.put("audio_seconds", Math.round(audio * 10) / 10.0);
+        m.put("true_utterances", truth);
+        m.put("found_utterances", found);
+        m.put("matched_one_to_one", matched);
+        m.put("boundaries_within_100ms", round(within / Math.max(1, truth)));
+        m.put("boundary_error_ms_median", sorted.length == 0 ? null : Math.round(sorted[sorted.length / 2]));
+        m.put("boundary_error_ms_p95", sorted.length == 0 ? null : Math.round(sorted[Math.max(0, (int) Math.ceil(0.95 * sorted.length) - 1)]));
+        m.put("wer", round(org.grukit.nlp.metrics.ErrorRate.corpusWords(refs, hyps).rate()));
+        m.put("snr_db", e.snrDb);
+        m.put("seconds", Math.round(seconds * 100) / 100.0);
+        m.put("real_time_factor", round(seconds / audio));
+        System.out.println(JsonLines.of(m));
+        return 0;
+    }
+
+    /** The streaming figures of {@link Eval}. */
+    private static Integer streamingEval(Eval e, Transcriber t, List<SpeechData.Utterance> u) throws IOException {
+        if (e.endpointMs < 10 || e.endpointMs > 60_000) throw new IllegalArgumentException("--endpoint-ms must be in [10, 60000], got " + e.endpointMs);
+        if (e.chunkMs < 1 || e.chunkMs > 10_000) throw new IllegalArgumentException("--chunk-ms must be in [1, 10000], got " + e.chunkMs);
+        if (e.decode.lm != null) throw new IllegalArgumentException("--streaming scores final results without a language model; leave out --lm");
+        if (t.model().config().bidirectional()) {
+            throw new IllegalArgumentException(e.model + " holds a bidirectional model; --streaming needs one from 'speech train --streaming'");
+        }
+        StreamingRecognizer.Options o = StreamingRecognizer.Options.defaults().withEndpointSeconds(e.endpointMs / 1000.0).withBeam(e.decode.beam);
+        StreamingRecognizer.Evaluation s = StreamingRecognizer.evaluate(t, u, o, e.chunkMs / 1000.0, e.endpointMs / 1000.0 + 1, e.seed);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("wer", round(s.wer()));
+        m.put("cer", round(s.cer()));
+        m.put("count", s.count());
+        m.put("split_utterances", s.split());
+        m.put("latency_ms_median", Math.round(s.latencyMedianMs()));
+        m.put("latency_ms_p95", Math.round(s.latencyP95Ms()));
+        m.put("endpoint_ms", e.endpointMs);
+        m.put("chunk_ms", e.chunkMs);
+        m.put("audio_seconds", Math.round(s.audioSeconds() * 10) / 10.0);
+        m.put("real_time_factor", round(s.realTimeFactor()));
+        m.put("threads", Parallel.threads());
+        System.out.println(JsonLines.of(m));
+        return 0;
+    }
+
+    /** Voice-activity detection options of transcribe and the long-recording eval. */
+    static final class VadOptions {
+        private static final org.grukit.speech.Vad.Options D = org.grukit.speech.Vad.Options.defaults();
+        @Option(names = "--vad-threshold-db", description = "Speech is this far above the tracked noise floor (default: ${DEFAULT-VALUE}).")
+        double threshold = D.thresholdDb();
+        @Option(names = "--min-silence-ms", description = "Silence that ends an utterance (default: ${DEFAULT-VALUE}).")
+        int minSilenceMs = (int) Math.round(D.minSilenceSeconds() * 1000);
+        @Option(names = "--max-segment-s", description = "An utterance longer than this is cut (default: ${DEFAULT-VALUE}).")
+        double maxSegment = D.maxSegmentSeconds();
+
+        org.grukit.speech.Vad.Options options() {
+            try {
+                return D.withThresholdDb(threshold).withMinSilenceSeconds(minSilenceMs / 1000.0).withMaxSegmentSeconds(maxSegment);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--vad-threshold-db, --min-silence-ms or --max-segment-s: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Command(name = "transcribe", mixinStandardHelpOptions = true, description = {
+            "Transcribe recordings of any length (WAV, FLAC, MP3, Ogg Vorbis): voice-activity detection cuts each into utterances as it is",
+            "read (a WAV file is never held whole), and each utterance is printed as it is found: 'ID START END TEXT' (seconds), or JSON lines."})
     static final class Transcribe implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "A model folder from 'grukit speech train'.") Path model;
+        @Option(names = "--format", defaultValue = "lines", description = "lines (ID START END TEXT) or json (default: ${DEFAULT-VALUE}).") String format;
         @CommandLine.Mixin DecodeOptions decode;
-        @Parameters(arity = "1..*", description = "WAV files.") List<Path> files;
+        @CommandLine.Mixin VadOptions vad;
+        @Parameters(arity = "1..*", description = "Recording files.") List<Path> files;
 
         @Override
         public Integer call() throws IOException {
+            boolean json = switch (format) {
+                case "lines" -> false;
+                case "json" -> true;
+                default -> throw new IllegalArgumentException("--format must be lines or json, got '" + format + "'");
+            };
             Transcriber t = Transcriber.load(model);
-            List<SpeechData.Utterance> u = new ArrayList<>();
-            for (Path f : files) u.add(new SpeechData.Utterance(f.getFileName().toString(), "", "", f, null, 0));
+            Transcriber.Decode d = decode.decode();
+            org.grukit.speech.Vad.Options v = vad.options();
             java.io.PrintStream out = StdIo.out();
-            for (String s : t.transcribe(u, decode.decode())) out.print(s + "\n");
-            out.flush();
+            for (Path f : files) {
+                String stem = f.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+                try (org.grukit.speech.AudioStream audio = org.grukit.speech.AudioStream.of(f)) {
+                    org.grukit.nlp.speech.LongRecordings.transcribe(t, audio, v, d, r -> {
+                        String id = String.format(java.util.Locale.ROOT, "%s-%04d", stem, r.index());
+                        if (json) {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("id", id);
+                            m.put("file", f.toString());
+                            m.put("start", r.start());
+                            m.put("end", r.end());
+                            m.put("text", r.text());
+                            out.print(JsonLines.of(m) + "\n");
+                        } else {
+                            out.print(String.format(java.util.Locale.ROOT, "%s %.3f %.3f %s\n", id, r.start(), r.end(), r.text()));
+                        }
+                        out.flush();
+                    });
+                }
+            }
             return 0;
         }
     }

@@ -491,9 +491,104 @@ class GrukitCliTest {
             words += Long.parseLong(f[4]);
         }
         assertEquals((double) errors / words, eval.get("wer").asDouble(), 1e-4, eval.toString());
-        String out = capture(() -> assertEquals(0, GrukitCli.run("speech", "transcribe", "--model", model.toString(),
-                yesno.resolve("waves_yesno/1_0_0_0_0_0_0_1.wav").toString(), yesno.resolve("waves_yesno/1_1_1_1_1_1_1_1.wav").toString())));
-        assertEquals(2, out.split("\n", -1).length - 1, "a transcript a line: " + out);
+        // A longer recording: the two files with two seconds of quiet noise before, between and after them.
+        float[] a = org.grukit.speech.AudioFiles.read(yesno.resolve("waves_yesno/1_0_0_0_0_0_0_1.wav")).samples();
+        float[] b = org.grukit.speech.AudioFiles.read(yesno.resolve("waves_yesno/1_1_1_1_1_1_1_1.wav")).samples();
+        java.util.Random r = new java.util.Random(1);
+        float[] pause = new float[16000];
+        for (int i = 0; i < pause.length; i++) pause[i] = (float) (0.0005 * r.nextGaussian());
+        float[] all = new float[3 * pause.length + a.length + b.length];
+        int at = 0;
+        for (float[] part : new float[][] {pause, a, pause, b, pause}) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        Path wav = dir.resolve("long.wav");
+        writeWav(wav, all, 8000);
+        String out = capture(() -> assertEquals(0, GrukitCli.run("speech", "transcribe", "--model", model.toString(), wav.toString())));
+        String[] lines = out.strip().split("\n");
+        double last = 0;
+        for (int i = 0; i < lines.length; i++) { // ID START END TEXT, in order, all within the speech
+            assertTrue(lines[i].matches(String.format("long-%04d \\d+\\.\\d{3} \\d+\\.\\d{3}( .*)?", i)), lines[i]);
+            double start = Double.parseDouble(lines[i].split(" ")[1]), end = Double.parseDouble(lines[i].split(" ")[2]);
+            assertTrue(start >= last && end > start, lines[i]);
+            last = end;
+            assertTrue(start >= 1.9 && end <= (all.length - 15000) / 8000.0, "inside the speech: " + lines[i]);
+        }
+        assertTrue(Double.parseDouble(lines[0].split(" ")[1]) < 2.3, "the first segment starts with the first file: " + out);
+        String json = capture(() -> assertEquals(0, GrukitCli.run("speech", "transcribe", "--model", model.toString(), "--format", "json", wav.toString())));
+        assertEquals(lines.length, json.strip().split("\n").length, json);
+        JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.strip().split("\n")[0]);
+        assertEquals("long-0000", first.get("id").asText());
+        assertEquals(Double.parseDouble(lines[0].split(" ")[1]), first.get("start").asDouble(), 1e-9);
+        String bidirectional = captureErr(() -> assertEquals(1, GrukitCli.run("speech", "stream", "--model", model.toString(), "--input", wav.toString())));
+        assertTrue(bidirectional.contains("bidirectional") && bidirectional.contains("--streaming"), bidirectional);
+    }
+
+    /** 16-bit PCM mono WAV, as a recorder writes it. */
+    private static byte[] wavBytes(float[] x, int rate) {
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(44 + 2 * x.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bb.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * x.length).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        bb.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(2 * rate)
+                .putShort((short) 2).putShort((short) 16);
+        bb.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * x.length);
+        for (float v : x) bb.putShort((short) Math.max(-32768, Math.min(32767, Math.round(v * 32768))));
+        return bb.array();
+    }
+
+    private static void writeWav(Path p, float[] x, int rate) throws java.io.IOException {
+        Files.write(p, wavBytes(x, rate));
+    }
+
+    private static String withStdin(byte[] in, Runnable r) {
+        java.io.InputStream old = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(in));
+        try {
+            return capture(r);
+        } finally {
+            System.setIn(old);
+        }
+    }
+
+    @Test
+    void speechStreamsFromAFileStandardInputAndRawPcm() throws Exception {
+        Path yesno = org.grukit.core.SharedData.dir("speech/yesno");
+        Path model = dir.resolve("stream");
+        JsonNode trained = lastJson(capture(() -> assertEquals(0, GrukitCli.run("speech", "train", "--train", yesno.toString(), "--select",
+                "yesno-train", "--model", model.toString(), "--streaming", "--epochs", "2", "--hidden", "16", "--layers", "1", "--conv-channels", "16",
+                "--no-progress"))));
+        assertEquals("words", trained.get("units").asText(), trained.toString());
+        Path file = yesno.resolve("waves_yesno/1_0_0_0_0_0_0_1.wav");
+        org.grukit.speech.Audio audio = org.grukit.speech.AudioFiles.read(file);
+        String fromFile = capture(() -> assertEquals(0, GrukitCli.run("speech", "stream", "--model", model.toString(), "--input", file.toString())));
+        String[] lines = fromFile.strip().split("\n");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        JsonNode summary = json.readTree(lines[lines.length - 1]);
+        assertEquals("summary", summary.get("type").asText());
+        assertEquals(audio.samples().length / 8000.0, summary.get("audio_seconds").asDouble(), 1e-3);
+        assertEquals(60, summary.get("lookahead_ms").asInt(), "the convolution's 2 frames and the deltas' 4, at 10 ms");
+        for (int i = 0; i < lines.length - 1; i++) {
+            JsonNode e = json.readTree(lines[i]);
+            assertTrue(e.get("type").asText().matches("partial|final"), lines[i]);
+            assertTrue(e.get("at").asDouble() <= summary.get("audio_seconds").asDouble() + 1e-9, lines[i]);
+        }
+        // The same audio as a WAV stream on standard input, and as raw 16-bit PCM with its rate: the same results.
+        byte[] wav = Files.readAllBytes(file);
+        String fromStdin = withStdin(wav, () -> assertEquals(0, GrukitCli.run("speech", "stream", "--model", model.toString())));
+        String withoutTimes = "\"seconds\":[0-9.]+,\"real_time_factor\":[0-9.E-]+";
+        assertEquals(fromFile.replaceAll(withoutTimes, ""), fromStdin.replaceAll(withoutTimes, ""));
+        byte[] raw = java.util.Arrays.copyOfRange(wav, 44, wav.length);
+        String fromRaw = withStdin(raw, () -> assertEquals(0, GrukitCli.run("speech", "stream", "--model", model.toString(), "--rate", "8000")));
+        assertEquals(fromFile.replaceAll(withoutTimes, ""), fromRaw.replaceAll(withoutTimes, ""));
+        String finals = withStdin(wav, () -> assertEquals(0, GrukitCli.run("speech", "stream", "--model", model.toString(), "--no-partials")));
+        assertTrue(!finals.contains("\"partial\""), finals);
+        String noRate = captureErr(() -> withStdin(raw, () -> assertEquals(1, GrukitCli.run("speech", "stream", "--model", model.toString()))));
+        assertTrue(noRate.contains("no sample rate was given"), noRate);
+        String badEndpoint = captureErr(() -> assertEquals(1, GrukitCli.run("speech", "stream", "--model", model.toString(), "--endpoint-ms", "0")));
+        assertTrue(badEndpoint.contains("--endpoint-ms must be in [10, 60000], got 0"), badEndpoint);
+        String mean = captureErr(() -> assertEquals(2, GrukitCli.run("speech", "train", "--train", yesno.toString(), "--model",
+                dir.resolve("x").toString(), "--streaming", "--cmvn", "mean")));
+        assertTrue(mean.contains("--streaming needs --cmvn online or none"), mean);
     }
 
     @Test

@@ -154,8 +154,10 @@ public final class SpeechData {
 
     /**
      * {@code count} connected digit strings of 3 to 7 digits made from {@code recordings} (FSDD utterances), each
-     * recording's own silence kept and 50-250 ms of silence added between them, at {@code rate} Hz; the same seed
-     * makes the same strings.
+     * recording's own silence kept and 50-250 ms of pause added between them, at {@code rate} Hz; the same seed
+     * makes the same strings. A pause is not digital silence, which no microphone records (its log energies sit at
+     * the floor, far from anything in training), but noise at the level of the quietest 20 ms of the recording
+     * after it: that recording's own background.
      */
     public static List<Utterance> digitStrings(List<Utterance> recordings, int count, int rate, long seed) throws IOException {
         if (recordings.isEmpty()) throw new IllegalArgumentException("no recordings to make digit strings from");
@@ -171,6 +173,8 @@ public final class SpeechData {
                 float[] x = u.load(rate);
                 if (k > 0) {
                     float[] gap = new float[rate * (50 + rng.nextInt(201)) / 1000];
+                    float level = (float) quietestRms(x, rate / 50);
+                    for (int j = 0; j < gap.length; j++) gap[j] = level * (float) rng.normal();
                     parts.add(gap);
                     total += gap.length;
                 }
@@ -188,6 +192,19 @@ public final class SpeechData {
             out.add(new Utterance(id.toString(), text.toString(), "", null, all, rate));
         }
         return out;
+    }
+
+    /** The RMS of the quietest {@code window} samples (hop of half a window) of a recording: its background level. */
+    public static double quietestRms(float[] x, int window) {
+        if (x.length == 0) return 0;
+        int w = Math.max(1, Math.min(window, x.length));
+        double best = Double.MAX_VALUE;
+        for (int start = 0; start + w <= x.length; start += Math.max(1, w / 2)) {
+            double e = 0;
+            for (int i = start; i < start + w; i++) e += (double) x[i] * x[i];
+            best = Math.min(best, e / w);
+        }
+        return Math.sqrt(best);
     }
 
     /**

@@ -168,4 +168,64 @@ public final class StreamingRecognizer {
     private double time(long frame) {
         return Math.round(frame * frameSeconds * 1000) / 1000.0;
     }
+
+    /**
+     * What streaming gives on a test set: corpus WER and CER of the final results (an utterance's finals joined), how
+     * many utterances were cut into more than one final result, the latency from the end of each utterance's audio to
+     * its last final result (median and 95th percentile, ms), and the real-time factor (compute time over audio time).
+     */
+    public record Evaluation(double wer, double cer, int count, int split, double latencyMedianMs, double latencyP95Ms, double realTimeFactor,
+                             double audioSeconds, List<String> hypotheses) {}
+
+    /**
+     * Streams each utterance as a live source would: in chunks of {@code chunkSeconds}, then {@code trailingSeconds} of
+     * its own background noise (the level of its quietest 20 ms), since a speaker stops talking but the microphone
+     * does not stop. An utterance's latency is the audio time of its last final result after the end of its own
+     * audio, plus the compute time of the chunk that produced it: what a user waits for after the last word.
+     */
+    public static Evaluation evaluate(Transcriber t, List<SpeechData.Utterance> utterances, Options options, double chunkSeconds,
+                                      double trailingSeconds, long seed) throws java.io.IOException {
+        int rate = t.features().sampleRate(), chunk = Math.max(1, (int) Math.round(chunkSeconds * rate));
+        org.grukit.core.Rng rng = new org.grukit.core.Rng(seed);
+        List<String> hyps = new ArrayList<>(), refs = new ArrayList<>();
+        double[] latency = new double[utterances.size()];
+        int split = 0;
+        long nanos = 0;
+        double audio = 0;
+        for (int u = 0; u < utterances.size(); u++) {
+            SpeechData.Utterance utt = utterances.get(u);
+            float[] speech = utt.load(rate);
+            float level = (float) SpeechData.quietestRms(speech, rate / 50);
+            float[] x = java.util.Arrays.copyOf(speech, speech.length + (int) Math.round(trailingSeconds * rate));
+            for (int i = speech.length; i < x.length; i++) x[i] = level * (float) rng.normal();
+            StreamingRecognizer r = new StreamingRecognizer(t, rate, options);
+            List<Event> finals = new ArrayList<>();
+            double end = (double) speech.length / rate, last = Double.NaN;
+            for (int i = 0; i <= x.length; i += chunk) {
+                long t0 = System.nanoTime();
+                List<Event> events = i < x.length ? r.accept(java.util.Arrays.copyOfRange(x, i, Math.min(x.length, i + chunk))) : r.finish();
+                long spent = System.nanoTime() - t0;
+                nanos += spent;
+                for (Event e : events) {
+                    if (!e.isFinal()) continue;
+                    finals.add(e);
+                    last = e.at() - end + spent / 1e9;
+                }
+            }
+            audio += (double) x.length / rate;
+            if (finals.size() > 1) split++;
+            latency[u] = Double.isNaN(last) ? Double.NaN : last * 1000;
+            hyps.add(String.join(" ", finals.stream().map(Event::text).filter(s -> !s.isEmpty()).toList()));
+            refs.add(utt.transcript());
+        }
+        double[] known = java.util.Arrays.stream(latency).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        return new Evaluation(org.grukit.nlp.metrics.ErrorRate.corpusWords(refs, hyps).rate(), org.grukit.nlp.metrics.ErrorRate.corpusChars(refs, hyps).rate(),
+                utterances.size(), split, percentile(known, 0.5), percentile(known, 0.95), nanos / 1e9 / audio, audio, hyps);
+    }
+
+    /** The nearest-rank percentile of sorted values; NaN when there are none. */
+    static double percentile(double[] sorted, double q) {
+        if (sorted.length == 0) return Double.NaN;
+        return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
+    }
 }

@@ -68,9 +68,13 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
          * @param normalization how each utterance's features are normalized (CMVN): its mean (the default), its mean
          *                    and variance, a sliding window's mean, online (the frames so far, topped up with the training
          *                    data's mean: the one a stream can use), or none; saved with the model, so inference does the same
+         * @param padSilence  train (and pick the epoch) on every recording with 50-400 ms of its own background noise (the
+         *                    level of its quietest 20 ms) before and after it: trimmed recordings such as FSDD's end where the
+         *                    word does, but a microphone goes on, and a model that never heard the pause after a word
+         *                    emits words into it
          */
         public record Data(Units units, int sampleRate, boolean specAugment, boolean speedPerturbation,
-                           org.grukit.speech.FeaturePipeline.Normalization normalization) {
+                           org.grukit.speech.FeaturePipeline.Normalization normalization, boolean padSilence) {
             public Data {
                 if (units == null) throw new IllegalArgumentException("units are required");
                 if (sampleRate < 0) throw new IllegalArgumentException("sampleRate must be >= 0 (0: the data's), got " + sampleRate);
@@ -81,23 +85,27 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
             }
 
             public Data withUnits(Units value) {
-                return new Data(value, sampleRate, specAugment, speedPerturbation, normalization);
+                return new Data(value, sampleRate, specAugment, speedPerturbation, normalization, padSilence);
             }
 
             public Data withSampleRate(int value) {
-                return new Data(units, value, specAugment, speedPerturbation, normalization);
+                return new Data(units, value, specAugment, speedPerturbation, normalization, padSilence);
             }
 
             public Data withSpecAugment(boolean value) {
-                return new Data(units, sampleRate, value, speedPerturbation, normalization);
+                return new Data(units, sampleRate, value, speedPerturbation, normalization, padSilence);
             }
 
             public Data withSpeedPerturbation(boolean value) {
-                return new Data(units, sampleRate, specAugment, value, normalization);
+                return new Data(units, sampleRate, specAugment, value, normalization, padSilence);
             }
 
             public Data withNormalization(org.grukit.speech.FeaturePipeline.Normalization value) {
-                return new Data(units, sampleRate, specAugment, speedPerturbation, value);
+                return new Data(units, sampleRate, specAugment, speedPerturbation, value, padSilence);
+            }
+
+            public Data withPadSilence(boolean value) {
+                return new Data(units, sampleRate, specAugment, speedPerturbation, normalization, value);
             }
         }
 
@@ -150,7 +158,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
 
         /** Units chosen from the data, Conv1d 128 (kernel 5, stride 2), 2 BiGRU layers of 128; 20 epochs of 16 at Adam 2e-3. */
         public static Settings defaults() {
-            return new Settings(new Data(Units.AUTO, 0, false, false, null), new Network(128, 5, 2, 128, 2, 0.2f, false), new TrainingSettings(20, 16, 2e-3, 0, 5.0, 5, 1));
+            return new Settings(new Data(Units.AUTO, 0, false, false, null, false), new Network(128, 5, 2, 128, 2, 0.2f, false), new TrainingSettings(20, 16, 2e-3, 0, 5.0, 5, 1));
         }
 
         /**
@@ -250,7 +258,9 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
     /** As {@link #train(List, List, Settings, Path, boolean)}, with the run's folder handling and reporting. */
     public static Trained train(List<SpeechData.Utterance> train, List<SpeechData.Utterance> dev, Settings s, Tasks.Run run) throws IOException {
         Tasks.Trained<Transcriber> t = Tasks.train(new SpeechTask(), s, train, dev, run);
-        return new Trained(t.model(), t.summary(), t.model().evaluate(dev, Decode.greedy()));
+        // The dev score is of the dev recordings as the epoch was picked on them: with their pauses when trained with them.
+        List<SpeechData.Utterance> scored = s.data().padSilence() ? withPauses(dev, t.model().features().sampleRate(), s.training().seed() + 1) : dev;
+        return new Trained(t.model(), t.summary(), t.model().evaluate(scored, Decode.greedy()));
     }
 
     /** Sets the units and labels from the training transcripts, computes every feature matrix, builds the model. */
@@ -263,6 +273,15 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         if (units == Units.AUTO) units = labelsOf(train, Units.WORDS).size() - 1 <= AUTO_WORDS ? Units.WORDS : Units.CHARS;
         List<String> labels = labelsOf(train, units);
         if (s.data().speedPerturbation()) train = withSpeeds(train, rate, Settings.PERTURBED_SPEEDS);
+        // With padSilence every training batch gets fresh pauses (drawn from the "pauses" stream): pauses fixed once would
+        // let a forward-only model learn each recording's noise by heart and emit its word before hearing it.
+        List<float[]> rawAudio = null;
+        if (s.data().padSilence()) {
+            rawAudio = new ArrayList<>(train.size());
+            for (SpeechData.Utterance u : train) rawAudio.add(u.load(rate));
+            train = withPauses(train, rate, s.training().seed()); // one draw: the prior's statistics and the batches' lengths
+            dev = withPauses(dev, rate, s.training().seed() + 1);
+        }
         List<float[][]> trainFeatures = featuresOf(fp, train);
         if (online) { // the prior for the first frames of every utterance is the training data's mean
             fp = fp.withOnlinePrior(org.grukit.speech.FeatureOps.Cmvn.fit(trainFeatures, false));
@@ -276,7 +295,8 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
                 net.numLayers(), !net.streaming(), labels.size(), net.dropout()), new Rng(s.training().seed()));
         Transcriber t = new Transcriber(units, labels, fp, model);
         return new Fit(t, train, trainFeatures, dev, devFeatures, s.training().batchSize(),
-                s.data().specAugment() ? new Rng(s.training().seed() ^ 0x5eedL) : null);
+                s.data().specAugment() ? new Rng(s.training().seed() ^ 0x5eedL) : null,
+                rawAudio == null ? null : new Fit.Pauses(rawAudio, new Rng(Rng.derive(s.training().seed(), 0x9a05eL, 1))));
     }
 
     /**
@@ -292,6 +312,40 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
             }
         }
         return out;
+    }
+
+    /** The utterances, each with pauses of its own background noise around it ({@link #withPause}, seeded). */
+    static List<SpeechData.Utterance> withPauses(List<SpeechData.Utterance> utterances, int rate, long seed) throws IOException {
+        Rng rng = new Rng(Rng.derive(seed, 0x9a05eL));
+        List<SpeechData.Utterance> out = new ArrayList<>(utterances.size());
+        for (SpeechData.Utterance u : utterances) {
+            out.add(new SpeechData.Utterance(u.id(), u.transcript(), u.speaker(), null, withPause(u.load(rate), rate, rng), rate));
+        }
+        return out;
+    }
+
+    /**
+     * A recording with 50-400 ms of pause before and after it, and white noise at the level of its quietest 20 ms (its
+     * own background) over the whole: the pause a microphone hears around words, never twice the same.
+     */
+    static float[] withPause(float[] x, int rate, Rng rng) {
+        return withPause(x, rate, rng, 1);
+    }
+
+    /** As {@link #withPause(float[], int, Rng)}, the pause before the recording scaled by {@code lead} (0 to 1). */
+    static float[] withPause(float[] x, int rate, Rng rng, double lead) {
+        return withPause(x, rate, rng, lead, new int[1]);
+    }
+
+    /** As {@link #withPause(float[], int, Rng, double)}, with the length of the pause before it in {@code before[0]}. */
+    static float[] withPause(float[] x, int rate, Rng rng, double lead, int[] where) {
+        float level = (float) SpeechData.quietestRms(x, rate / 50);
+        int before = (int) (rate * rng.uniform(0.05, 0.4) * lead), after = (int) (rate * rng.uniform(0.05, 0.4));
+        float[] padded = new float[before + x.length + after];
+        System.arraycopy(x, 0, padded, before, x.length);
+        for (int i = 0; i < padded.length; i++) padded[i] += level * (float) rng.normal();
+        where[0] = before;
+        return padded;
     }
 
     private static int rateOf(SpeechData.Utterance u) throws IOException {
@@ -374,9 +428,24 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         private final int batchSize;
         private final Rng augment; // null: no SpecAugment
 
+        /** Training recordings to give fresh pauses in every batch, and the stream the pauses are drawn from. */
+        record Pauses(List<float[]> audio, Rng rng) {}
+
+        private final Pauses pauses; // null: features as computed once
+        /**
+         * Epochs begun in this run. The pause before each recording grows from none in the first epoch to its full
+         * length by the {@value #PAUSE_RAMP}th: a forward-only model first learns the words where they start, then to
+         * find them after a pause. Trained from scratch with the full pauses, it never leaves the all-blank plateau
+         * (neither does PyTorch's GRU on a made-up task of one pattern at a random time), since no frame can know a
+         * word before it has been heard. A resumed run ramps up again.
+         */
+        private int epochsStarted;
+        static final int PAUSE_RAMP = 6;
+
         Fit(Transcriber t, List<SpeechData.Utterance> train, List<float[][]> features, List<SpeechData.Utterance> dev, List<float[][]> devFeatures,
-            int batchSize, Rng augment) {
+            int batchSize, Rng augment, Pauses pauses) {
             this.augment = augment;
+            this.pauses = pauses;
             this.t = t;
             this.features = features;
             this.dev = dev;
@@ -403,6 +472,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
 
         @Override
         public List<int[]> trainBatches(Rng rng) {
+            epochsStarted++;
             int[] lengths = new int[features.size()];
             for (int i = 0; i < lengths.length; i++) lengths[i] = features.get(i).length;
             return Batching.bucketed(lengths, batchSize, 50, rng);
@@ -410,16 +480,41 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
 
         @Override
         public Map<String, Rng> randomStreams() {
-            return augment == null ? Map.of() : Map.of("specAugment", augment);
+            Map<String, Rng> m = new java.util.LinkedHashMap<>();
+            if (augment != null) m.put("specAugment", augment);
+            if (pauses != null) m.put("pauses", pauses.rng());
+            return m;
         }
 
         @Override
         public Tensor loss(int[] batch) {
-            return ctcLoss(features, targets, batch, augment);
+            if (pauses == null) return ctcLoss(features, targets, batch, augment, null);
+            List<float[][]> fresh = new ArrayList<>(java.util.Collections.nCopies(features.size(), (float[][]) null));
+            FeaturePipeline fp = t.features();
+            double lead = t.model.config().bidirectional() ? 1 : Math.min(1, (epochsStarted - 1) / (double) (PAUSE_RAMP - 1));
+            int[][] spans = new int[batch.length][];
+            int rate = fp.sampleRate(), shift = (int) (rate * fp.kaldi().frameShift() / 1000) * t.model.subsampling();
+            for (int k = 0; k < batch.length; k++) {
+                int i = batch[k];
+                int[] before = new int[1];
+                float[] x = pauses.audio().get(i);
+                fresh.set(i, fp.apply(new Audio(withPause(x, rate, pauses.rng(), lead, before), rate, null)));
+                // Where a forward-only model may emit labels: a one-word recording's words around its end (from 150 ms
+                // before to 250 ms after), when it has been heard; several words from 100 ms in.
+                int end = before[0] + x.length;
+                int from = targets.get(i).length == 1 ? Math.max(before[0], end - rate * 15 / 100) : before[0] + rate / 10;
+                spans[k] = new int[] {from / shift, (end + rate / 4) / shift + 1};
+            }
+            return ctcLoss(fresh, targets, batch, augment, t.model.config().bidirectional() ? null : spans);
         }
 
         /** The mean CTC loss of a batch; with {@code augment}, each picked utterance's features masked afresh (SpecAugment). */
-        private Tensor ctcLoss(List<float[][]> features, List<int[]> targets, int[] batch, Rng augment) {
+        /**
+         * With {@code spans}, labels are allowed only in output frames [spans[k][0], spans[k][1]) of the k-th utterance
+         * (alignment-restricted CTC, as Mahadeokar et al. 2021 restrict RNN-T): a forward-only model then learns to
+         * emit a word once it has heard it, instead of never leaving the all-blank start.
+         */
+        private Tensor ctcLoss(List<float[][]> features, List<int[]> targets, int[] batch, Rng augment, int[][] spans) {
             List<float[][]> picked = new ArrayList<>(batch.length);
             int total = 0;
             for (int i : batch) {
@@ -436,8 +531,20 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
                 targetLengths[k] = y.length;
             }
             SpeechModel.Output out = t.model.forward(x, lengths);
+            Tensor logProbs = out.logProbs();
+            if (spans != null) {
+                int frames = logProbs.dim(0), n = logProbs.dim(1), c = logProbs.dim(2);
+                float[] mask = new float[frames * n * c];
+                for (int f = 0; f < frames; f++) {
+                    for (int k = 0; k < n; k++) {
+                        if (f >= spans[k][0] && f < spans[k][1]) continue;
+                        java.util.Arrays.fill(mask, (f * n + k) * c + 1, (f * n + k + 1) * c, -1e4f);
+                    }
+                }
+                logProbs = org.grukit.core.Ops.add(logProbs, Tensor.of(mask, frames, n, c));
+            }
             // zero_infinity: an utterance too short for its transcript after subsampling adds nothing instead of inf.
-            return Ctc.loss(out.logProbs(), concat, out.lengths(), targetLengths, new Ctc.Options(0, Reduction.MEAN, true));
+            return Ctc.loss(logProbs, concat, out.lengths(), targetLengths, new Ctc.Options(0, Reduction.MEAN, true));
         }
 
         @Override
@@ -446,7 +553,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
             double loss = 0;
             int batches = 0;
             for (int[] b : Batching.sequential(devFeatures.size(), 32)) {
-                loss += ctcLoss(devFeatures, devTargets, b, null).item();
+                loss += ctcLoss(devFeatures, devTargets, b, null, null).item();
                 batches++;
             }
             loss /= batches;

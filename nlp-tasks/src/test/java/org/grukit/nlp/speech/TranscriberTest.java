@@ -26,7 +26,7 @@ class TranscriberTest {
         // 28 recordings: small batches and many epochs give the few hundred updates CTC needs to find the words. Whether
         // a network this small generalises from so few recordings depends on its initialisation: seed 2 does (WER 0),
         // seeds 1 and 3 stop near WER 0.6, as do the defaults of speech train with seeds 1, 3 and 5.
-        Transcriber.Settings s = new Transcriber.Settings(new Transcriber.Settings.Data(Transcriber.Units.WORDS, 0, false, false, null),
+        Transcriber.Settings s = new Transcriber.Settings(new Transcriber.Settings.Data(Transcriber.Units.WORDS, 0, false, false, null, false),
                 new Transcriber.Settings.Network(64, 5, 2, 64, 1, 0.1f, false), new TrainingSettings(40, 4, 3e-3, 0, 5.0, 40, 2));
         Transcriber.Trained t = Transcriber.train(train, dev, s, dir, false);
         Transcriber loaded = Transcriber.load(dir);
@@ -52,7 +52,7 @@ class TranscriberTest {
         // twice the epochs (with 40, 28 recordings leave it at dev WER 0.42 while dev loss still falls), but rarely: of
         // seeds 1 to 6 only seed 5 does (dev WER 0), the others stop at dev WER 0.38-0.79 with "no" for every word.
         // The seed is the one dev chose; SpecAugment on 28 recordings is this fragile (the test half was not looked at).
-        Transcriber.Settings s = new Transcriber.Settings(new Transcriber.Settings.Data(Transcriber.Units.WORDS, 0, true, false, null),
+        Transcriber.Settings s = new Transcriber.Settings(new Transcriber.Settings.Data(Transcriber.Units.WORDS, 0, true, false, null, false),
                 new Transcriber.Settings.Network(64, 5, 2, 64, 1, 0.1f, false), new TrainingSettings(80, 4, 3e-3, 0, 5.0, 80, 5));
         Transcriber.Scores greedy = Transcriber.train(train, dev, s, null, false).transcriber().evaluate(test, Transcriber.Decode.greedy());
         System.out.printf("yesno with SpecAugment: test WER %.4f%n", greedy.wer());
@@ -84,7 +84,7 @@ class TranscriberTest {
 
     @Test
     void cmvnIsASettingAndOlderSettingsKeepTheMean() {
-        Transcriber.Settings.Data d = new Transcriber.Settings.Data(Transcriber.Units.WORDS, 0, false, false, null);
+        Transcriber.Settings.Data d = new Transcriber.Settings.Data(Transcriber.Units.WORDS, 0, false, false, null, false);
         assertEquals(org.grukit.speech.FeaturePipeline.Normalization.UTTERANCE_MEAN, d.normalization(), "settings written before the option");
         assertEquals(org.grukit.speech.FeaturePipeline.Normalization.SLIDING_MEAN,
                 d.withNormalization(org.grukit.speech.FeaturePipeline.Normalization.SLIDING_MEAN).normalization());
