@@ -153,7 +153,8 @@ final class SpeechCommand implements Callable<Integer> {
     /** Decoding options of eval and transcribe. */
     static final class DecodeOptions {
         @Option(names = "--beam", defaultValue = "1", description = "CTC prefix beam width; 1 is greedy (default: ${DEFAULT-VALUE}).") int beam;
-        @Option(names = "--lm", description = "A text file (a sentence a line) to train a word trigram model on, for beam search.") Path lm;
+        @Option(names = "--lm", description = "A language model for beam search: an ARPA file (as KenLM, SRILM and IRSTLM write; .gz too), or a "
+                + "text file (a sentence a line) to train a word trigram model on.") Path lm;
         @Option(names = "--lm-weight", defaultValue = "0.5", description = "Weight of the language model (default: ${DEFAULT-VALUE}).") double alpha;
         @Option(names = "--word-bonus", defaultValue = "1.0", description = "Bonus per word with the language model (default: ${DEFAULT-VALUE}).") double beta;
 
@@ -161,6 +162,7 @@ final class SpeechCommand implements Callable<Integer> {
             if (beam < 1) throw new IllegalArgumentException("--beam must be >= 1 (1 is greedy), got " + beam);
             if (lm == null) return new Transcriber.Decode(beam, null, 0, 0);
             if (beam <= 1) throw new IllegalArgumentException("--lm needs --beam above 1");
+            if (org.grukit.nlp.speech.ArpaModel.isArpa(lm)) return new Transcriber.Decode(beam, org.grukit.nlp.speech.ArpaModel.read(lm), alpha, beta);
             return new Transcriber.Decode(beam, WordNgram.train(org.grukit.nlp.data.TextFiles.readLines(lm), 3, 0.7), alpha, beta);
         }
     }

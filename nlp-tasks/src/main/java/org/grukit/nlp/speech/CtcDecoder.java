@@ -17,6 +17,9 @@ import java.util.function.IntFunction;
 public final class CtcDecoder {
     private CtcDecoder() {}
 
+    /** The separator of {@link BeamOptions#withWords} when every label is a word of its own (word outputs). */
+    public static final int EVERY_LABEL = -2;
+
     /** A score for a completed word given the words before it, as a natural-log probability. */
     public interface WordScorer {
         double score(List<String> history, String word);
@@ -29,7 +32,7 @@ public final class CtcDecoder {
      * @param beamWidth      prefixes kept per frame
      * @param nBest          results returned
      * @param classCutoff    classes tried per frame, the most likely first (the rest are too unlikely to matter)
-     * @param separator      the class that ends a word (a space), or -1 when there is none
+     * @param separator      the class that ends a word (a space), {@link #EVERY_LABEL} when each label is a word, or -1
      * @param spell          the text of each class, for words given to the scorer; may be null without a scorer
      * @param scorer         word scores, or null
      * @param alpha          weight of the word score
@@ -131,6 +134,7 @@ public final class CtcDecoder {
                     if (ext == null) {
                         double words = p.words;
                         if (o.scorer() != null && c == o.separator()) words += wordScore(p.labels, o);
+                        if (o.scorer() != null && o.separator() == EVERY_LABEL) words += labelScore(p.labels, c, o);
                         ext = new Prefix(longer, words);
                         next.put(key(longer), ext);
                     }
@@ -146,7 +150,7 @@ public final class CtcDecoder {
         for (Prefix p : beams.values()) {
             double score = p.total();
             // The last word, if not closed by a separator, is scored at the end of the utterance.
-            if (o.scorer() != null && p.last() != o.separator() && p.labels.length > 0) score += wordScore(p.labels, o);
+            if (o.scorer() != null && o.separator() != EVERY_LABEL && p.last() != o.separator() && p.labels.length > 0) score += wordScore(p.labels, o);
             results.add(new Result(p.labels, score));
         }
         results.sort(Comparator.comparingDouble(Result::score).reversed());
@@ -171,6 +175,13 @@ public final class CtcDecoder {
             }
         }
         return o.alpha() * o.scorer().score(history, w.toString()) + o.beta();
+    }
+
+    /** alpha * log P(the word of label c | the words of the labels before it) + beta, for word outputs. */
+    private static double labelScore(int[] labels, int c, BeamOptions o) {
+        List<String> history = new ArrayList<>(labels.length);
+        for (int l : labels) history.add(o.spell().apply(l));
+        return o.alpha() * o.scorer().score(history, o.spell().apply(c)) + o.beta();
     }
 
     private static String key(int[] labels) {

@@ -579,8 +579,11 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         return new Scores(ErrorRate.corpusWords(refs, hyps).rate(), ErrorRate.corpusChars(refs, hyps).rate(), hyps.size(), hyps);
     }
 
-    /** How to decode: beam width (1 is greedy) and an optional word n-gram model with its weights. */
-    public record Decode(int beam, WordNgram lm, double alpha, double beta) {
+    /**
+     * How to decode: beam width (1 is greedy) and an optional word language model ({@link WordNgram}, {@link ArpaModel}
+     * or any scorer) with its weight and a bonus per word.
+     */
+    public record Decode(int beam, CtcDecoder.WordScorer lm, double alpha, double beta) {
         public static Decode greedy() {
             return new Decode(1, null, 0, 0);
         }
@@ -618,8 +621,8 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
                         ids = CtcDecoder.greedy(mine, 0, len, c, 0);
                     } else {
                         CtcDecoder.BeamOptions bo = CtcDecoder.BeamOptions.of(0, d.beam());
-                        // The language model scores words as the characters complete them; word outputs need none.
-                        if (d.lm() != null && units == Units.CHARS) bo = bo.withWords(space, labels::get, d.lm(), d.alpha(), d.beta());
+                        // The language model scores words as the characters complete them, or each word output as it comes.
+                        if (d.lm() != null) bo = bo.withWords(units == Units.CHARS ? space : CtcDecoder.EVERY_LABEL, labels::get, d.lm(), d.alpha(), d.beta());
                         ids = CtcDecoder.beamSearch(mine, 0, len, c, bo).get(0).labels();
                     }
                     out.add(spell(ids));
