@@ -67,11 +67,12 @@ final class SpeechCommand implements Callable<Integer> {
                 + "Kaldi's online CMVN) or none (default: mean; online with --streaming).")
         String cmvn;
         @Option(names = "--streaming", description = "A model for 'grukit speech stream': forward-only GRU layers (look-ahead: the "
-                + "convolution's kernel/2 frames and the deltas' 4 frames), online CMVN, and --pad-silence.")
+                + "convolution's kernel/2 frames and the deltas' 4 frames) and online CMVN.")
         boolean streaming = D.model().streaming();
         @Option(names = "--pad-silence", negatable = true, description = "Train on every recording with 50-400 ms of its own background noise "
-                + "before and after it, as a microphone hears words (default: on with --streaming, else off).")
-        Boolean padSilence;
+                + "before and after it, fresh in every batch, as a microphone hears words; --no-pad-silence for the recordings as they are "
+                + "(default: on).")
+        boolean padSilence = D.data().padSilence();
         @Option(names = "--speed-perturb", description = "Train on every recording also at 0.9 and 1.1 times its speed (three times the data).")
         boolean speedPerturb = D.data().speedPerturbation();
         @picocli.CommandLine.Mixin
@@ -117,7 +118,7 @@ final class SpeechCommand implements Callable<Integer> {
             Transcriber.Settings sized = Transcriber.Settings.defaultsFor(tr.size()); // training sized to the data unless given
             Transcriber.Settings s = new Transcriber.Settings(
                     sized.data().withUnits(Choices.of("--units", units, Transcriber.Units.class)).withSpecAugment(specAugment).withSpeedPerturbation(speedPerturb)
-                            .withNormalization(normalization()).withPadSilence(padSilence != null ? padSilence : streaming),
+                            .withNormalization(normalization()).withPadSilence(padSilence),
                     new Transcriber.Settings.Network(conv, kernel, stride, hidden, layers, dropout, streaming),
                     training.apply(sized.training()));
             Transcriber.Trained t = Transcriber.train(tr, dv, s, folder.run(model, training.progress(),
@@ -275,6 +276,15 @@ final class SpeechCommand implements Callable<Integer> {
         }
         StreamingRecognizer.Options o = StreamingRecognizer.Options.defaults().withEndpointSeconds(e.endpointMs / 1000.0).withBeam(e.decode.beam);
         StreamingRecognizer.Evaluation s = StreamingRecognizer.evaluate(t, u, o, e.chunkMs / 1000.0, e.endpointMs / 1000.0 + 1, e.seed);
+        if (e.details != null) {
+            StringBuilder tsv = new StringBuilder("id\treference\thypothesis\tword_errors\treference_words\n");
+            for (int i = 0; i < u.size(); i++) {
+                var c = org.grukit.nlp.metrics.ErrorRate.words(u.get(i).transcript(), s.hypotheses().get(i));
+                tsv.append(u.get(i).id()).append('\t').append(u.get(i).transcript()).append('\t').append(s.hypotheses().get(i)).append('\t')
+                        .append(c.edits()).append('\t').append(c.referenceLength()).append('\n');
+            }
+            org.grukit.core.io.AtomicFiles.writeString(e.details, tsv.toString());
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("wer", round(s.wer()));
         m.put("cer", round(s.cer()));

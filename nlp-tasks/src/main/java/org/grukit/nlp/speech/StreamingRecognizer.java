@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.grukit.core.GradMode;
 import org.grukit.speech.FeatureStream;
+import org.grukit.speech.Vad;
 
 /**
  * Speech to text as audio arrives, with a streaming {@link Transcriber} (forward GRU layers, online CMVN): features,
  * model and CTC decoding each run on what has arrived, and the recognizer reports a partial hypothesis whenever the
  * best path gains a word (or character), and a final result at an endpoint: once something was recognized and the
- * best path has then been blank for {@link Options#endpointSeconds()} (the trailing silence), or when the audio ends.
- * After a final result the model starts a new utterance (its GRU state back to zeros), as it was trained.
+ * audio has then been silent for {@link Options#endpointSeconds()} (by the energy of {@link Vad}: trailing silence, not
+ * a run of CTC blanks, which with word outputs fill the time between any two words), or when the audio ends. After a
+ * final result the model starts a new utterance (its GRU state back to zeros), as it was trained.
  *
  * <p>Times are seconds of audio from the start of the stream. Memory holds one utterance's output frames (at most
  * {@link Options#maxUtteranceSeconds()}: past that a final result is forced).
@@ -58,6 +60,7 @@ public final class StreamingRecognizer {
     private final double frameSeconds; // audio per output frame
     private final int classes;
     private final int endpointFrames, maxFrames;
+    private final Vad silence; // reports an utterance's end once the endpoint's silence follows it
 
     private long samples; // samples received
     private long outputFrames; // output frames produced since the stream started
@@ -80,6 +83,9 @@ public final class StreamingRecognizer {
         classes = transcriber.model().config().classes();
         endpointFrames = (int) Math.ceil(options.endpointSeconds() / frameSeconds);
         maxFrames = (int) Math.ceil(options.maxUtteranceSeconds() / frameSeconds);
+        Vad.Options v = Vad.Options.defaults().withMinSilenceSeconds(options.endpointSeconds());
+        silence = new Vad(inputRate, new Vad.Options(v.thresholdDb(), v.boundaryDb(), v.minLevelDb(), v.floorRiseDbPerSecond(), v.minSpeechSeconds(),
+                options.endpointSeconds(), 0, Math.min(600, options.maxUtteranceSeconds())));
     }
 
     /** Audio a result waits for beyond its own frame: the features' and the convolution's look-ahead, in seconds. */
@@ -92,8 +98,11 @@ public final class StreamingRecognizer {
     public List<Event> accept(float[] chunk) {
         if (finished) throw new IllegalStateException("the stream is finished");
         samples += chunk.length;
+        boolean silent = !silence.accept(chunk).isEmpty();
         try (GradMode g = GradMode.noGrad()) {
-            return decode(model.accept(features.accept(chunk)), false);
+            List<Event> events = decode(model.accept(features.accept(chunk)), false);
+            if (silent && firstLabel >= 0) events.add(endUtterance(outputFrames));
+            return events;
         }
     }
 
@@ -135,7 +144,7 @@ public final class StreamingRecognizer {
                 rows.remove(0);
                 utteranceStart++;
             }
-            if (firstLabel >= 0 && (t - lastLabel >= endpointFrames || rows.size() >= maxFrames)) events.add(endUtterance(t + 1));
+            if (firstLabel >= 0 && rows.size() >= maxFrames) events.add(endUtterance(t + 1));
         }
         if (end && firstLabel >= 0) events.add(endUtterance(outputFrames));
         return events;
@@ -174,13 +183,16 @@ public final class StreamingRecognizer {
      * many utterances were cut into more than one final result, the latency from the end of each utterance's audio to
      * its last final result (median and 95th percentile, ms), and the real-time factor (compute time over audio time).
      */
+    /** The background noise before each utterance in {@link #evaluate}. */
+    static final double LEADING_SECONDS = 0.3;
+
     public record Evaluation(double wer, double cer, int count, int split, double latencyMedianMs, double latencyP95Ms, double realTimeFactor,
                              double audioSeconds, List<String> hypotheses) {}
 
     /**
-     * Streams each utterance as a live source would: in chunks of {@code chunkSeconds}, then {@code trailingSeconds} of
-     * its own background noise (the level of its quietest 20 ms), since a speaker stops talking but the microphone
-     * does not stop. An utterance's latency is the audio time of its last final result after the end of its own
+     * Streams each utterance as a live source would: in chunks of {@code chunkSeconds}, after {@value #LEADING_SECONDS} s
+     * and before {@code trailingSeconds} of its own background noise (the level of its quietest 20 ms), since a
+     * microphone is on before the speaker talks and after they stop. An utterance's latency is the audio time of its last final result after the end of its own
      * audio, plus the compute time of the chunk that produced it: what a user waits for after the last word.
      */
     public static Evaluation evaluate(Transcriber t, List<SpeechData.Utterance> utterances, Options options, double chunkSeconds,
@@ -196,12 +208,14 @@ public final class StreamingRecognizer {
             SpeechData.Utterance utt = utterances.get(u);
             float[] speech = utt.load(rate);
             float level = (float) SpeechData.quietestRms(speech, rate / 50);
-            float[] x = java.util.Arrays.copyOf(speech, speech.length + (int) Math.round(trailingSeconds * rate));
-            for (int i = speech.length; i < x.length; i++) x[i] = level * (float) rng.normal();
+            int lead = (int) Math.round(LEADING_SECONDS * rate);
+            float[] x = new float[lead + speech.length + (int) Math.round(trailingSeconds * rate)];
+            System.arraycopy(speech, 0, x, lead, speech.length);
+            for (int i = 0; i < x.length; i++) if (i < lead || i >= lead + speech.length) x[i] = level * (float) rng.normal();
             StreamingRecognizer r = new StreamingRecognizer(t, rate, options);
             List<Event> finals = new ArrayList<>();
-            double end = (double) speech.length / rate, last = Double.NaN;
-            for (int i = 0; i <= x.length; i += chunk) {
+            double end = (double) (lead + speech.length) / rate, last = Double.NaN;
+            for (int i = 0; i < x.length + chunk; i += chunk) { // the chunks, then the end of the audio
                 long t0 = System.nanoTime();
                 List<Event> events = i < x.length ? r.accept(java.util.Arrays.copyOfRange(x, i, Math.min(x.length, i + chunk))) : r.finish();
                 long spent = System.nanoTime() - t0;

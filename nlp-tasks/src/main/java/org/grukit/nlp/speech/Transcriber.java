@@ -156,9 +156,11 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
             }
         }
 
-        /** Units chosen from the data, Conv1d 128 (kernel 5, stride 2), 2 BiGRU layers of 128; 20 epochs of 16 at Adam 2e-3. */
+        /**
+         * Units chosen from the data, pauses around every training recording (as a recording or a stream has them),
+         * Conv1d 128 (kernel 5, stride 2), 2 BiGRU layers of 128; 20 epochs of 16 at Adam 2e-3. */
         public static Settings defaults() {
-            return new Settings(new Data(Units.AUTO, 0, false, false, null, false), new Network(128, 5, 2, 128, 2, 0.2f, false), new TrainingSettings(20, 16, 2e-3, 0, 5.0, 5, 1));
+            return new Settings(new Data(Units.AUTO, 0, false, false, null, true), new Network(128, 5, 2, 128, 2, 0.2f, false), new TrainingSettings(20, 16, 2e-3, 0, 5.0, 5, 1));
         }
 
         /**
