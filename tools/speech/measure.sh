@@ -19,7 +19,7 @@ one() { # NAME, then the grukit arguments
   shift
   echo "[measure] $name" >&2
   local line
-  line=$(GRUKIT_JAVA_OPTS="-Dgrukit.threads=1" ./grukit "$@" 2>/dev/null | tail -1)
+  line=$(GRUKIT_JAVA_OPTS="${GRUKIT_JAVA_OPTS:-} -Dgrukit.threads=1" ./grukit "$@" 2>/dev/null | tail -1)
   echo "{\"measure\":\"$name\",\"result\":$line}" | tee -a "$out/measure.jsonl"
 }
 one bidirectional-digits speech eval --model "$bi" --data "$fsdd" --select fsdd-test

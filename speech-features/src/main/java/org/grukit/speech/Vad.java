@@ -109,6 +109,11 @@ public final class Vad {
         kept = new float[Math.max(1024, 2 * padding + 2 * frame)];
     }
 
+    /** The noise floor (dB of full scale) tracked so far; -120 before any audio. */
+    public double noiseFloorDb() {
+        return Double.isNaN(floor) ? -120 : floor;
+    }
+
     /** The utterances that {@code samples} complete. */
     public List<Segment> accept(float[] samples) {
         List<Segment> out = new ArrayList<>();

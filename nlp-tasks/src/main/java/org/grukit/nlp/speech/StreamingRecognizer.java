@@ -14,7 +14,9 @@ import org.grukit.speech.Vad;
  * a run of CTC blanks, which with word outputs fill the time between any two words), or when the audio ends. After a
  * final result the model starts a new utterance (its GRU state back to zeros), as it was trained.
  *
- * <p>Times are seconds of audio from the start of the stream. Memory holds one utterance's output frames (at most
+ * <p>A model trained with pauses around its recordings ({@link Transcriber#pauseSeconds()}) hears such a pause of the
+ * stream's background noise after the end of the audio, so that a last word cut off by the end of the audio is still
+ * said. Times are seconds of audio from the start of the stream. Memory holds one utterance's output frames (at most
  * {@link Options#maxUtteranceSeconds()}: past that a final result is forced).
  */
 public final class StreamingRecognizer {
@@ -111,7 +113,15 @@ public final class StreamingRecognizer {
         if (finished) throw new IllegalStateException("the stream is finished");
         finished = true;
         try (GradMode g = GradMode.noGrad()) {
-            List<float[]> last = new ArrayList<>(features.finish());
+            List<float[]> last = new ArrayList<>();
+            if (transcriber.pauseSeconds() > 0) { // the pause after the last word that the model was trained to say it in
+                float[] pause = new float[(int) Math.round(transcriber.pauseSeconds() * features.inputRate())];
+                double level = Math.pow(10, silence.noiseFloorDb() / 20);
+                org.grukit.core.Rng rng = new org.grukit.core.Rng(samples);
+                for (int i = 0; i < pause.length; i++) pause[i] = (float) (level * rng.normal());
+                last.addAll(features.accept(pause));
+            }
+            last.addAll(features.finish());
             float[][] out = model.accept(last);
             List<Event> events = decode(out, false);
             events.addAll(decode(model.finish(), true));

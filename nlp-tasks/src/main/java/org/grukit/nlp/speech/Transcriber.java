@@ -197,7 +197,23 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
     }
 
     /** What model.json holds as preprocessing "speech". */
-    public record Description(Units units, List<String> labels, FeaturePipeline features) {}
+    /**
+     * What model.json holds as preprocessing "speech"; {@code pauseSeconds} is the pause of background noise put around
+     * every utterance before it is transcribed, for a model trained with pauses (0 for one trained without, or saved
+     * before there were pauses).
+     */
+    public record Description(Units units, List<String> labels, FeaturePipeline features, Double pauseSeconds) {
+        public Description {
+            if (pauseSeconds == null) pauseSeconds = 0.0; // saved before there were pauses
+        }
+    }
+
+    /**
+     * The pause added around an utterance for a model trained with {@link Settings.Data#padSilence()}: within the 50-400
+     * ms it was trained with, so that a trimmed recording (whose last word ends at its last sample) still has the
+     * frames after its last word in which a forward-only model says it.
+     */
+    public static final double INFERENCE_PAUSE_SECONDS = 0.25;
 
     /** Where format-1 model folders kept the description. */
     private static final String LEGACY_FILE = "speech.json";
@@ -207,8 +223,16 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
     private final List<String> labels; // index 0 is the blank
     private final FeaturePipeline features;
     private final SpeechModel model;
+    private final double pauseSeconds;
 
+    /** A transcriber that transcribes utterances as they are, with no pause put around them. */
     public Transcriber(Units units, List<String> labels, FeaturePipeline features, SpeechModel model) {
+        this(units, labels, features, model, 0);
+    }
+
+    /** @param pauseSeconds background noise put around each utterance before it is transcribed, as the model was trained */
+    public Transcriber(Units units, List<String> labels, FeaturePipeline features, SpeechModel model, double pauseSeconds) {
+        if (!(pauseSeconds >= 0 && pauseSeconds <= 10)) throw new IllegalArgumentException("pauseSeconds must be in [0, 10], got " + pauseSeconds);
         if (units == null || units == Units.AUTO) throw new IllegalArgumentException("a transcriber's units are CHARS or WORDS, got " + units);
         if (labels == null || features == null) throw new IllegalArgumentException("a transcriber needs its labels and feature pipeline");
         for (int i = 0; i < labels.size(); i++) {
@@ -222,11 +246,17 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         this.labels = List.copyOf(labels);
         this.features = features;
         this.model = model;
+        this.pauseSeconds = pauseSeconds;
         model.train(false);
     }
 
     public SpeechModel model() {
         return model;
+    }
+
+    /** The pause put around each utterance before it is transcribed (0: none). */
+    public double pauseSeconds() {
+        return pauseSeconds;
     }
 
     public List<String> labels() {
@@ -260,9 +290,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
     /** As {@link #train(List, List, Settings, Path, boolean)}, with the run's folder handling and reporting. */
     public static Trained train(List<SpeechData.Utterance> train, List<SpeechData.Utterance> dev, Settings s, Tasks.Run run) throws IOException {
         Tasks.Trained<Transcriber> t = Tasks.train(new SpeechTask(), s, train, dev, run);
-        // The dev score is of the dev recordings as the epoch was picked on them: with their pauses when trained with them.
-        List<SpeechData.Utterance> scored = s.data().padSilence() ? withPauses(dev, t.model().features().sampleRate(), s.training().seed() + 1) : dev;
-        return new Trained(t.model(), t.summary(), t.model().evaluate(scored, Decode.greedy()));
+        return new Trained(t.model(), t.summary(), t.model().evaluate(dev, Decode.greedy()));
     }
 
     /** Sets the units and labels from the training transcripts, computes every feature matrix, builds the model. */
@@ -295,7 +323,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         Settings.Network net = s.model();
         SpeechModel model = new SpeechModel(new SpeechModel.Config(dim, net.convChannels(), net.convKernel(), net.convStride(), net.hiddenSize(),
                 net.numLayers(), !net.streaming(), labels.size(), net.dropout()), new Rng(s.training().seed()));
-        Transcriber t = new Transcriber(units, labels, fp, model);
+        Transcriber t = new Transcriber(units, labels, fp, model, s.data().padSilence() ? INFERENCE_PAUSE_SECONDS : 0);
         return new Fit(t, train, trainFeatures, dev, devFeatures, s.training().batchSize(),
                 s.data().specAugment() ? new Rng(s.training().seed() ^ 0x5eedL) : null,
                 rawAudio == null ? null : new Fit.Pauses(rawAudio, new Rng(Rng.derive(s.training().seed(), 0x9a05eL, 1))));
@@ -593,6 +621,19 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
 
     /** Transcripts of utterances, in order. */
     public List<String> transcribe(List<SpeechData.Utterance> utts, Decode d) throws IOException {
+        if (pauseSeconds > 0) {
+            List<SpeechData.Utterance> paused = new ArrayList<>(utts.size());
+            int rate = features.sampleRate(), n = (int) Math.round(pauseSeconds * rate);
+            for (SpeechData.Utterance u : utts) {
+                float[] x = u.load(rate), y = new float[x.length + 2 * n];
+                System.arraycopy(x, 0, y, n, x.length);
+                float level = (float) SpeechData.quietestRms(x, rate / 50);
+                Rng rng = new Rng(x.length); // the same noise for the same recording, every time
+                for (int i = 0; i < y.length; i++) if (i < n || i >= n + x.length) y[i] = level * (float) rng.normal();
+                paused.add(new SpeechData.Utterance(u.id(), u.transcript(), u.speaker(), null, y, rate));
+            }
+            utts = paused;
+        }
         return transcribeFeatures(featuresOf(features, utts), d);
     }
 
@@ -716,7 +757,7 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
 
     @Override
     public void save(Path dir) throws IOException {
-        ModelBundle.save(dir, model, ModelBundle.Provenance.none(), java.util.Map.of("speech", new Description(units, labels, features)));
+        ModelBundle.save(dir, model, ModelBundle.Provenance.none(), java.util.Map.of("speech", new Description(units, labels, features, pauseSeconds)));
     }
 
     public static Transcriber load(Path dir) throws IOException {
@@ -725,6 +766,6 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
         if (d.units() == null || d.labels() == null || d.features() == null) {
             throw new IOException(dir.resolve(ModelBundle.MODEL_JSON) + ": preprocessing.speech needs 'units', 'labels' and 'features'");
         }
-        return f.assemble(() -> new Transcriber(d.units(), d.labels(), d.features(), f.model(SpeechModel.class)));
+        return f.assemble(() -> new Transcriber(d.units(), d.labels(), d.features(), f.model(SpeechModel.class), d.pauseSeconds()));
     }
 }
