@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code grukit speech train|eval|transcribe}: MFCC -> Conv1d -> BiGRU -> CTC. */
-@Command(name = "speech", mixinStandardHelpOptions = true, description = "Speech recognition: MFCC, a Conv1d front end, BiGRU layers and CTC.",
+/** {@code grukit speech train|eval|transcribe|stream}: MFCC -> Conv1d -> (Bi)GRU -> CTC. */
+@Command(name = "speech", mixinStandardHelpOptions = true, description = "Speech recognition: MFCC, a Conv1d front end, GRU layers (bidirectional, "
+        + "or forward-only for streaming) and CTC.",
         subcommands = {SpeechCommand.Train.class, SpeechCommand.Eval.class, SpeechCommand.Transcribe.class, SpeechStreamCommand.class})
 final class SpeechCommand implements Callable<Integer> {
     @Override
@@ -55,7 +56,7 @@ final class SpeechCommand implements Callable<Integer> {
                 + Transcriber.AUTO_WORDS + " distinct words, else chars (default: ${DEFAULT-VALUE}).")
         String units = D.data().units().name().toLowerCase(java.util.Locale.ROOT);
         @Option(names = "--hidden", description = "GRU units per direction (default: ${DEFAULT-VALUE}).") int hidden = D.model().hiddenSize();
-        @Option(names = "--layers", description = "BiGRU layers (default: ${DEFAULT-VALUE}).") int layers = D.model().numLayers();
+        @Option(names = "--layers", description = "GRU layers (default: ${DEFAULT-VALUE}).") int layers = D.model().numLayers();
         @Option(names = "--conv-channels", description = "Conv1d channels, 0 for none (default: ${DEFAULT-VALUE}).") int conv = D.model().convChannels();
         @Option(names = "--conv-kernel", description = "Conv1d kernel in frames, centred: it reaches kernel/2 frames ahead (default: ${DEFAULT-VALUE}).")
         int kernel = D.model().convKernel();

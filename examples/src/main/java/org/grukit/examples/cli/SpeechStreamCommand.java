@@ -59,24 +59,37 @@ final class SpeechStreamCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The microphone at the model's rate, 16-bit mono, until Ctrl-C; then the utterance in progress is finished. */
+    /**
+     * The microphone, 16-bit mono, at --rate, or else the model's rate or the first of 16, 48 and 44.1 kHz the device
+     * takes (the features resample as they stream), until Ctrl-C; then the utterance in progress is finished.
+     */
     private Integer listen(Transcriber t, StreamingRecognizer.Options options, PrintStream out) throws Exception {
-        int sampleRate = rate != null ? rate : t.features().sampleRate();
-        javax.sound.sampled.AudioFormat format = new javax.sound.sampled.AudioFormat(sampleRate, 16, 1, true, false);
-        javax.sound.sampled.TargetDataLine line;
-        try {
-            line = javax.sound.sampled.AudioSystem.getTargetDataLine(format);
-            line.open(format);
-        } catch (IllegalArgumentException | javax.sound.sampled.LineUnavailableException | SecurityException e) {
-            throw new IOException("--mic: no microphone takes 16-bit mono audio at " + sampleRate + " Hz here (" + e.getMessage()
-                    + "); pipe audio to standard input instead, e.g. arecord -f S16_LE -c 1 -r " + sampleRate + " | grukit speech stream --rate "
-                    + sampleRate + " --model ...", e);
+        int[] rates = rate != null ? new int[] {rate} : new int[] {t.features().sampleRate(), 16000, 48000, 44100};
+        javax.sound.sampled.TargetDataLine line = null;
+        int sampleRate = 0;
+        Exception last = null;
+        for (int candidate : rates) {
+            javax.sound.sampled.AudioFormat format = new javax.sound.sampled.AudioFormat(candidate, 16, 1, true, false);
+            try {
+                line = javax.sound.sampled.AudioSystem.getTargetDataLine(format);
+                line.open(format);
+                sampleRate = candidate;
+                break;
+            } catch (IllegalArgumentException | javax.sound.sampled.LineUnavailableException | SecurityException e) {
+                line = null;
+                last = e;
+            }
         }
+        if (line == null) {
+            throw new IOException("--mic: no microphone takes 16-bit mono audio at " + java.util.Arrays.toString(rates) + " Hz here (" + last.getMessage()
+                    + "); pipe audio to standard input instead, e.g. arecord -f S16_LE -c 1 -r 16000 | grukit speech stream --rate 16000 --model ...", last);
+        }
+        javax.sound.sampled.TargetDataLine opened = line;
         StreamingRecognizer r = new StreamingRecognizer(t, sampleRate, options);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            line.stop();
-            line.close(); // ends the read loop below
+            opened.stop();
+            opened.close(); // ends the read loop below
             try {
                 done.await();
             } catch (InterruptedException e) {
