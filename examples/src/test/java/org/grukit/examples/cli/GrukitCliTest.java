@@ -521,6 +521,10 @@ class GrukitCliTest {
         JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.strip().split("\n")[0]);
         assertEquals("long-0000", first.get("id").asText());
         assertEquals(Double.parseDouble(lines[0].split(" ")[1]), first.get("start").asDouble(), 1e-9);
+        JsonNode long3 = lastJson(capture(() -> assertEquals(0, GrukitCli.run("speech", "eval", "--model", model.toString(), "--data", yesno.toString(),
+                "--select", "yesno-test", "--long-recordings", "1", "--files-per-recording", "3", "--snr-db", "30"))));
+        assertEquals(3, long3.get("true_utterances").asInt(), long3.toString());
+        assertTrue(long3.has("boundaries_within_100ms") && long3.has("wer") && long3.get("audio_seconds").asDouble() > 3 * 5, long3.toString());
         String bidirectional = captureErr(() -> assertEquals(1, GrukitCli.run("speech", "stream", "--model", model.toString(), "--input", wav.toString())));
         assertTrue(bidirectional.contains("bidirectional") && bidirectional.contains("--streaming"), bidirectional);
     }
@@ -586,6 +590,11 @@ class GrukitCliTest {
         assertTrue(noRate.contains("no sample rate was given"), noRate);
         String badEndpoint = captureErr(() -> assertEquals(1, GrukitCli.run("speech", "stream", "--model", model.toString(), "--endpoint-ms", "0")));
         assertTrue(badEndpoint.contains("--endpoint-ms must be in [10, 60000], got 0"), badEndpoint);
+        JsonNode streamed = lastJson(capture(() -> assertEquals(0, GrukitCli.run("speech", "eval", "--model", model.toString(), "--data",
+                yesno.toString(), "--select", "yesno-test", "--streaming", "--endpoint-ms", "400"))));
+        assertEquals(29, streamed.get("count").asInt(), streamed.toString());
+        assertEquals(400, streamed.get("endpoint_ms").asInt());
+        assertTrue(streamed.has("latency_ms_median") && streamed.has("split_utterances") && streamed.has("real_time_factor"), streamed.toString());
         String mean = captureErr(() -> assertEquals(2, GrukitCli.run("speech", "train", "--train", yesno.toString(), "--model",
                 dir.resolve("x").toString(), "--streaming", "--cmvn", "mean")));
         assertTrue(mean.contains("--streaming needs --cmvn online or none"), mean);
