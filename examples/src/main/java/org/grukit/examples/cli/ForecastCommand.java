@@ -38,8 +38,8 @@ final class ForecastCommand implements Callable<Integer> {
         @Option(names = "--date-column", description = "The date column (default: the first).") String dateColumn;
         @Option(names = "--split", description = "Rows of the train, validation and test parts from the start, e.g. 8640,2880,2880 "
                 + "(ETTh1's 12/4/4 months); default: the last --test-fraction is test, the --val-fraction before it validation.") String split;
-        @Option(names = "--test-fraction", defaultValue = "0.2", description = "Default: ${DEFAULT-VALUE}.") double testFraction;
-        @Option(names = "--val-fraction", defaultValue = "0.1", description = "Default: ${DEFAULT-VALUE}.") double valFraction;
+        @Option(names = "--test-fraction", description = "Default: 0.2 (eval: the model's split).") Double testFraction;
+        @Option(names = "--val-fraction", description = "Default: 0.1 (eval: the model's split).") Double valFraction;
 
         TimeSeries read() throws IOException {
             TimeSeries s = TimeSeries.readCsv(data, dateColumn, null);
@@ -47,8 +47,13 @@ final class ForecastCommand implements Callable<Integer> {
             return s;
         }
 
+        /** Whether the command line names a split (--split or a fraction). */
+        boolean givesSplit() {
+            return split != null || testFraction != null || valFraction != null;
+        }
+
         Forecaster.Split split(TimeSeries s) {
-            if (split == null) return Forecaster.Split.fractions(s.length(), testFraction, valFraction);
+            if (split == null) return Forecaster.Split.fractions(s.length(), testFraction == null ? 0.2 : testFraction, valFraction == null ? 0.1 : valFraction);
             String[] p = split.split(",");
             if (p.length != 3) throw new IllegalArgumentException("--split needs three sizes (train,validation,test), got " + split);
             try {
@@ -133,6 +138,11 @@ final class ForecastCommand implements Callable<Integer> {
         }
     }
 
+    /** A split as --split spells it: the sizes of the train, validation and test parts. */
+    static String borders(Forecaster.Split s) {
+        return s.train() + "," + (s.validation() - s.train()) + "," + (s.test() - s.validation());
+    }
+
     static double round(double x, int digits) {
         if (!Double.isFinite(x)) return x;
         double f = Math.pow(10, digits);
@@ -153,8 +163,28 @@ final class ForecastCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             TimeSeries s = data.read();
             Forecaster f = Forecaster.load(model);
-            Forecaster.Evaluation e = f.evaluate(s, data.split(s), season, arOrder);
+            Forecaster.Split trained = f.description().split(), split;
+            if (data.givesSplit()) {
+                split = data.split(s);
+                if (trained != null && !trained.equals(split)) {
+                    System.err.println("warning: evaluating on rows " + borders(split) + ", not the model's split " + borders(trained)
+                            + ": its normalisation comes from its own training rows, and test rows it trained on would score too well");
+                }
+            } else if (trained != null) {
+                if (trained.test() > s.length()) {
+                    throw new IllegalArgumentException("the model was trained with the split " + borders(trained) + " (rows up to " + trained.test() + ") but "
+                            + data.data + " has " + s.length() + " rows; give --split to evaluate on other rows");
+                }
+                split = trained;
+                System.err.println("using the model's split " + borders(trained) + " (give --split to choose other rows)");
+            } else {
+                split = data.split(s);
+                System.err.println("warning: the model does not say which rows it was trained on (saved before the split was kept); "
+                        + "evaluating on " + borders(split) + ": give the --split it was trained with");
+            }
+            Forecaster.Evaluation e = f.evaluate(s, split, season, arOrder);
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("split", List.of(split.train(), split.validation(), split.test()));
             m.put("windows", e.windows());
             m.put("horizon", f.description().horizon());
             m.put("season", e.season());

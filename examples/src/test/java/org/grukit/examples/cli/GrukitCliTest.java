@@ -661,6 +661,19 @@ class GrukitCliTest {
         assertTrue(again.get("val_rmse").asDouble() > 0 && Double.isFinite(again.get("val_mase").asDouble()), again.toString());
         JsonNode evalRefit = lastJson(capture(() -> assertEquals(0, GrukitCli.run("forecast", "eval", "--data", csv.toString(), "--model", refit.toString()))));
         assertTrue(evalRefit.get("model").get("rmse").asDouble() >= evalRefit.get("model").get("mae").asDouble(), evalRefit.toString());
+        // The split is part of the model: eval uses it unless told otherwise, and says which it used.
+        Path split = dir.resolve("fc-split");
+        lastJson(capture(() -> assertEquals(0, GrukitCli.run("forecast", "train", "--data", csv.toString(), "--horizon", "6", "--split", "80,16,24",
+                "--model", split.toString(), "--epochs", "2", "--hidden", "8", "--no-progress"))));
+        String[] said = new String[1];
+        JsonNode own = lastJson(capture(() -> said[0] = captureErr(() -> assertEquals(0, GrukitCli.run("forecast", "eval", "--data", csv.toString(),
+                "--model", split.toString())))));
+        assertEquals("[80,96,120]", own.get("split").toString(), own.toString());
+        assertTrue(said[0].contains("using the model's split 80,16,24"), said[0]);
+        JsonNode other = lastJson(capture(() -> said[0] = captureErr(() -> assertEquals(0, GrukitCli.run("forecast", "eval", "--data", csv.toString(),
+                "--model", split.toString(), "--test-fraction", "0.2")))));
+        assertEquals("[84,96,120]", other.get("split").toString(), other.toString());
+        assertTrue(said[0].contains("warning: evaluating on rows 84,12,24, not the model's split 80,16,24"), said[0]);
         String predicted = capture(() -> assertEquals(0, GrukitCli.run("forecast", "predict", "--data", csv.toString(), "--model", model.toString(),
                 "--plot", png.toString())));
         String[] lines = predicted.strip().split("\n");

@@ -208,11 +208,13 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
     /**
      * What model.json holds as preprocessing "forecaster": how to turn a series into the model's inputs and back.
      * {@code mean} and {@code std} are those of the (Box-Cox transformed) training part; {@code boxCox} is the
-     * targets' transform (absent: none) and {@code refit} whether the network was trained on the validation part too.
+     * targets' transform (absent: none) and {@code refit} whether the network was trained on the validation part too;
+     * {@code split} the rows the model was trained, validated and tested on (absent in models saved before it was kept),
+     * which evaluation uses unless told otherwise: the statistics above belong to its training part.
      */
     public record Description(List<String> targets, List<String> inputs, float[] mean, float[] std, boolean calendar,
                               boolean centre, TimeSeries.Frequency frequency, int inputLength, int horizon, List<Double> quantiles,
-                              Double boxCox, Boolean refit) {
+                              Double boxCox, Boolean refit, Split split) {
         /** Checked as it is read from model.json: what a forecast would index, divide by or loop over. */
         public Description {
             if (targets == null || targets.isEmpty() || targets.stream().anyMatch(java.util.Objects::isNull) || inputs == null
@@ -405,7 +407,8 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
             std[i] = ms[1];
         }
         Description d = new Description(targets, inputs, mean, std, st.data().calendar(), st.data().centre(), s.frequency(), st.data().inputLength(),
-                st.data().horizon(), st.model().quantiles(), st.data().transform().isIdentity() ? null : st.data().transform().lambda(), st.refit() ? Boolean.TRUE : null);
+                st.data().horizon(), st.model().quantiles(), st.data().transform().isIdentity() ? null : st.data().transform().lambda(), st.refit() ? Boolean.TRUE : null,
+                split);
         if (st.data().calendar() && s.frequency() == TimeSeries.Frequency.IRREGULAR) throw new IllegalArgumentException("calendar features need a regular series");
         int cal = st.data().calendar() ? Calendar.size(s.frequency()) : 0;
         ForecastModel model = new ForecastModel(new ForecastModel.Config(inputs.size() + cal, targets.size(),
