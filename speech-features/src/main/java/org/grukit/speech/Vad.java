@@ -62,6 +62,10 @@ public final class Vad {
             return new Options(thresholdDb, boundaryDb, minLevelDb, floorRiseDbPerSecond, minSpeechSeconds, v, paddingSeconds, maxSegmentSeconds);
         }
 
+        public Options withPaddingSeconds(double v) {
+            return new Options(thresholdDb, boundaryDb, minLevelDb, floorRiseDbPerSecond, minSpeechSeconds, minSilenceSeconds, v, maxSegmentSeconds);
+        }
+
         public Options withMaxSegmentSeconds(double v) {
             return new Options(thresholdDb, boundaryDb, minLevelDb, floorRiseDbPerSecond, minSpeechSeconds, minSilenceSeconds, paddingSeconds, v);
         }

@@ -194,6 +194,18 @@ public final class SpeechData {
         return out;
     }
 
+    /**
+     * A recording with {@code before} and {@code after} samples of its own background noise around it: white noise at the
+     * level of its quietest 20 ms, drawn from {@code rng} in sample order.
+     */
+    public static float[] withBackground(float[] x, int rate, int before, int after, Rng rng) {
+        float level = (float) quietestRms(x, rate / 50);
+        float[] y = new float[before + x.length + after];
+        System.arraycopy(x, 0, y, before, x.length);
+        for (int i = 0; i < y.length; i++) if (i < before || i >= before + x.length) y[i] = level * (float) rng.normal();
+        return y;
+    }
+
     /** The RMS of the quietest {@code window} samples (hop of half a window) of a recording: its background level. */
     public static double quietestRms(float[] x, int window) {
         if (x.length == 0) return 0;

@@ -85,9 +85,9 @@ public final class StreamingRecognizer {
         classes = transcriber.model().config().classes();
         endpointFrames = (int) Math.ceil(options.endpointSeconds() / frameSeconds);
         maxFrames = (int) Math.ceil(options.maxUtteranceSeconds() / frameSeconds);
-        Vad.Options v = Vad.Options.defaults().withMinSilenceSeconds(options.endpointSeconds());
-        silence = new Vad(inputRate, new Vad.Options(v.thresholdDb(), v.boundaryDb(), v.minLevelDb(), v.floorRiseDbPerSecond(), v.minSpeechSeconds(),
-                options.endpointSeconds(), 0, Math.min(600, options.maxUtteranceSeconds())));
+        // No padding: only the moment the endpoint's silence has passed is wanted, not the utterance's audio.
+        silence = new Vad(inputRate, Vad.Options.defaults().withPaddingSeconds(0).withMinSilenceSeconds(options.endpointSeconds())
+                .withMaxSegmentSeconds(Math.max(1, Math.min(600, options.maxUtteranceSeconds()))));
     }
 
     /** Audio a result waits for beyond its own frame: the features' and the convolution's look-ahead, in seconds. */
@@ -217,11 +217,8 @@ public final class StreamingRecognizer {
         for (int u = 0; u < utterances.size(); u++) {
             SpeechData.Utterance utt = utterances.get(u);
             float[] speech = utt.load(rate);
-            float level = (float) SpeechData.quietestRms(speech, rate / 50);
             int lead = (int) Math.round(LEADING_SECONDS * rate);
-            float[] x = new float[lead + speech.length + (int) Math.round(trailingSeconds * rate)];
-            System.arraycopy(speech, 0, x, lead, speech.length);
-            for (int i = 0; i < x.length; i++) if (i < lead || i >= lead + speech.length) x[i] = level * (float) rng.normal();
+            float[] x = SpeechData.withBackground(speech, rate, lead, (int) Math.round(trailingSeconds * rate), rng);
             StreamingRecognizer r = new StreamingRecognizer(t, rate, options);
             List<Event> finals = new ArrayList<>();
             double end = (double) (lead + speech.length) / rate, last = Double.NaN;

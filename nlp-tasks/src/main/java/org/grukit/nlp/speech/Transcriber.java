@@ -625,11 +625,8 @@ public final class Transcriber implements TaskModel<List<SpeechData.Utterance>, 
             List<SpeechData.Utterance> paused = new ArrayList<>(utts.size());
             int rate = features.sampleRate(), n = (int) Math.round(pauseSeconds * rate);
             for (SpeechData.Utterance u : utts) {
-                float[] x = u.load(rate), y = new float[x.length + 2 * n];
-                System.arraycopy(x, 0, y, n, x.length);
-                float level = (float) SpeechData.quietestRms(x, rate / 50);
-                Rng rng = new Rng(x.length); // the same noise for the same recording, every time
-                for (int i = 0; i < y.length; i++) if (i < n || i >= n + x.length) y[i] = level * (float) rng.normal();
+                float[] x = u.load(rate);
+                float[] y = SpeechData.withBackground(x, rate, n, n, new Rng(x.length)); // the same noise for the same recording, every time
                 paused.add(new SpeechData.Utterance(u.id(), u.transcript(), u.speaker(), null, y, rate));
             }
             utts = paused;
