@@ -79,7 +79,8 @@ final class ForecastCommand implements Callable<Integer> {
         @Option(names = "--input", defaultValue = "0", description = "Input window (default: max(2 horizon, 2 seasons), at most 96).") int input;
         // Each option starts at the library's default (picocli shows a field's initial value as ${DEFAULT-VALUE}).
         @Option(names = "--stride", description = "Steps between training windows (default: ${DEFAULT-VALUE}).") int stride = D.data().stride();
-        @Option(names = "--style", description = "direct (one output per step) or seq2seq (a GRU decoder) (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--style", description = "direct (one output per step), seq2seq (a GRU decoder) or segment (SegRNN: a GRU over segments "
+                + "of the window, every output segment decoded at once) (default: ${DEFAULT-VALUE}).")
         String style = D.model().style().name().toLowerCase(Locale.ROOT);
         @Option(names = "--attention", description = "seq2seq only: the decoder attends over the encoder's outputs.") boolean attention = D.model().attention();
         @Option(names = "--covariates", description = "The other columns are inputs too.") boolean covariates = D.data().covariates();
@@ -95,7 +96,14 @@ final class ForecastCommand implements Callable<Integer> {
         @Option(names = "--hidden", description = "GRU units (default: ${DEFAULT-VALUE}).") int hidden = D.model().hiddenSize();
         @Option(names = "--layers", description = "GRU layers (default: ${DEFAULT-VALUE}).") int layers = D.model().numLayers();
         @Option(names = "--ensemble", description = "Independently initialised networks whose forecasts are averaged (default: ${DEFAULT-VALUE}).") int ensemble = D.model().members();
-        @Option(names = "--dropout", description = "Dropout between layers (default: ${DEFAULT-VALUE}).") float dropout = D.model().dropout();
+        @Option(names = "--dropout", description = "Dropout between layers, and before the segment style's output layer (default: ${DEFAULT-VALUE}).")
+        float dropout = D.model().dropout();
+        @Option(names = "--segment", description = "Steps per segment of the segment style (default: the largest divisor of --input up to a season).")
+        int segment = D.model().segmentLength();
+        @Option(names = "--channel-independent", description = "Forecast each target on its own with one network shared by the targets "
+                + "(the segment style always does).") boolean channelIndependent = D.model().channelIndependent();
+        @Option(names = "--revin", description = "Normalise each target's window by its own mean and spread, and the forecast back "
+                + "(reversible instance normalisation).") boolean revin = D.model().revin();
         @picocli.CommandLine.Mixin
         TrainingOptions training = new TrainingOptions();
 
@@ -108,7 +116,7 @@ final class ForecastCommand implements Callable<Integer> {
                     new Forecaster.Settings.Data(targets, covariates, calendar, !noCentre, input > 0 ? input : d.data().inputLength(), horizon, stride,
                             boxCox == null ? null : new BoxCox(boxCox)),
                     new Forecaster.Settings.Network(Choices.of("--style", style, ForecastModel.Style.class), attention, !noHighway, hidden, layers,
-                            ensemble, dropout, quantiles, Choices.of("--loss", loss, Forecaster.Loss.class)),
+                            ensemble, dropout, quantiles, Choices.of("--loss", loss, Forecaster.Loss.class), segment, channelIndependent, revin),
                     training.apply(d.training()), refit);
             Forecaster.Trained t = Forecaster.train(new ForecastData(s, split), settings, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));

@@ -1,5 +1,6 @@
 package org.grukit.core.nn;
 
+import org.grukit.core.Ops;
 import org.grukit.core.RecurrentOps;
 import org.grukit.core.Rng;
 import org.grukit.core.Shape;
@@ -36,6 +37,32 @@ public final class GruCell extends Module {
                     + Shape.str(x.shape()));
         }
         return RecurrentOps.gruCell(x, h, weightIh, weightHh, biasIh, biasHh, resetAfter);
+    }
+
+    /**
+     * h'[r] = the step from x[xRows[r]] and h[hRows[r]] for every r: the step of many rows that share a few inputs and
+     * states (a decoder that starts every output segment from one state with one of a few position inputs, as
+     * SegRNN's parallel decoding does), each input and state projected once rather than once per row. Equal to
+     * {@link #forward} on the gathered rows.
+     *
+     * @param x [X, I] the distinct inputs
+     * @param h [S, H] the distinct states
+     */
+    public Tensor forwardShared(Tensor x, int[] xRows, Tensor h, int[] hRows) {
+        if (x.rank() != 2 || x.dim(1) != inputSize || h == null || h.rank() != 2 || h.dim(1) != hiddenSize) {
+            throw new IllegalArgumentException("expected inputs [X, " + inputSize + "] and states [S, " + hiddenSize + "], got "
+                    + Shape.str(x.shape()) + " and " + (h == null ? "none" : Shape.str(h.shape())));
+        }
+        if (xRows.length != hRows.length) throw new IllegalArgumentException("need one input and one state row per row, got " + xRows.length + " and " + hRows.length);
+        Tensor hs = Ops.indexSelect(h, hRows);
+        // Without reset-after the reset gate multiplies the state before its projection, which is then per row.
+        if (!resetAfter) return forward(Ops.indexSelect(x, xRows), hs);
+        int n = hiddenSize;
+        Tensor gi = Ops.indexSelect(Ops.linear(x, weightIh, biasIh), xRows), gh = Ops.indexSelect(Ops.linear(h, weightHh, biasHh), hRows);
+        Tensor r = Ops.sigmoid(Ops.add(Ops.narrow(gi, 1, 0, n), Ops.narrow(gh, 1, 0, n)));
+        Tensor z = Ops.sigmoid(Ops.add(Ops.narrow(gi, 1, n, n), Ops.narrow(gh, 1, n, n)));
+        Tensor c = Ops.tanh(Ops.add(Ops.narrow(gi, 1, 2 * n, n), Ops.mul(r, Ops.narrow(gh, 1, 2 * n, n))));
+        return Ops.add(c, Ops.mul(z, Ops.sub(hs, c))); // (1 - z) c + z h
     }
 
     public int hiddenSize() {

@@ -129,11 +129,17 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         /**
          * The network.
          *
-         * @param highway   add a linear autoregressive component to the network (LSTNet's highway)
-         * @param members   networks in the ensemble, their forecasts averaged
-         * @param quantiles predicted quantiles (empty: one point forecast trained with {@code loss})
+         * @param highway            add a linear autoregressive component to the network (LSTNet's highway)
+         * @param members            networks in the ensemble, their forecasts averaged
+         * @param quantiles          predicted quantiles (empty: one point forecast trained with {@code loss})
+         * @param segmentLength      steps per segment of the SEGMENT style; 0 chooses ({@link Settings#segmentFor})
+         * @param channelIndependent forecast each target on its own with one network shared by the targets (the
+         *                           SEGMENT style always does)
+         * @param revin              normalise each target's window by its own mean and spread (reversible instance
+         *                           normalisation)
          */
-        public record Network(ForecastModel.Style style, boolean attention, boolean highway, int hiddenSize, int numLayers, int members, float dropout, List<Double> quantiles, Loss loss) {
+        public record Network(ForecastModel.Style style, boolean attention, boolean highway, int hiddenSize, int numLayers, int members, float dropout,
+                              List<Double> quantiles, Loss loss, int segmentLength, boolean channelIndependent, boolean revin) {
             public Network {
                 quantiles = quantiles == null ? List.of() : List.copyOf(quantiles);
                 if (style == null || loss == null) throw new IllegalArgumentException("style and loss are required");
@@ -141,42 +147,55 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
                     throw new IllegalArgumentException("hiddenSize, numLayers and members must be >= 1, got " + hiddenSize + ", " + numLayers + ", " + members);
                 }
                 if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+                if (segmentLength < 0) throw new IllegalArgumentException("segmentLength must be >= 0 (0: chosen), got " + segmentLength);
             }
 
             public Network withStyle(ForecastModel.Style value) {
-                return new Network(value, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss);
+                return new Network(value, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin);
             }
 
             public Network withAttention(boolean value) {
-                return new Network(style, value, highway, hiddenSize, numLayers, members, dropout, quantiles, loss);
+                return new Network(style, value, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin);
             }
 
             public Network withHighway(boolean value) {
-                return new Network(style, attention, value, hiddenSize, numLayers, members, dropout, quantiles, loss);
+                return new Network(style, attention, value, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin);
             }
 
             public Network withHiddenSize(int value) {
-                return new Network(style, attention, highway, value, numLayers, members, dropout, quantiles, loss);
+                return new Network(style, attention, highway, value, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin);
             }
 
             public Network withNumLayers(int value) {
-                return new Network(style, attention, highway, hiddenSize, value, members, dropout, quantiles, loss);
+                return new Network(style, attention, highway, hiddenSize, value, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin);
             }
 
             public Network withMembers(int value) {
-                return new Network(style, attention, highway, hiddenSize, numLayers, value, dropout, quantiles, loss);
+                return new Network(style, attention, highway, hiddenSize, numLayers, value, dropout, quantiles, loss, segmentLength, channelIndependent, revin);
             }
 
             public Network withDropout(float value) {
-                return new Network(style, attention, highway, hiddenSize, numLayers, members, value, quantiles, loss);
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, value, quantiles, loss, segmentLength, channelIndependent, revin);
             }
 
             public Network withQuantiles(List<Double> value) {
-                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, value, loss);
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, value, loss, segmentLength, channelIndependent, revin);
             }
 
             public Network withLoss(Loss value) {
-                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, value);
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, value, segmentLength, channelIndependent, revin);
+            }
+
+            public Network withSegmentLength(int value) {
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, value, channelIndependent, revin);
+            }
+
+            public Network withChannelIndependent(boolean value) {
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, value, revin);
+            }
+
+            public Network withRevin(boolean value) {
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, value);
             }
         }
 
@@ -184,8 +203,19 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         public static Settings defaults(int horizon, TimeSeries.Frequency f) {
             int input = Math.min(96, Math.max(2 * horizon, 2 * f.season));
             return new Settings(new Data(List.of(), false, false, true, input, horizon, 1, BoxCox.NONE),
-                    new Network(ForecastModel.Style.DIRECT, false, true, 64, 1, 1, 0f, List.of(), Loss.MSE),
+                    new Network(ForecastModel.Style.DIRECT, false, true, 64, 1, 1, 0f, List.of(), Loss.MSE, 0, false, false),
                     new TrainingSettings(100, 32, 3e-3, 0, 1.0, 15, 1), false);
+        }
+
+        /**
+         * The segment length the SEGMENT style takes when none is given: the largest divisor of the input length no
+         * longer than a season (24 hours, 7 days, 12 months; an eighth of the input without one) that leaves at
+         * least two segments.
+         */
+        public static int segmentFor(int inputLength, TimeSeries.Frequency f) {
+            int target = f.season > 1 ? f.season : Math.max(1, inputLength / 8);
+            for (int w = Math.min(target, Math.max(1, inputLength / 2)); w > 1; w--) if (inputLength % w == 0) return w;
+            return 1;
         }
 
         public Settings withData(Data value) {
@@ -411,9 +441,16 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
                 split);
         if (st.data().calendar() && s.frequency() == TimeSeries.Frequency.IRREGULAR) throw new IllegalArgumentException("calendar features need a regular series");
         int cal = st.data().calendar() ? Calendar.size(s.frequency()) : 0;
+        Settings.Network net = st.model();
+        int segment = net.segmentLength() > 0 ? net.segmentLength() : Settings.segmentFor(st.data().inputLength(), s.frequency());
+        if (net.style() == ForecastModel.Style.SEGMENT && st.data().inputLength() % segment != 0) {
+            throw new IllegalArgumentException("the segment style cuts the input window into whole segments: --input " + st.data().inputLength()
+                    + " is not a multiple of --segment " + segment);
+        }
         ForecastModel model = new ForecastModel(new ForecastModel.Config(inputs.size() + cal, targets.size(),
-                st.model().style() == ForecastModel.Style.SEQ2SEQ ? cal : 0, st.model().hiddenSize(), st.model().numLayers(), st.data().horizon(), st.model().quantiles(), st.model().style(),
-                st.model().attention(), st.model().dropout(), st.data().inputLength(), st.model().highway(), st.model().members()), new Rng(st.training().seed()));
+                net.style() == ForecastModel.Style.SEQ2SEQ ? cal : 0, net.hiddenSize(), net.numLayers(), st.data().horizon(), net.quantiles(), net.style(),
+                net.attention(), net.dropout(), st.data().inputLength(), net.highway(), net.members(),
+                net.style() == ForecastModel.Style.SEGMENT ? segment : 0, net.channelIndependent(), net.revin()), new Rng(st.training().seed()));
         Forecaster f = new Forecaster(d, model);
         Fit task = new Fit(f, s, split, st, false);
         if (task.train.length == 0 || task.validation.length == 0) {
