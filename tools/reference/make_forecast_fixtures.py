@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes the forecasting fixtures: error metrics, the linear autoregression baseline (also of Box-Cox transforms) and the pinball loss.
+"""Writes the forecasting fixtures: error metrics, the linear autoregression baseline (recursive, also of Box-Cox transforms, and direct) and the pinball loss.
 
 Run with Debian's Python: /usr/bin/python3 tools/reference/make_forecast_fixtures.py
 Metrics follow their textbook definitions (Hyndman and Koehler 2006 for MASE; sMAPE as in M4), written with numpy.
@@ -57,6 +57,17 @@ def ar_fixture(y, p, end, lam):
             "forecast": inv_box_cox(np.array(fc), lam).tolist()}
 
 
+def direct_ar_fixture(y, p, end, horizon):
+    """Direct AR(p): one least-squares fit per step h of y[o + h] on (1, y[o-1], ..., y[o-p]), origins o in [p, end - horizon]."""
+    origins = range(p, end - horizon + 1)
+    X = np.array([[1.0] + [y[o - i] for i in range(1, p + 1)] for o in origins])
+    Y = np.array([[y[o + h] for h in range(horizon)] for o in origins])
+    W = np.linalg.lstsq(X, Y, rcond=None)[0]  # [p + 1, horizon]
+    x = np.array([1.0] + [y[end - i] for i in range(1, p + 1)])
+    return {"order": p, "end": end, "horizon": horizon, "intercepts": W[0].tolist(), "coefficients": W[1:].T.tolist(),
+            "forecast": (x @ W).tolist()}
+
+
 def main():
     rng = np.random.default_rng(3)
     train = rng.normal(10, 3, 40).round(3)
@@ -71,6 +82,7 @@ def main():
     out["airline_ar"] = ar_fixture(y, 12, 101, 1.0)
     out["airline_ar_log"] = ar_fixture(y, 12, 101, 0.0)
     out["airline_ar_sqrt"] = ar_fixture(y, 12, 101, 0.5)
+    out["airline_direct_ar"] = direct_ar_fixture(y, 6, 101, 12)
 
     g = torch.Generator().manual_seed(5)
     pred = torch.randn(3, 4, 3, generator=g, dtype=torch.float64)

@@ -163,9 +163,9 @@ final class ForecastCommand implements Callable<Integer> {
         @Mixin DataOptions data;
         @Option(names = "--model", required = true, description = "A model folder from 'grukit forecast train'.") Path model;
         @Option(names = "--season", defaultValue = "0", description = "Steps per season for seasonal naive and MASE (default: the frequency's).") int season;
-        @Option(names = "--ar-order", defaultValue = "0", description = "Order of the linear autoregression, fitted to the model's Box-Cox "
-                + "transform (default: the order, up to the input window, and the transform, none, square root or log, chosen per target on the "
-                + "validation part).") int arOrder;
+        @Option(names = "--ar-order", defaultValue = "0", description = "Order of a recursive linear autoregression, fitted to the model's Box-Cox "
+                + "transform (default: the order, up to the input window, the transform, none, square root or log, and recursive or direct "
+                + "forecasting, chosen per target on the validation part).") int arOrder;
 
         @Override
         public Integer call() throws IOException {
@@ -198,6 +198,7 @@ final class ForecastCommand implements Callable<Integer> {
             m.put("season", e.season());
             m.put("ar_order", e.arOrders());
             m.put("ar_box_cox", e.arBoxCox());
+            m.put("ar_strategy", e.arStrategies().stream().map(x -> x.name().toLowerCase(Locale.ROOT)).toList());
             for (var entry : e.scores().entrySet()) {
                 ForecastMetrics.Report r = entry.getValue().original(), n = entry.getValue().normalized();
                 Map<String, Object> one = new LinkedHashMap<>();

@@ -597,9 +597,9 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
 
     /**
      * The model's and each baseline's errors on every test window (stride 1), all targets pooled; the
-     * autoregression's order and Box-Cox lambda per target.
+     * autoregression's order, Box-Cox lambda and strategy (recursive or direct) per target.
      */
-    public record Evaluation(Map<String, Scores> scores, int windows, int season, int[] arOrders, double[] arBoxCox) {}
+    public record Evaluation(Map<String, Scores> scores, int windows, int season, int[] arOrders, double[] arBoxCox, List<Baselines.Strategy> arStrategies) {}
 
     /** The transforms the autoregression baseline chooses among: none, the square root's, the log, and the model's. */
     private List<BoxCox> arTransforms() {
@@ -613,9 +613,10 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
      * competition scales by the whole history), so it does not change with the validation part's size.
      *
      * @param season  steps per season for seasonal naive and MASE (0: the frequency's)
-     * @param arOrder the autoregression's order (on the model's Box-Cox transform); 0 chooses the order and the
-     *                transform per target on the validation part, as the network's options are chosen (see
-     *                {@link Baselines.TransformedAr#choose}). It is fitted on the rows the network was.
+     * @param arOrder the order of a recursive autoregression (on the model's Box-Cox transform); 0 chooses the
+     *                order, the transform and the strategy (recursive or direct) per target on the validation part,
+     *                as the network's options are chosen (see {@link Baselines.TransformedAr#choose}). It is fitted
+     *                on the rows the network was.
      */
     public Evaluation evaluate(TimeSeries s, Split split, int season, int arOrder) {
         int m = season > 0 ? season : d.frequency().season;
@@ -632,14 +633,17 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         double[] scale = new double[k];
         int[] orders = new int[k];
         double[] lambdas = new double[k];
+        List<Baselines.Strategy> strategies = new ArrayList<>();
         float[][] meanStd = new float[k][];
         for (int j = 0; j < k; j++) {
             float[] y = s.column(s.columnIndex(d.targets().get(j)));
             scale[j] = ForecastMetrics.maseScale(java.util.Arrays.copyOf(y, split.validation()), m);
             meanStd[j] = meanStd(y, split.train());
             Baselines.TransformedAr fit = (arOrder > 0 ? Baselines.TransformedAr.fit(y, split.train(), arOrder, d.transform())
-                    : Baselines.TransformedAr.choose(y, split, d.inputLength(), d.horizon(), arTransforms())).refit(y, d.fitEnd(split));
+                    : Baselines.TransformedAr.choose(y, split, d.inputLength(), d.horizon(), arTransforms(), List.of(Baselines.Strategy.values())))
+                    .refit(y, d.fitEnd(split));
             orders[j] = fit.ar().order();
+            strategies.add(fit.strategy());
             lambdas[j] = fit.transform().lambda();
             for (int w = 0; w < test.length; w++) {
                 int o = test[w];
@@ -666,7 +670,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
             }
             out.put(e.getKey(), new Scores(pooledMase(actual, e.getValue(), scale, k), normalized(actual, e.getValue(), meanStd), coverage));
         }
-        return new Evaluation(out, test.length, m, orders, lambdas);
+        return new Evaluation(out, test.length, m, orders, lambdas, List.copyOf(strategies));
     }
 
     /** The point forecasts' errors on the original scale at the given origins (MASE with the frequency's season). */

@@ -110,9 +110,29 @@ class ForecastTest {
         for (int t = 2; t < ar2.length; t++) ar2[t] = 0.6f * ar2[t - 1] - 0.3f * ar2[t - 2] + (float) rng.normal();
         int chosen = Baselines.LinearAr.chooseOrder(ar2, new Forecaster.Split(400, 500, 600), 48, 3).order();
         assertTrue(chosen >= 2 && chosen <= 16, "order chosen for an AR(2) series: " + chosen);
+        Baselines.TransformedAr both = Baselines.TransformedAr.choose(ar2, new Forecaster.Split(400, 500, 600), 48, 3, List.of(BoxCox.NONE),
+                List.of(Baselines.Strategy.DIRECT));
+        assertEquals(Baselines.Strategy.DIRECT, both.strategy());
+        assertTrue(both.ar().order() >= 2 && both.ar().order() <= 16, "direct order chosen for an AR(2) series: " + both.ar().order());
+        assertEquals(both.ar().order(), both.refit(ar2, 500).ar().order(), "a refit keeps the order");
+        assertEquals(Baselines.Strategy.DIRECT, both.refit(ar2, 500).strategy(), "and the strategy");
 
         float[] s = {1, 2, 3, 4, 5, 6, 7};
         assertArrayEquals(new float[] {7, 7, 7}, Baselines.naive(s, 7, 3));
+
+        // The direct autoregression: one least-squares fit per step ahead, against numpy's.
+        JsonNode direct = fixture().get("airline_direct_ar");
+        int end = direct.get("end").asInt(), hz = direct.get("horizon").asInt();
+        Baselines.DirectAr d = Baselines.DirectAr.fit(y, end, direct.get("order").asInt(), hz);
+        float[] dfc = d.forecast(y, end, hz);
+        for (int h = 0; h < hz; h++) {
+            assertEquals(direct.get("intercepts").get(h).asDouble(), d.intercepts()[h], 1e-3 * Math.max(1, Math.abs(d.intercepts()[h])), "c_" + h);
+            for (int i = 0; i < d.order(); i++) {
+                assertEquals(direct.get("coefficients").get(h).get(i).asDouble(), d.coefficients()[h][i], 1e-5, "a_" + h + "," + (i + 1));
+            }
+            assertEquals(direct.get("forecast").get(h).asDouble(), dfc[h], 1e-2, "direct step " + (h + 1));
+        }
+        assertThrows(IllegalArgumentException.class, () -> d.forecast(y, end, hz + 1), "fitted for " + hz + " steps only");
         assertArrayEquals(new float[] {5, 6, 7, 5, 6}, Baselines.seasonalNaive(s, 7, 5, 3), "each step repeats the same season's latest value");
         assertThrows(IllegalArgumentException.class, () -> Baselines.seasonalNaive(s, 2, 1, 3));
     }
@@ -139,7 +159,7 @@ class ForecastTest {
             int end = ar.get("end").asInt();
             Baselines.TransformedAr fit = Baselines.TransformedAr.fit(y, end, ar.get("order").asInt(), new BoxCox(ar.get("lambda").asDouble()));
             for (int i = 0; i < fit.ar().order(); i++) {
-                assertEquals(ar.get("coefficients").get(i).asDouble(), fit.ar().coefficients()[i], 1e-4, name + " a_" + (i + 1));
+                assertEquals(ar.get("coefficients").get(i).asDouble(), ((Baselines.LinearAr) fit.ar()).coefficients()[i], 1e-4, name + " a_" + (i + 1));
             }
             float[] fc = fit.forecast(y, end, 12);
             for (int h = 0; h < 12; h++) assertEquals(ar.get("forecast").get(h).asDouble(), fc[h], 1e-4 * fc[h], name + " step " + (h + 1));
