@@ -66,8 +66,14 @@ final class ForecastCommand implements Callable<Integer> {
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = "Train on sliding windows; validation loss picks the epoch.")
     static final class Train implements Callable<Integer> {
-        /** The library's defaults; the input window and training depend on the data, the rest does not. */
+        /**
+         * The library's defaults for a short series; the input window, the network and the training depend on the
+         * series' length and frequency ({@link Forecaster.Settings#defaults(int, TimeSeries.Frequency, int)}), so the
+         * options that follow them are empty unless given.
+         */
         private static final Forecaster.Settings D = Forecaster.Settings.defaults(1, TimeSeries.Frequency.HOURLY);
+        private static final String BY_LENGTH = " (default: by the series' length: "
+                + Forecaster.Settings.LONG_SERIES_WINDOWS + " training windows or more take the segment network, see the README)";
         @Mixin DataOptions data;
         @Option(names = "--target", split = ",", description = "Columns to forecast (default: all).") List<String> targets;
         @Option(names = "--horizon", required = true, description = "Steps to forecast.") int horizon;
@@ -80,30 +86,36 @@ final class ForecastCommand implements Callable<Integer> {
         // Each option starts at the library's default (picocli shows a field's initial value as ${DEFAULT-VALUE}).
         @Option(names = "--stride", description = "Steps between training windows (default: ${DEFAULT-VALUE}).") int stride = D.data().stride();
         @Option(names = "--style", description = "direct (one output per step), seq2seq (a GRU decoder) or segment (SegRNN: a GRU over segments "
-                + "of the window, every output segment decoded at once) (default: ${DEFAULT-VALUE}).")
-        String style = D.model().style().name().toLowerCase(Locale.ROOT);
+                + "of the window, every output segment decoded at once): direct or segment" + BY_LENGTH + ".") String style;
         @Option(names = "--attention", description = "seq2seq only: the decoder attends over the encoder's outputs.") boolean attention = D.model().attention();
         @Option(names = "--covariates", description = "The other columns are inputs too.") boolean covariates = D.data().covariates();
-        @Option(names = "--calendar", description = "Calendar features (hour, weekday, day or month of year) from the date column.") boolean calendar = D.data().calendar();
-        @Option(names = "--no-centre", description = "Do not shift each window by its last value (forecast levels, not changes).") boolean noCentre = !D.data().centre();
-        @Option(names = "--no-highway", description = "No linear autoregressive component beside the GRU (LSTNet's highway).") boolean noHighway = !D.model().highway();
+        @Option(names = "--calendar", negatable = true, description = "Calendar features (hour, weekday, day or month of year) from the date "
+                + "column (default: for a regular series, except with the segment network).") Boolean calendar;
+        @Option(names = "--centre", negatable = true, description = "Shift each window by its last value (forecast changes, not levels), "
+                + "or not (--no-centre) (default: chosen with the Box-Cox transform on the validation part).") Boolean centre;
+        @Option(names = "--highway", negatable = true, description = "A linear autoregressive component beside the GRU (LSTNet's highway), "
+                + "or none (--no-highway): on" + BY_LENGTH + ".") Boolean highway;
         @Option(names = "--box-cox", description = "Model a Box-Cox transform of the targets: 0 the log, 0.5 the square root, 1 none "
-                + "(default: none); forecasts are transformed back.") Double boxCox;
+                + "(default: none, the square root or the log, whichever the linear forecaster of the model's windows does best with on the "
+                + "validation part, with or without centring); forecasts are transformed back.") Double boxCox;
         @Option(names = "--refit", description = "Once validation has picked the number of epochs, train again from the start on the "
                 + "training and validation parts for that many (the autoregression baseline is fitted on both too).") boolean refit;
         @Option(names = "--quantiles", split = ",", description = "Forecast these quantiles with the pinball loss, e.g. 0.1,0.5,0.9.") List<Double> quantiles;
         @Option(names = "--loss", description = "Point forecast loss: mse or mae (default: ${DEFAULT-VALUE}).") String loss = D.model().loss().name().toLowerCase(Locale.ROOT);
-        @Option(names = "--hidden", description = "GRU units (default: ${DEFAULT-VALUE}).") int hidden = D.model().hiddenSize();
+        @Option(names = "--hidden", description = "GRU units: 64 or 512" + BY_LENGTH + ".") Integer hidden;
         @Option(names = "--layers", description = "GRU layers (default: ${DEFAULT-VALUE}).") int layers = D.model().numLayers();
         @Option(names = "--ensemble", description = "Independently initialised networks whose forecasts are averaged (default: ${DEFAULT-VALUE}).") int ensemble = D.model().members();
-        @Option(names = "--dropout", description = "Dropout between layers, and before the segment style's output layer (default: ${DEFAULT-VALUE}).")
-        float dropout = D.model().dropout();
+        @Option(names = "--dropout", description = "Dropout between layers, and before the segment style's output layer: 0 or 0.5" + BY_LENGTH + ".")
+        Float dropout;
         @Option(names = "--segment", description = "Steps per segment of the segment style (default: the largest divisor of --input up to a season).")
         int segment = D.model().segmentLength();
         @Option(names = "--channel-independent", description = "Forecast each target on its own with one network shared by the targets "
                 + "(the segment style always does).") boolean channelIndependent = D.model().channelIndependent();
         @Option(names = "--revin", description = "Normalise each target's window by its own mean and spread, and the forecast back "
                 + "(reversible instance normalisation).") boolean revin = D.model().revin();
+        @Option(names = "--linear-start", negatable = true, description = "Fix the highway at the direct linear autoregression of the training "
+                + "windows (its order chosen on validation) and start the network's output at zero, so training learns what a linear model "
+                + "misses: on with the highway and without --revin" + BY_LENGTH + ".") Boolean linearStart;
         @picocli.CommandLine.Mixin
         TrainingOptions training = new TrainingOptions();
 
@@ -111,12 +123,19 @@ final class ForecastCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             TimeSeries s = data.read();
             Forecaster.Split split = data.split(s);
-            Forecaster.Settings d = Forecaster.Settings.defaults(horizon, s.frequency());
+            Forecaster.Settings d0 = Forecaster.Settings.defaults(horizon, s.frequency());
+            int window = input > 0 ? input : d0.data().inputLength();
+            Forecaster.Settings d = Forecaster.Settings.defaults(horizon, s.frequency(), Forecaster.trainingWindows(split, window, horizon, stride));
+            Forecaster.Settings.Network n = d.model();
+            boolean withHighway = highway == null ? n.highway() : highway;
             Forecaster.Settings settings = new Forecaster.Settings(
-                    new Forecaster.Settings.Data(targets, covariates, calendar, !noCentre, input > 0 ? input : d.data().inputLength(), horizon, stride,
-                            boxCox == null ? null : new BoxCox(boxCox)),
-                    new Forecaster.Settings.Network(Choices.of("--style", style, ForecastModel.Style.class), attention, !noHighway, hidden, layers,
-                            ensemble, dropout, quantiles, Choices.of("--loss", loss, Forecaster.Loss.class), segment, channelIndependent, revin),
+                    new Forecaster.Settings.Data(targets, covariates, calendar == null ? d.data().calendar() : calendar,
+                            centre == null ? d.data().centre() : centre, window, horizon, stride, boxCox == null ? null : new BoxCox(boxCox),
+                            d.data().choose() && boxCox == null && centre == null),
+                    new Forecaster.Settings.Network(style == null ? n.style() : Choices.of("--style", style, ForecastModel.Style.class), attention,
+                            withHighway, hidden == null ? n.hiddenSize() : hidden, layers, ensemble, dropout == null ? n.dropout() : dropout, quantiles,
+                            Choices.of("--loss", loss, Forecaster.Loss.class), segment, channelIndependent || n.channelIndependent(), revin,
+                            linearStart == null ? n.linearStart() && withHighway && !revin : linearStart),
                     training.apply(d.training()), refit);
             Forecaster.Trained t = Forecaster.train(new ForecastData(s, split), settings, folder.run(model, training.progress(),
                     spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
@@ -133,7 +152,9 @@ final class ForecastCommand implements Callable<Integer> {
             m.put("val_rmse", round(t.validation().rmse(), 4));
             m.put("best_epoch", t.summary().bestEpoch());
             m.put("epochs_run", t.summary().epochsRun());
-            if (boxCox != null) m.put("box_cox", boxCox);
+            Forecaster.Description chosen = t.forecaster().description();
+            m.put("box_cox", chosen.transform().lambda());
+            m.put("centre", chosen.centre());
             if (t.refit() != null) {
                 m.put("refit_windows", t.refitWindows());
                 m.put("refit_epochs", t.refit().epochsRun());

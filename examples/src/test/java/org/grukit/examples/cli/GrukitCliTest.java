@@ -652,6 +652,23 @@ class GrukitCliTest {
         }
         assertTrue(eval.get("model").has("interval_coverage"), eval.toString());
         assertEquals(1, eval.get("ar_box_cox").size(), eval.toString());
+        assertTrue(List.of("recursive", "direct").contains(eval.get("ar_strategy").get(0).asText()), eval.toString());
+        // Without --box-cox or --centre both are chosen on validation, and train says which.
+        assertTrue(List.of(1.0, 0.5, 0.0).contains(trained.get("box_cox").asDouble()) && trained.get("centre").isBoolean(), trained.toString());
+
+        // The segment style (SegRNN) with RevIN trains and evaluates; a window that is not whole segments is named.
+        Path seg = dir.resolve("fc-seg");
+        JsonNode segTrained = lastJson(capture(() -> assertEquals(0, GrukitCli.run("forecast", "train", "--data", csv.toString(), "--horizon", "6",
+                "--model", seg.toString(), "--epochs", "2", "--hidden", "8", "--style", "segment", "--revin", "--no-progress"))));
+        assertEquals(2, segTrained.get("epochs_run").asInt(), segTrained.toString());
+        JsonNode segEval = lastJson(capture(() -> assertEquals(0, GrukitCli.run("forecast", "eval", "--data", csv.toString(), "--model", seg.toString()))));
+        assertTrue(Double.isFinite(segEval.get("model").get("mase").asDouble()), segEval.toString());
+        String notWhole = captureErr(() -> assertEquals(1, GrukitCli.run("forecast", "train", "--data", csv.toString(), "--horizon", "6",
+                "--model", dir.resolve("fc-seg5").toString(), "--style", "segment", "--segment", "5", "--no-progress")));
+        assertTrue(notWhole.contains("--input 24") && notWhole.contains("--segment 5"), notWhole);
+        String revinStart = captureErr(() -> assertEquals(1, GrukitCli.run("forecast", "train", "--data", csv.toString(), "--horizon", "6",
+                "--model", dir.resolve("fc-revin").toString(), "--revin", "--linear-start", "--no-progress")));
+        assertTrue(revinStart.contains("--revin") && revinStart.contains("--no-linear-start"), revinStart);
 
         Path refit = dir.resolve("fc-refit");
         JsonNode again = lastJson(capture(() -> assertEquals(0, GrukitCli.run("forecast", "train", "--data", csv.toString(), "--horizon", "6",

@@ -85,7 +85,7 @@ public final class Baselines {
             return (LinearAr) TransformedAr.choose(y, split, maxOrder, horizon, java.util.List.of(BoxCox.NONE)).ar();
         }
 
-        private static java.util.List<Integer> candidates(int limit) {
+        static java.util.List<Integer> candidates(int limit) {
             java.util.List<Integer> out = new java.util.ArrayList<>();
             for (int p = 1; p <= limit; p = p < 4 ? p + 1 : p + Math.max(2, Integer.highestOneBit(p) / 2)) out.add(p);
             if (out.get(out.size() - 1) != limit) out.add(limit);
@@ -155,43 +155,50 @@ public final class Baselines {
     }
 
     /**
-     * The sums a direct autoregression is fitted and scored from, over windows with origins o in [from, to]: X'X of
-     * the rows x = (1, y[o-1], ..., y[o-p]), X'Y with Y's columns the steps y[o], ..., y[o+H-1], and each step's
-     * sum of squares. Any order up to p reads its block of the first rows and columns.
+     * The sums a direct autoregression is fitted and scored from, over rows x = (1, lag 1, ..., lag p) with targets
+     * the steps ahead (y[o], ..., y[o+H-1]): X'X, X'Y and each step's sum of squares. Any order up to p reads its
+     * block of the first rows and columns.
      */
-    private static final class Gram {
-        final int p, horizon, rows;
+    static final class Gram {
+        final int p, horizon;
+        int rows;
         final double[][] xx, xy;
         final double[] yy;
 
-        private Gram(int p, int horizon, int rows, double[][] xx, double[][] xy, double[] yy) {
+        Gram(int p, int horizon) {
             this.p = p;
             this.horizon = horizon;
-            this.rows = rows;
-            this.xx = xx;
-            this.xy = xy;
-            this.yy = yy;
+            xx = new double[p + 1][p + 1];
+            xy = new double[p + 1][horizon];
+            yy = new double[horizon];
         }
 
-        static Gram of(float[] y, int p, int to, int from, int horizon) {
+        /** One row: x[0] = 1, x[i] = lag i; {@code y} the steps ahead. */
+        void add(double[] x, double[] y) {
             int k = p + 1;
-            double[][] xx = new double[k][k], xy = new double[k][horizon];
-            double[] yy = new double[horizon], x = new double[k];
-            int rows = 0;
-            for (int o = Math.max(from, p); o <= to; o++, rows++) {
-                x[0] = 1;
-                for (int i = 1; i <= p; i++) x[i] = y[o - i];
-                for (int i = 0; i < k; i++) {
-                    double xi = x[i];
-                    double[] row = xx[i];
-                    for (int j = i; j < k; j++) row[j] += xi * x[j];
-                    double[] r = xy[i];
-                    for (int h = 0; h < horizon; h++) r[h] += xi * y[o + h];
-                }
-                for (int h = 0; h < horizon; h++) yy[h] += (double) y[o + h] * y[o + h];
+            for (int i = 0; i < k; i++) {
+                double xi = x[i];
+                if (xi == 0) continue;
+                double[] row = xx[i];
+                for (int j = i; j < k; j++) row[j] += xi * x[j];
+                double[] r = xy[i];
+                for (int h = 0; h < horizon; h++) r[h] += xi * y[h];
             }
-            for (int i = 0; i < k; i++) for (int j = 0; j < i; j++) xx[i][j] = xx[j][i];
-            return new Gram(p, horizon, rows, xx, xy, yy);
+            for (int h = 0; h < horizon; h++) yy[h] += y[h] * y[h];
+            rows++;
+        }
+
+        /** The windows of one series with origins o in [max(from, p), to]. */
+        static Gram of(float[] y, int p, int to, int from, int horizon) {
+            Gram g = new Gram(p, horizon);
+            double[] x = new double[p + 1], t = new double[horizon];
+            x[0] = 1;
+            for (int o = Math.max(from, p); o <= to; o++) {
+                for (int i = 1; i <= p; i++) x[i] = y[o - i];
+                for (int h = 0; h < horizon; h++) t[h] = y[o + h];
+                g.add(x, t);
+            }
+            return g;
         }
 
         /** The least-squares fit of order q <= p from the block of the sums (with the recursive fit's tiny ridge). */
@@ -200,7 +207,7 @@ public final class Baselines {
             double[][] a = new double[k][k];
             double trace = 0;
             for (int i = 0; i < k; i++) {
-                System.arraycopy(xx[i], 0, a[i], 0, k);
+                for (int j = 0; j < k; j++) a[i][j] = j >= i ? xx[i][j] : xx[j][i]; // add() fills the upper triangle
                 trace += a[i][i];
             }
             for (int i = 1; i < k; i++) a[i][i] += 1e-8 * trace / k;
@@ -227,7 +234,7 @@ public final class Baselines {
                 double quad = 0, lin = 0;
                 for (int i = 0; i < k; i++) {
                     double s = 0;
-                    for (int j = 0; j < k; j++) s += xx[i][j] * w[j];
+                    for (int j = 0; j < k; j++) s += (j >= i ? xx[i][j] : xx[j][i]) * w[j];
                     quad += w[i] * s;
                     lin += w[i] * xy[i][h];
                 }

@@ -41,6 +41,9 @@ import org.grukit.core.nn.Module;
  * al. 2018): one linear map from each target's input window to its horizon, shared by the targets, so the network
  * learns what a linear model misses rather than all of it.
  *
+ * <p>With {@code fixedHighway} the highway is not trained: it holds a linear forecaster fitted in closed form
+ * ({@link #startFromLinear}), saved with the model, and the network learns what that linear forecaster misses.
+ *
  * <p>With several {@code members} the model is an ensemble of independently initialised networks of this shape
  * whose forecasts are averaged; training sums their separate losses ({@link #members}), so each learns on its
  * own and only the averaged forecast picks the epoch.
@@ -57,7 +60,7 @@ public final class ForecastModel extends Module implements SavableModel {
      */
     public record Config(int inputSize, int targets, int futureSize, int hiddenSize, int numLayers, int horizon, List<Double> quantiles,
                          Style style, boolean attention, float dropout, int inputLength, boolean highway, int members,
-                         int segmentLength, boolean channelIndependent, boolean revin) {
+                         int segmentLength, boolean channelIndependent, boolean revin, boolean fixedHighway) {
         public Config {
             if (inputSize < 1 || targets < 1 || targets > inputSize) {
                 throw new IllegalArgumentException("need 1 <= targets <= inputSize, got " + targets + " and " + inputSize);
@@ -72,6 +75,7 @@ public final class ForecastModel extends Module implements SavableModel {
             if (attention && style != Style.SEQ2SEQ) throw new IllegalArgumentException("attention needs the SEQ2SEQ style");
             if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
             if (highway && inputLength < 1) throw new IllegalArgumentException("the highway needs the input length, got " + inputLength);
+            if (fixedHighway && !highway) throw new IllegalArgumentException("a fixed highway needs the highway");
             if (members < 1) throw new IllegalArgumentException("members must be >= 1, got " + members);
             if (style == Style.SEGMENT) {
                 if (segmentLength < 1 || inputLength < segmentLength || inputLength % segmentLength != 0) {
@@ -130,6 +134,34 @@ public final class ForecastModel extends Module implements SavableModel {
         return out;
     }
 
+    /**
+     * Starts every member as one linear forecaster: its highway set to {@code weight} [horizon, inputLength] and
+     * {@code bias} [horizon], and the network's output layer zeroed, so the untrained model forecasts exactly what
+     * the linear model does and training learns what that misses.
+     */
+    public void startFromLinear(Tensor weight, Tensor bias) {
+        if (!config.highway()) throw new IllegalStateException("a linear start needs the highway");
+        Shape.expect("the linear start's weight", weight, config.horizon(), config.inputLength());
+        Shape.expect("the linear start's bias", bias, config.horizon());
+        for (Member m : list) {
+            m.highwayWeight.copyFrom(weight);
+            m.highwayBias.copyFrom(bias);
+            Linear last = m.head != null ? m.head : m.out;
+            last.weight().fill(0f);
+            if (last.bias() != null) last.bias().fill(0f);
+        }
+    }
+
+    /** A linear map that is state but not trained: its weight and bias are buffers, saved and loaded under a Linear's names. */
+    private static final class FixedLinear extends Module {
+        final Tensor weight, bias;
+
+        FixedLinear(int in, int out) {
+            weight = registerBuffer("weight", Tensor.zeros(out, in));
+            bias = registerBuffer("bias", Tensor.zeros(out));
+        }
+    }
+
     /** RevIN's small constant: in the variance, and under the learned scale when de-normalising. */
     private static final float EPS = 1e-5f;
 
@@ -143,7 +175,8 @@ public final class ForecastModel extends Module implements SavableModel {
         private final GruCell cell;
         private final AdditiveAttention attention;
         private final Linear out;
-        private final Linear highway;
+        /** The highway's weight [H, L] and bias [H]: a trained Linear's, or a fixed one's buffers. */
+        private final Tensor highwayWeight, highwayBias;
         private final Linear embed;
         private final Tensor position, channel;
         private final Dropout dropout;
@@ -191,7 +224,17 @@ public final class ForecastModel extends Module implements SavableModel {
             this.position = position;
             this.channel = channel;
             this.dropout = dropout;
-            highway = config.highway() ? registerModule("highway", new Linear(config.inputLength(), config.horizon(), rng)) : null;
+            if (!config.highway()) {
+                highwayWeight = highwayBias = null;
+            } else if (config.fixedHighway()) {
+                FixedLinear f = registerModule("highway", new FixedLinear(config.inputLength(), config.horizon()));
+                highwayWeight = f.weight;
+                highwayBias = f.bias;
+            } else {
+                Linear l = registerModule("highway", new Linear(config.inputLength(), config.horizon(), rng));
+                highwayWeight = l.weight();
+                highwayBias = l.bias();
+            }
             revinWeight = config.revin() ? registerParameter("revin_weight", Tensor.ones(k)) : null;
             revinBias = config.revin() ? registerParameter("revin_bias", Tensor.zeros(k)) : null;
         }
@@ -222,10 +265,10 @@ public final class ForecastModel extends Module implements SavableModel {
                 y = network(in, future);
             }
             if (stats != null) y = denormalise(y, stats);
-            if (highway == null) return y;
+            if (highwayWeight == null) return y;
             if (len != config.inputLength()) throw new IllegalArgumentException("the highway needs windows of " + config.inputLength() + " steps, got " + len);
             Tensor windows = Ops.transpose(Ops.narrow(x, 2, 0, k), 1, 2); // [B, K, L]
-            Tensor linear = Ops.transpose(highway.forward(windows), 1, 2); // [B, H, K]
+            Tensor linear = Ops.transpose(Ops.linear(windows, highwayWeight, highwayBias), 1, 2); // [B, H, K]
             return Ops.add(y, Ops.reshape(linear, b, hz, k, 1)); // the same shift for every quantile
         }
 

@@ -83,8 +83,10 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
          * @param centre     shift each window by its last value (forecast changes, not levels)
          * @param stride     steps between the starts of training windows
          * @param transform  Box-Cox transform of the targets before normalization (null or {@link BoxCox#NONE}: none)
+         * @param choose     choose the transform (none, square root or log) and the centring instead, by the validation
+         *                   error of the linear forecaster the network would start from ({@link #chooseData})
          */
-        public record Data(List<String> targets, boolean covariates, boolean calendar, boolean centre, int inputLength, int horizon, int stride, BoxCox transform) {
+        public record Data(List<String> targets, boolean covariates, boolean calendar, boolean centre, int inputLength, int horizon, int stride, BoxCox transform, boolean choose) {
             public Data {
                 transform = transform == null ? BoxCox.NONE : transform;
                 targets = targets == null ? List.of() : List.copyOf(targets);
@@ -94,35 +96,39 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
             }
 
             public Data withTargets(List<String> value) {
-                return new Data(value, covariates, calendar, centre, inputLength, horizon, stride, transform);
+                return new Data(value, covariates, calendar, centre, inputLength, horizon, stride, transform, choose);
             }
 
             public Data withCovariates(boolean value) {
-                return new Data(targets, value, calendar, centre, inputLength, horizon, stride, transform);
+                return new Data(targets, value, calendar, centre, inputLength, horizon, stride, transform, choose);
             }
 
             public Data withCalendar(boolean value) {
-                return new Data(targets, covariates, value, centre, inputLength, horizon, stride, transform);
+                return new Data(targets, covariates, value, centre, inputLength, horizon, stride, transform, choose);
             }
 
             public Data withCentre(boolean value) {
-                return new Data(targets, covariates, calendar, value, inputLength, horizon, stride, transform);
+                return new Data(targets, covariates, calendar, value, inputLength, horizon, stride, transform, choose);
             }
 
             public Data withInputLength(int value) {
-                return new Data(targets, covariates, calendar, centre, value, horizon, stride, transform);
+                return new Data(targets, covariates, calendar, centre, value, horizon, stride, transform, choose);
             }
 
             public Data withHorizon(int value) {
-                return new Data(targets, covariates, calendar, centre, inputLength, value, stride, transform);
+                return new Data(targets, covariates, calendar, centre, inputLength, value, stride, transform, choose);
             }
 
             public Data withStride(int value) {
-                return new Data(targets, covariates, calendar, centre, inputLength, horizon, value, transform);
+                return new Data(targets, covariates, calendar, centre, inputLength, horizon, value, transform, choose);
             }
 
             public Data withTransform(BoxCox value) {
-                return new Data(targets, covariates, calendar, centre, inputLength, horizon, stride, value);
+                return new Data(targets, covariates, calendar, centre, inputLength, horizon, stride, value, choose);
+            }
+
+            public Data withChoose(boolean value) {
+                return new Data(targets, covariates, calendar, centre, inputLength, horizon, stride, transform, value);
             }
         }
 
@@ -137,9 +143,10 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
          *                           SEGMENT style always does)
          * @param revin              normalise each target's window by its own mean and spread (reversible instance
          *                           normalisation)
+         * @param linearStart        start the highway as the direct linear autoregression of the training windows (its
+         *                           order chosen on validation) and the network's output at zero ({@link LinearStart})
          */
-        public record Network(ForecastModel.Style style, boolean attention, boolean highway, int hiddenSize, int numLayers, int members, float dropout,
-                              List<Double> quantiles, Loss loss, int segmentLength, boolean channelIndependent, boolean revin) {
+        public record Network(ForecastModel.Style style, boolean attention, boolean highway, int hiddenSize, int numLayers, int members, float dropout, List<Double> quantiles, Loss loss, int segmentLength, boolean channelIndependent, boolean revin, boolean linearStart) {
             public Network {
                 quantiles = quantiles == null ? List.of() : List.copyOf(quantiles);
                 if (style == null || loss == null) throw new IllegalArgumentException("style and loss are required");
@@ -151,60 +158,86 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
             }
 
             public Network withStyle(ForecastModel.Style value) {
-                return new Network(value, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin);
+                return new Network(value, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin, linearStart);
             }
 
             public Network withAttention(boolean value) {
-                return new Network(style, value, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin);
+                return new Network(style, value, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin, linearStart);
             }
 
             public Network withHighway(boolean value) {
-                return new Network(style, attention, value, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin);
+                return new Network(style, attention, value, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin, linearStart);
             }
 
             public Network withHiddenSize(int value) {
-                return new Network(style, attention, highway, value, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin);
+                return new Network(style, attention, highway, value, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin, linearStart);
             }
 
             public Network withNumLayers(int value) {
-                return new Network(style, attention, highway, hiddenSize, value, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin);
+                return new Network(style, attention, highway, hiddenSize, value, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin, linearStart);
             }
 
             public Network withMembers(int value) {
-                return new Network(style, attention, highway, hiddenSize, numLayers, value, dropout, quantiles, loss, segmentLength, channelIndependent, revin);
+                return new Network(style, attention, highway, hiddenSize, numLayers, value, dropout, quantiles, loss, segmentLength, channelIndependent, revin, linearStart);
             }
 
             public Network withDropout(float value) {
-                return new Network(style, attention, highway, hiddenSize, numLayers, members, value, quantiles, loss, segmentLength, channelIndependent, revin);
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, value, quantiles, loss, segmentLength, channelIndependent, revin, linearStart);
             }
 
             public Network withQuantiles(List<Double> value) {
-                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, value, loss, segmentLength, channelIndependent, revin);
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, value, loss, segmentLength, channelIndependent, revin, linearStart);
             }
 
             public Network withLoss(Loss value) {
-                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, value, segmentLength, channelIndependent, revin);
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, value, segmentLength, channelIndependent, revin, linearStart);
             }
 
             public Network withSegmentLength(int value) {
-                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, value, channelIndependent, revin);
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, value, channelIndependent, revin, linearStart);
             }
 
             public Network withChannelIndependent(boolean value) {
-                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, value, revin);
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, value, revin, linearStart);
             }
 
             public Network withRevin(boolean value) {
-                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, value);
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, value, linearStart);
+            }
+
+            public Network withLinearStart(boolean value) {
+                return new Network(style, attention, highway, hiddenSize, numLayers, members, dropout, quantiles, loss, segmentLength, channelIndependent, revin, value);
             }
         }
 
-        /** Defaults for a horizon: direct GRU of 64 units with the linear highway, centred windows, no calendar; input max(2 horizon, 2 seasons) up to 96. */
+        /**
+         * Defaults for a horizon, for a short series: a direct GRU of 64 units learning what a linear forecaster misses
+         * (the highway fixed at the direct linear autoregression of the training windows, {@link Network#linearStart}),
+         * calendar features for a regular series, and the Box-Cox transform and centring chosen on the validation part
+         * ({@link Data#choose}); input max(2 horizon, 2 seasons) up to 96.
+         */
         public static Settings defaults(int horizon, TimeSeries.Frequency f) {
             int input = Math.min(96, Math.max(2 * horizon, 2 * f.season));
-            return new Settings(new Data(List.of(), false, false, true, input, horizon, 1, BoxCox.NONE),
-                    new Network(ForecastModel.Style.DIRECT, false, true, 64, 1, 1, 0f, List.of(), Loss.MSE, 0, false, false),
+            return new Settings(new Data(List.of(), false, f != TimeSeries.Frequency.IRREGULAR, true, input, horizon, 1, BoxCox.NONE, true),
+                    new Network(ForecastModel.Style.DIRECT, false, true, 64, 1, 1, 0f, List.of(), Loss.MSE, 0, false, false, true),
                     new TrainingSettings(100, 32, 3e-3, 0, 1.0, 15, 1), false);
+        }
+
+        /** Training windows from which {@link #defaults(int, TimeSeries.Frequency, int)} takes the segment network. */
+        public static final int LONG_SERIES_WINDOWS = 4000;
+
+        /**
+         * Defaults for a horizon and a series with this many training windows. Below {@link #LONG_SERIES_WINDOWS}, those
+         * of {@link #defaults(int, TimeSeries.Frequency)}; from there, SegRNN as it is usually run on the ETT benchmarks:
+         * the segment style with 512 units, dropout 0.5, centred windows, no highway, every target on its own, 10 epochs
+         * at most with patience 3, batches of 32 at learning rate 1e-4.
+         */
+        public static Settings defaults(int horizon, TimeSeries.Frequency f, int trainingWindows) {
+            Settings d = defaults(horizon, f);
+            if (trainingWindows < LONG_SERIES_WINDOWS) return d;
+            return new Settings(d.data().withCalendar(false).withCentre(true).withChoose(false),
+                    new Network(ForecastModel.Style.SEGMENT, false, false, 512, 1, 1, 0.5f, List.of(), Loss.MSE, 0, true, false, false),
+                    new TrainingSettings(10, 32, 1e-4, 0, 1.0, 3, 1), false);
         }
 
         /**
@@ -426,19 +459,9 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
     static Fit prepare(ForecastData data, Settings st) {
         TimeSeries s = data.series();
         Split split = data.split();
-        List<String> targets = st.data().targets().isEmpty() ? s.columns() : st.data().targets();
-        List<String> inputs = new ArrayList<>(targets);
-        if (st.data().covariates()) for (String c : s.columns()) if (!inputs.contains(c)) inputs.add(c);
-        float[] mean = new float[inputs.size()], std = new float[inputs.size()];
-        float[][] cols = columns(s, inputs, targets.size(), st.data().transform());
-        for (int i = 0; i < inputs.size(); i++) {
-            float[] ms = meanStd(cols[i], split.train());
-            mean[i] = ms[0];
-            std[i] = ms[1];
-        }
-        Description d = new Description(targets, inputs, mean, std, st.data().calendar(), st.data().centre(), s.frequency(), st.data().inputLength(),
-                st.data().horizon(), st.model().quantiles(), st.data().transform().isIdentity() ? null : st.data().transform().lambda(), st.refit() ? Boolean.TRUE : null,
-                split);
+        if (st.data().choose()) st = chooseData(s, split, st);
+        Description d = describe(s, split, st);
+        List<String> targets = d.targets(), inputs = d.inputs();
         if (st.data().calendar() && s.frequency() == TimeSeries.Frequency.IRREGULAR) throw new IllegalArgumentException("calendar features need a regular series");
         int cal = st.data().calendar() ? Calendar.size(s.frequency()) : 0;
         Settings.Network net = st.model();
@@ -450,14 +473,86 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         ForecastModel model = new ForecastModel(new ForecastModel.Config(inputs.size() + cal, targets.size(),
                 net.style() == ForecastModel.Style.SEQ2SEQ ? cal : 0, net.hiddenSize(), net.numLayers(), st.data().horizon(), net.quantiles(), net.style(),
                 net.attention(), net.dropout(), st.data().inputLength(), net.highway(), net.members(),
-                net.style() == ForecastModel.Style.SEGMENT ? segment : 0, net.channelIndependent(), net.revin()), new Rng(st.training().seed()));
+                net.style() == ForecastModel.Style.SEGMENT ? segment : 0, net.channelIndependent(), net.revin(), net.linearStart()), new Rng(st.training().seed()));
         Forecaster f = new Forecaster(d, model);
         Fit task = new Fit(f, s, split, st, false);
+        if (net.linearStart()) {
+            if (!net.highway()) throw new IllegalArgumentException("a linear start sets the highway: drop --no-highway or --linear-start");
+            if (net.revin()) {
+                throw new IllegalArgumentException("a linear start zeroes the network's output, which RevIN would move to each window's mean: "
+                        + "drop --revin or use --no-linear-start");
+            }
+            task.startLinear(0);
+        }
         if (task.train.length == 0 || task.validation.length == 0) {
             throw new IllegalArgumentException("no whole window of " + st.data().inputLength() + " inputs and " + st.data().horizon() + " steps fits the "
                     + (task.train.length == 0 ? "training" : "validation") + " part; shorten --input or --horizon");
         }
         return task;
+    }
+
+    /** The model's description for these settings: columns, and statistics of the training part. */
+    private static Description describe(TimeSeries s, Split split, Settings st) {
+        List<String> targets = st.data().targets().isEmpty() ? s.columns() : st.data().targets();
+        List<String> inputs = new ArrayList<>(targets);
+        if (st.data().covariates()) for (String c : s.columns()) if (!inputs.contains(c)) inputs.add(c);
+        float[] mean = new float[inputs.size()], std = new float[inputs.size()];
+        float[][] cols = columns(s, inputs, targets.size(), st.data().transform());
+        for (int i = 0; i < inputs.size(); i++) {
+            float[] ms = meanStd(cols[i], split.train());
+            mean[i] = ms[0];
+            std[i] = ms[1];
+        }
+        return new Description(targets, inputs, mean, std, st.data().calendar(), st.data().centre(), s.frequency(), st.data().inputLength(),
+                st.data().horizon(), st.model().quantiles(), st.data().transform().isIdentity() ? null : st.data().transform().lambda(), st.refit() ? Boolean.TRUE : null,
+                split);
+    }
+
+    /**
+     * The settings with the Box-Cox transform (none, square root or log, where every target's values lie in its
+     * domain) and the centring whose linear forecaster ({@link LinearStart}, the network's linear start) forecasts the
+     * validation windows best: squared error on the original scale, each target's divided by its training variance.
+     * Only the training and validation parts are read; {@code choose} is then off.
+     */
+    static Settings chooseData(TimeSeries s, Split split, Settings st) {
+        Settings.Data data = st.data().withChoose(false);
+        List<String> targets = data.targets().isEmpty() ? s.columns() : data.targets();
+        int k = targets.size(), len = data.inputLength(), hz = data.horizon();
+        int[] train = origins(0, split.train(), len, hz, data.stride()), val = origins(split.train(), split.validation(), len, hz, 1);
+        if (train.length == 0 || val.length == 0) return st.withData(data);
+        Settings best = null;
+        double bestErr = Double.POSITIVE_INFINITY;
+        for (BoxCox t : List.of(BoxCox.NONE, new BoxCox(0.5), new BoxCox(0))) {
+            boolean accepted = true;
+            for (String c : targets) accepted &= t.accepts(s.column(s.columnIndex(c)), 0, split.validation());
+            if (!accepted) continue;
+            for (boolean centre : new boolean[] {true, false}) {
+                Settings candidate = st.withData(data.withTransform(t).withCentre(centre));
+                Description d = describe(s, split, candidate);
+                float[][] x = features(s, d);
+                LinearStart.Fit fit = LinearStart.fit(x, k, centre, len, hz, train, val, 0);
+                float[] w = fit.weight().toArray(), b = fit.bias().toArray();
+                double err = 0;
+                for (int j = 0; j < k; j++) {
+                    float[] y = s.column(s.columnIndex(targets.get(j)));
+                    double var = Math.pow(meanStd(y, split.train())[1], 2);
+                    for (int o : val) {
+                        double shift = centre ? x[o - 1][j] : 0;
+                        for (int h = 0; h < hz; h++) {
+                            double v = b[h] + shift;
+                            for (int i = 0; i < len; i++) v += w[h * len + i] * (x[o - len + i][j] - shift);
+                            double e = t.invert((float) (v * d.std()[j] + d.mean()[j])) - y[o + h];
+                            err += e * e / var;
+                        }
+                    }
+                }
+                if (best == null || err < bestErr) {
+                    bestErr = err;
+                    best = candidate;
+                }
+            }
+        }
+        return best;
     }
 
     /** The mean and standard deviation (at least 1e-6) of c[0, end). */
@@ -467,6 +562,11 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         m /= end;
         for (int t = 0; t < end; t++) v += (c[t] - m) * (c[t] - m);
         return new float[] {(float) m, (float) Math.max(Math.sqrt(v / end), 1e-6)};
+    }
+
+    /** How many training windows a split gives (what {@link Settings#defaults(int, TimeSeries.Frequency, int)} is sized by). */
+    public static int trainingWindows(Split split, int inputLength, int horizon, int stride) {
+        return origins(0, split.train(), inputLength, horizon, stride).length;
     }
 
     /** Window origins o (forecast rows [o, o + H), inputs [o - L, o)) with o in [from, to - H], every {@code stride}. */
@@ -492,6 +592,10 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         private final double[] quantiles;
         private final boolean refit;
         private int epoch;
+        /** Validation windows per forward pass. */
+        private static final int EVAL_BLOCK = 256;
+        /** The linear start's order, 0 without one. */
+        private int linearOrder;
 
         Fit(Forecaster f, TimeSeries s, Split split, Settings st, boolean refit) {
             this.f = f;
@@ -519,7 +623,16 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         public Task.Training<Forecaster> refit() {
             if (refit || !st.refit()) return null;
             Forecaster again = new Forecaster(f.d, new ForecastModel(f.model.config(), new Rng(st.training().seed())));
-            return new Fit(again, series, split, st, true);
+            Fit fit = new Fit(again, series, split, st, true);
+            if (linearOrder > 0) fit.startLinear(linearOrder); // the order validation chose, fitted on both parts
+            return fit;
+        }
+
+        /** Starts the model as the direct linear autoregression of its training windows; {@code order} 0 chooses it on validation. */
+        void startLinear(int order) {
+            LinearStart.Fit fit = LinearStart.fit(x, f.d.targets().size(), f.d.centre(), st.data().inputLength(), st.data().horizon(), train, validation, order);
+            f.model.startFromLinear(fit.weight(), fit.bias());
+            linearOrder = fit.order();
         }
 
         @Override
@@ -577,8 +690,16 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         @Override
         public Map<String, Double> evaluate() {
             if (refit) return Map.of("epoch", (double) epoch + 1);
-            Tensor l = loss(validation);
-            return Map.of("val_loss", (double) l.item());
+            // In blocks of windows: every window at once holds all their activations (gigabytes for a long horizon).
+            // Each block's loss is a mean over equally many values per window, so weighting by windows gives the whole mean.
+            double sum = 0;
+            try (GradMode g = GradMode.noGrad()) {
+                for (int from = 0; from < validation.length; from += EVAL_BLOCK) {
+                    int[] part = java.util.Arrays.copyOfRange(validation, from, Math.min(validation.length, from + EVAL_BLOCK));
+                    sum += loss(part).item() * part.length;
+                }
+            }
+            return Map.of("val_loss", sum / validation.length);
         }
 
         @Override

@@ -201,12 +201,12 @@ class ForecastTest {
     void modelGradients() {
         Rng rng = new Rng(4);
         for (ForecastModel.Config c : List.of(
-                new ForecastModel.Config(3, 2, 0, 5, 1, 3, List.of(), ForecastModel.Style.DIRECT, false, 0f, 4, true, 2, 0, false, false),
-                new ForecastModel.Config(4, 1, 2, 5, 2, 3, List.of(0.1, 0.5, 0.9), ForecastModel.Style.SEQ2SEQ, true, 0f, 4, true, 1, 0, false, false),
-                new ForecastModel.Config(3, 2, 0, 6, 1, 5, List.of(), ForecastModel.Style.SEGMENT, false, 0f, 4, true, 1, 2, true, true),
-                new ForecastModel.Config(4, 2, 0, 5, 1, 3, List.of(0.1, 0.5, 0.9), ForecastModel.Style.SEGMENT, false, 0f, 4, false, 2, 4, true, false),
-                new ForecastModel.Config(4, 2, 2, 5, 1, 3, List.of(), ForecastModel.Style.SEQ2SEQ, false, 0f, 4, false, 1, 0, true, true),
-                new ForecastModel.Config(3, 2, 0, 5, 1, 3, List.of(), ForecastModel.Style.DIRECT, false, 0f, 4, false, 1, 0, true, true))) {
+                new ForecastModel.Config(3, 2, 0, 5, 1, 3, List.of(), ForecastModel.Style.DIRECT, false, 0f, 4, true, 2, 0, false, false, false),
+                new ForecastModel.Config(4, 1, 2, 5, 2, 3, List.of(0.1, 0.5, 0.9), ForecastModel.Style.SEQ2SEQ, true, 0f, 4, true, 1, 0, false, false, false),
+                new ForecastModel.Config(3, 2, 0, 6, 1, 5, List.of(), ForecastModel.Style.SEGMENT, false, 0f, 4, true, 1, 2, true, true, false),
+                new ForecastModel.Config(4, 2, 0, 5, 1, 3, List.of(0.1, 0.5, 0.9), ForecastModel.Style.SEGMENT, false, 0f, 4, false, 2, 4, true, false, false),
+                new ForecastModel.Config(4, 2, 2, 5, 1, 3, List.of(), ForecastModel.Style.SEQ2SEQ, false, 0f, 4, false, 1, 0, true, true, false),
+                new ForecastModel.Config(3, 2, 0, 5, 1, 3, List.of(), ForecastModel.Style.DIRECT, false, 0f, 4, false, 1, 0, true, true, false))) {
             ForecastModel m = new ForecastModel(c, rng);
             // RevIN treats each window's mean and spread as constants (as Kim et al. detach them), so the inputs'
             // finite differences, which move them, are not its gradient; its parameters are checked.
@@ -229,7 +229,7 @@ class ForecastTest {
         TimeSeries s = TimeSeries.readCsv(SharedData.dir("timeseries").resolve("airline-passengers.csv"), null, null);
         Forecaster.Split split = Forecaster.Split.fractions(s.length(), 0.2, 0.2);
         Forecaster.Settings d0 = Forecaster.Settings.defaults(12, s.frequency());
-        Forecaster.Settings st = d0.withData(d0.data().withInputLength(24).withTransform(new BoxCox(0))).withModel(d0.model().withHiddenSize(16))
+        Forecaster.Settings st = d0.withData(d0.data().withInputLength(24).withTransform(new BoxCox(0)).withChoose(false)).withModel(d0.model().withHiddenSize(16))
                 .withTraining(d0.training().withEpochs(30).withBatchSize(16).withLr(3e-3).withPatience(5)).withRefit(true);
         Forecaster.Trained t = Forecaster.train(s, split, st, dir, false);
         assertEquals(Forecaster.origins(0, split.train(), 24, 12, 1).length, t.windows());
