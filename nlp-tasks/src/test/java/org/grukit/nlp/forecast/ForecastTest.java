@@ -278,4 +278,60 @@ class ForecastTest {
             assertTrue(b.bands()[h][0][0] <= b.bands()[h][0][2], "quantiles in order at step " + (h + 1));
         }
     }
+    @Test
+    void aLinearStartForecastsExactlyTheLinearMapAndItsFixedHighwayIsStateNotTrained() {
+        Rng rng = new Rng(9);
+        for (ForecastModel.Style style : ForecastModel.Style.values()) {
+            ForecastModel m = new ForecastModel(new ForecastModel.Config(2, 2, 0, 6, 1, 3, List.of(0.25, 0.75), style, false, 0f, 4, true, 2,
+                    style == ForecastModel.Style.SEGMENT ? 2 : 0, false, false, true), rng);
+            Tensor w = Tensor.randn(rng, 3, 4), b = Tensor.randn(rng, 3);
+            m.startFromLinear(w, b);
+            Tensor x = Tensor.randn(rng, 5, 4, 2);
+            float[] y = m.forward(x, null).toArray(), xs = x.toArray(), ws = w.toArray(), bs = b.toArray();
+            for (int i = 0; i < 5; i++) {
+                for (int h = 0; h < 3; h++) {
+                    for (int j = 0; j < 2; j++) {
+                        double v = bs[h];
+                        for (int t = 0; t < 4; t++) v += ws[h * 4 + t] * xs[(i * 4 + t) * 2 + j];
+                        for (int q = 0; q < 2; q++) assertEquals(v, y[((i * 3 + h) * 2 + j) * 2 + q], 1e-5, style + ": every quantile starts at the linear forecast");
+                    }
+                }
+            }
+            assertTrue(m.stateDict().containsKey("members.0.highway.weight"), "saved with the model: " + m.stateDict().keySet());
+            assertTrue(m.parameters().stream().noneMatch(p -> p == m.stateDict().get("members.0.highway.weight")), style + ": the fixed highway is not trained");
+        }
+    }
+
+    @Test
+    void chooseDataPicksTheLogForALogAutoregressionAndTheSegmentStyleSurvivesSaving() throws Exception {
+        // exp of an AR(2): the log is what a linear forecaster should model, on validation alone.
+        Rng rng = new Rng(11);
+        float[] z = new float[900];
+        StringBuilder csv = new StringBuilder("date,y\n");
+        LocalDateTime t = LocalDateTime.of(2000, 1, 1, 0, 0);
+        for (int i = 2; i < z.length; i++) z[i] = 1.8f * z[i - 1] - 0.9f * z[i - 2] + 0.1f * (float) rng.normal();
+        for (int i = 0; i < z.length; i++, t = t.plusDays(1)) csv.append(t.toLocalDate()).append(',').append((float) Math.exp(3 + z[i])).append('\n');
+        Path file = dir.resolve("log-ar.csv");
+        Files.writeString(file, csv);
+        TimeSeries s = TimeSeries.readCsv(file, null, null);
+        Forecaster.Split split = new Forecaster.Split(600, 750, 900);
+        Forecaster.Settings d0 = Forecaster.Settings.defaults(3, s.frequency());
+        Forecaster.Settings chosen = Forecaster.chooseData(s, split, d0.withData(d0.data().withInputLength(14)));
+        assertEquals(0.0, chosen.data().transform().lambda(), "the log is chosen");
+        assertTrue(!chosen.data().choose(), "and the choice is made once");
+
+        // The segment style with RevIN and quantiles: a short run, then a save/load round trip.
+        Forecaster.Settings st = d0.withData(d0.data().withInputLength(14).withChoose(false))
+                .withModel(d0.model().withStyle(ForecastModel.Style.SEGMENT).withHiddenSize(16).withRevin(true).withLinearStart(false)
+                        .withQuantiles(List.of(0.1, 0.5, 0.9)))
+                .withTraining(d0.training().withEpochs(15));
+        Forecaster.Trained trained = Forecaster.train(s, split, st, dir.resolve("seg"), false);
+        assertEquals(7, trained.forecaster().model().config().segmentLength(), "a week's segments of a daily series' 14 days");
+        Forecaster loaded = Forecaster.load(dir.resolve("seg"));
+        Forecaster.Forecast a = trained.forecaster().predict(s), b = loaded.predict(s);
+        for (int h = 0; h < 3; h++) assertArrayEquals(a.point()[h], b.point()[h], 0f, "the saved model is the trained one");
+        Forecaster.Evaluation e = loaded.evaluate(s, split, 0, 0);
+        assertTrue(e.scores().get("model").original().mase() < e.scores().get("naive").original().mase(),
+                "a short run of the segment network beats the last value: " + e.scores().get("model").original().mase());
+    }
 }
