@@ -375,30 +375,11 @@ public final class Baselines {
 
     /** Gaussian elimination with partial pivoting; {@code a} is overwritten. */
     static double[] solve(double[][] a, double[] b) {
-        int n = b.length;
-        double[] x = b.clone();
-        for (int c = 0; c < n; c++) {
-            int piv = c;
-            for (int r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) piv = r;
-            if (Math.abs(a[piv][c]) < 1e-300) throw new IllegalArgumentException("the least-squares system is singular (a constant series?)");
-            double[] tr = a[c];
-            a[c] = a[piv];
-            a[piv] = tr;
-            double tx = x[c];
-            x[c] = x[piv];
-            x[piv] = tx;
-            for (int r = c + 1; r < n; r++) {
-                double f = a[r][c] / a[c][c];
-                if (f == 0) continue;
-                for (int j = c; j < n; j++) a[r][j] -= f * a[c][j];
-                x[r] -= f * x[c];
-            }
-        }
-        for (int c = n - 1; c >= 0; c--) {
-            double s = x[c];
-            for (int j = c + 1; j < n; j++) s -= a[c][j] * x[j];
-            x[c] = s / a[c][c];
-        }
-        return x;
+        double[][] column = new double[b.length][1];
+        for (int i = 0; i < b.length; i++) column[i][0] = b[i];
+        double[][] x = solveMany(a, column);
+        double[] out = new double[b.length];
+        for (int i = 0; i < b.length; i++) out[i] = x[i][0];
+        return out;
     }
 }

@@ -86,7 +86,8 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
          * @param choose     choose the transform (none, square root or log) and the centring instead, by the validation
          *                   error of the linear forecaster the network would start from ({@link #chooseData})
          */
-        public record Data(List<String> targets, boolean covariates, boolean calendar, boolean centre, int inputLength, int horizon, int stride, BoxCox transform, boolean choose) {
+        public record Data(List<String> targets, boolean covariates, boolean calendar, boolean centre, int inputLength, int horizon, int stride,
+                           BoxCox transform, boolean choose) {
             public Data {
                 transform = transform == null ? BoxCox.NONE : transform;
                 targets = targets == null ? List.of() : List.copyOf(targets);
@@ -146,7 +147,8 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
          * @param linearStart        start the highway as the direct linear autoregression of the training windows (its
          *                           order chosen on validation) and the network's output at zero ({@link LinearStart})
          */
-        public record Network(ForecastModel.Style style, boolean attention, boolean highway, int hiddenSize, int numLayers, int members, float dropout, List<Double> quantiles, Loss loss, int segmentLength, boolean channelIndependent, boolean revin, boolean linearStart) {
+        public record Network(ForecastModel.Style style, boolean attention, boolean highway, int hiddenSize, int numLayers, int members, float dropout,
+                              List<Double> quantiles, Loss loss, int segmentLength, boolean channelIndependent, boolean revin, boolean linearStart) {
             public Network {
                 quantiles = quantiles == null ? List.of() : List.copyOf(quantiles);
                 if (style == null || loss == null) throw new IllegalArgumentException("style and loss are required");
