@@ -244,8 +244,8 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
 
         /**
          * The segment length the SEGMENT style takes when none is given: the largest divisor of the input length no
-         * longer than a season (24 hours, 7 days, 12 months; an eighth of the input without one) that leaves at
-         * least two segments.
+         * longer than a season (24 hours, 12 months, a year of days; an eighth of the input without one) that leaves
+         * at least two segments.
          */
         public static int segmentFor(int inputLength, TimeSeries.Frequency f) {
             int target = f.season > 1 ? f.season : Math.max(1, inputLength / 8);

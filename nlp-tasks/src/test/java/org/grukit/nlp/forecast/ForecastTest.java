@@ -326,12 +326,28 @@ class ForecastTest {
                         .withQuantiles(List.of(0.1, 0.5, 0.9)))
                 .withTraining(d0.training().withEpochs(15));
         Forecaster.Trained trained = Forecaster.train(s, split, st, dir.resolve("seg"), false);
-        assertEquals(7, trained.forecaster().model().config().segmentLength(), "a week's segments of a daily series' 14 days");
+        assertEquals(7, trained.forecaster().model().config().segmentLength(), "half of a daily series' 14 days");
         Forecaster loaded = Forecaster.load(dir.resolve("seg"));
         Forecaster.Forecast a = trained.forecaster().predict(s), b = loaded.predict(s);
         for (int h = 0; h < 3; h++) assertArrayEquals(a.point()[h], b.point()[h], 0f, "the saved model is the trained one");
         Forecaster.Evaluation e = loaded.evaluate(s, split, 0, 0);
         assertTrue(e.scores().get("model").original().mase() < e.scores().get("naive").original().mase(),
                 "a short run of the segment network beats the last value: " + e.scores().get("model").original().mase());
+    }
+    @Test
+    void defaultsFollowTheSeriesLength() {
+        Forecaster.Settings shortSeries = Forecaster.Settings.defaults(12, TimeSeries.Frequency.MONTHLY, Forecaster.Settings.LONG_SERIES_WINDOWS - 1);
+        assertEquals(ForecastModel.Style.DIRECT, shortSeries.model().style());
+        assertTrue(shortSeries.model().linearStart() && shortSeries.model().highway() && shortSeries.data().calendar() && shortSeries.data().choose());
+        Forecaster.Settings longSeries = Forecaster.Settings.defaults(96, TimeSeries.Frequency.HOURLY, Forecaster.Settings.LONG_SERIES_WINDOWS);
+        assertEquals(ForecastModel.Style.SEGMENT, longSeries.model().style());
+        assertEquals(512, longSeries.model().hiddenSize());
+        assertTrue(!longSeries.model().highway() && longSeries.data().centre() && !longSeries.data().choose(), longSeries.toString());
+        assertEquals(96, longSeries.data().inputLength());
+        assertEquals(24, Forecaster.Settings.segmentFor(96, TimeSeries.Frequency.HOURLY), "a day's segments");
+        assertEquals(12, Forecaster.Settings.segmentFor(24, TimeSeries.Frequency.MONTHLY), "a year's");
+        assertEquals(48, Forecaster.Settings.segmentFor(96, TimeSeries.Frequency.DAILY), "a daily series' season is a year: half the input");
+        assertEquals(5, Forecaster.Settings.segmentFor(15, TimeSeries.Frequency.HOURLY), "the largest divisor up to half the input");
+        assertTrue(!Forecaster.Settings.defaults(3, TimeSeries.Frequency.IRREGULAR).data().calendar(), "no calendar without a regular step");
     }
 }
