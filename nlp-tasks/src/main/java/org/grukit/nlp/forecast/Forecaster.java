@@ -84,7 +84,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
          * @param stride     steps between the starts of training windows
          * @param transform  Box-Cox transform of the targets before normalization (null or {@link BoxCox#NONE}: none)
          * @param choose     choose the transform (none, square root or log) and the centring instead, by the validation
-         *                   error of the linear forecaster the network would start from ({@link #chooseData})
+         *                   error of the linear forecaster the network would start from ({@link Forecaster#chooseData})
          */
         public record Data(List<String> targets, boolean covariates, boolean calendar, boolean centre, int inputLength, int horizon, int stride,
                            BoxCox transform, boolean choose) {
@@ -145,7 +145,7 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
          * @param revin              normalise each target's window by its own mean and spread (reversible instance
          *                           normalisation)
          * @param linearStart        start the highway as the direct linear autoregression of the training windows (its
-         *                           order chosen on validation) and the network's output at zero ({@link LinearStart})
+         *                           order chosen on validation) and the network's output at zero
          */
         public record Network(ForecastModel.Style style, boolean attention, boolean highway, int hiddenSize, int numLayers, int members, float dropout,
                               List<Double> quantiles, Loss loss, int segmentLength, boolean channelIndependent, boolean revin, boolean linearStart) {
@@ -512,11 +512,11 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
 
     /**
      * The settings with the Box-Cox transform (none, square root or log, where every target's values lie in its
-     * domain) and the centring whose linear forecaster ({@link LinearStart}, the network's linear start) forecasts the
+     * domain) and the centring whose linear forecaster (the network's linear start, {@link Settings.Network#linearStart}) forecasts the
      * validation windows best: squared error on the original scale, each target's divided by its training variance.
      * Only the training and validation parts are read; {@code choose} is then off.
      */
-    static Settings chooseData(TimeSeries s, Split split, Settings st) {
+    public static Settings chooseData(TimeSeries s, Split split, Settings st) {
         Settings.Data data = st.data().withChoose(false);
         List<String> targets = data.targets().isEmpty() ? s.columns() : data.targets();
         int k = targets.size(), len = data.inputLength(), hz = data.horizon();
