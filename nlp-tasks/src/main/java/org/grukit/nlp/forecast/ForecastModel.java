@@ -60,8 +60,13 @@ public final class ForecastModel extends Module implements SavableModel {
      */
     public record Config(int inputSize, int targets, int futureSize, int hiddenSize, int numLayers, int horizon, List<Double> quantiles,
                          Style style, boolean attention, float dropout, int inputLength, boolean highway, int members,
-                         int segmentLength, boolean channelIndependent, boolean revin, boolean fixedHighway) {
+                         Integer segmentLength, Boolean channelIndependent, Boolean revin, Boolean fixedHighway) {
         public Config {
+            // Absent from the model.json of models saved before these options: none of them.
+            segmentLength = segmentLength == null ? 0 : segmentLength;
+            channelIndependent = Boolean.TRUE.equals(channelIndependent);
+            revin = Boolean.TRUE.equals(revin);
+            fixedHighway = Boolean.TRUE.equals(fixedHighway);
             if (inputSize < 1 || targets < 1 || targets > inputSize) {
                 throw new IllegalArgumentException("need 1 <= targets <= inputSize, got " + targets + " and " + inputSize);
             }

@@ -350,4 +350,20 @@ class ForecastTest {
         assertEquals(5, Forecaster.Settings.segmentFor(15, TimeSeries.Frequency.HOURLY), "the largest divisor up to half the input");
         assertTrue(!Forecaster.Settings.defaults(3, TimeSeries.Frequency.IRREGULAR).data().calendar(), "no calendar without a regular step");
     }
+    @Test
+    void aForecasterSavedBeforeTheNewStylesLoadsAndForecastsAsItsGrukitDid() throws Exception {
+        Path folder = Path.of(getClass().getClassLoader().getResource("legacy/forecaster-v2/model.json").toURI()).getParent();
+        Forecaster f = Forecaster.load(folder);
+        ForecastModel.Config c = f.model().config();
+        assertEquals(ForecastModel.Style.DIRECT, c.style());
+        assertTrue(c.segmentLength() == 0 && !c.channelIndependent() && !c.revin() && !c.fixedHighway(), "absent fields read as none: " + c);
+        TimeSeries s = TimeSeries.readCsv(SharedData.dir("timeseries").resolve("airline-passengers.csv"), null, null);
+        Forecaster.Forecast p = f.predict(s);
+        List<String> rows = Files.readAllLines(folder.resolve("forecast-by-its-grukit.csv"));
+        for (int h = 0; h < 3; h++) {
+            String[] v = rows.get(h + 1).split(",");
+            assertEquals(Double.parseDouble(v[1]), p.point()[h][0], 1e-3, "step " + (h + 1));
+            for (int q = 0; q < 3; q++) assertEquals(Double.parseDouble(v[2 + q]), p.bands()[h][0][q], 1e-3, "step " + (h + 1) + " quantile " + q);
+        }
+    }
 }
