@@ -71,7 +71,8 @@ final class TinyModels {
             TimeSeries series = TinyData.monthlySeries(dir);
             Forecaster.Settings fd = Forecaster.Settings.defaults(3, series.frequency());
             ForecastData data = new ForecastData(series, Forecaster.Split.fractions(series.length(), 0.2, 0.2));
-            forecaster = Tasks.train(new ForecastTask(), fd.withData(fd.data().withInputLength(12)).withModel(fd.model().withHiddenSize(4)
+            // Without calendar features (a default for a regular series), so it also takes a history without timestamps.
+            forecaster = Tasks.train(new ForecastTask(), fd.withData(fd.data().withInputLength(12).withCalendar(false)).withModel(fd.model().withHiddenSize(4)
                     .withQuantiles(List.of(0.1, 0.9))).withTraining(fd.training().withEpochs(1)), data, data, QUIET).model();
             Files.delete(dir.resolve("monthly.csv"));
             Files.delete(dir);
