@@ -30,9 +30,10 @@ import org.grukit.core.train.Trainer;
  * end of the data, save and load as a folder (the model bundle, its scalers in model.json).
  *
  * <p>Values are z-normalized per column with statistics of the training part only (saved with the model).
- * Optionally ({@code centre}, the default) each window is also shifted by its last observed target values, so the
- * network forecasts changes from the last value: a level outside the training range (a trend) then costs it
- * nothing. Calendar features (sine and cosine of the hour of the day, day of the week, day or month of the year,
+ * Optionally ({@code centre}) each window is also shifted by its last observed target values, so the network
+ * forecasts changes from the last value: a level outside the training range (a trend) then costs it nothing. By
+ * default the Box-Cox transform and the centring are chosen on the validation part ({@link #chooseData}), and the
+ * network and its training follow the series' length ({@link Settings#defaults(int, TimeSeries.Frequency, int)}). Calendar features (sine and cosine of the hour of the day, day of the week, day or month of the year,
  * by frequency) can be added to the inputs and, for the sequence-to-sequence decoder, to each forecast step. The
  * targets can be modelled as a {@link BoxCox} transform (forecasts are transformed back), and once validation has
  * chosen the number of epochs the network can be trained again on the training and validation parts ({@code refit}).
