@@ -323,6 +323,9 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
     }
 
 
+    /** Windows per forward pass when forecasting or scoring many: all at once would hold every window's activations. */
+    private static final int WINDOWS_PER_PASS = 256;
+
     /** Where format-1 model folders kept the description. */
     private static final String LEGACY_FILE = "forecaster.json";
 
@@ -413,8 +416,8 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         int hz = d.horizon(), k = d.targets().size(), q = model.config().outputs();
         float[][][][] out = new float[origins.length][hz][k][q];
         try (GradMode g = GradMode.noGrad()) {
-            for (int start = 0; start < origins.length; start += 256) {
-                int[] part = java.util.Arrays.copyOfRange(origins, start, Math.min(origins.length, start + 256));
+            for (int start = 0; start < origins.length; start += WINDOWS_PER_PASS) {
+                int[] part = java.util.Arrays.copyOfRange(origins, start, Math.min(origins.length, start + WINDOWS_PER_PASS));
                 float[] shift = new float[part.length * k];
                 Tensor[] in = batch(x, times, part, shift);
                 float[] y = model.forward(in[0], in[1]).toArray();
@@ -595,8 +598,6 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         private final double[] quantiles;
         private final boolean refit;
         private int epoch;
-        /** Validation windows per forward pass. */
-        private static final int EVAL_BLOCK = 256;
         /** The linear start's order, 0 without one. */
         private int linearOrder;
 
@@ -697,8 +698,8 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
             // Each block's loss is a mean over equally many values per window, so weighting by windows gives the whole mean.
             double sum = 0;
             try (GradMode g = GradMode.noGrad()) {
-                for (int from = 0; from < validation.length; from += EVAL_BLOCK) {
-                    int[] part = java.util.Arrays.copyOfRange(validation, from, Math.min(validation.length, from + EVAL_BLOCK));
+                for (int from = 0; from < validation.length; from += WINDOWS_PER_PASS) {
+                    int[] part = java.util.Arrays.copyOfRange(validation, from, Math.min(validation.length, from + WINDOWS_PER_PASS));
                     sum += loss(part).item() * part.length;
                 }
             }
