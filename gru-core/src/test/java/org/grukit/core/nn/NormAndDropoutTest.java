@@ -44,4 +44,21 @@ class NormAndDropoutTest {
         assertArrayEquals(x.toArray(), d.forward(x).toArray(), 0f);
         assertThrows(IllegalArgumentException.class, () -> new Dropout(1f, new Rng(1)));
     }
+
+    @Test
+    void dropoutKeepsExactlyTheElementsWhoseDrawClearsPAndPassesGradientThroughThemAlone() {
+        // 1000 elements: the mask's bits span 16 words, the last one partly used.
+        Tensor x = Tensor.randn(new Rng(4), 10, 100).requiresGrad(true);
+        float p = 0.4f, scale = 1f / (1f - p);
+        Tensor y = org.grukit.core.Ops.dropout(x, p, new Rng(9));
+        Tensor upstream = Tensor.randn(new Rng(5), 10, 100);
+        y.backward(upstream);
+        Rng draws = new Rng(9);
+        float[] in = x.toArray(), out = y.toArray(), g = x.grad().toArray(), up = upstream.toArray();
+        for (int k = 0; k < in.length; k++) {
+            boolean kept = draws.uniform() >= p; // one draw per element, in order: seeded runs are unchanged
+            assertEquals(kept ? in[k] * scale : 0f, out[k], 0f, "output " + k);
+            assertEquals(kept ? up[k] * scale : 0f, g[k], 0f, "gradient " + k);
+        }
+    }
 }
