@@ -526,29 +526,31 @@ public final class Forecaster implements TaskModel<ForecastData, TimeSeries, For
         int k = targets.size(), len = data.inputLength(), hz = data.horizon();
         int[] train = origins(0, split.train(), len, hz, data.stride()), val = origins(split.train(), split.validation(), len, hz, 1);
         if (train.length == 0 || val.length == 0) return st.withData(data);
+        double[] var = new double[k];
+        for (int j = 0; j < k; j++) var[j] = Math.pow(meanStd(s.column(s.columnIndex(targets.get(j))), split.train())[1], 2);
         Settings best = null;
         double bestErr = Double.POSITIVE_INFINITY;
         for (BoxCox t : List.of(BoxCox.NONE, new BoxCox(0.5), new BoxCox(0))) {
             boolean accepted = true;
             for (String c : targets) accepted &= t.accepts(s.column(s.columnIndex(c)), 0, split.validation());
             if (!accepted) continue;
+            // The features follow the transform alone; centring shifts each window as it is read.
+            Description d = describe(s, split, st.withData(data.withTransform(t)));
+            float[][] x = features(s, d);
             for (boolean centre : new boolean[] {true, false}) {
                 Settings candidate = st.withData(data.withTransform(t).withCentre(centre));
-                Description d = describe(s, split, candidate);
-                float[][] x = features(s, d);
                 LinearStart.Fit fit = LinearStart.fit(x, k, centre, len, hz, train, val, 0);
                 float[] w = fit.weight().toArray(), b = fit.bias().toArray();
                 double err = 0;
                 for (int j = 0; j < k; j++) {
                     float[] y = s.column(s.columnIndex(targets.get(j)));
-                    double var = Math.pow(meanStd(y, split.train())[1], 2);
                     for (int o : val) {
                         double shift = centre ? x[o - 1][j] : 0;
                         for (int h = 0; h < hz; h++) {
                             double v = b[h] + shift;
                             for (int i = 0; i < len; i++) v += w[h * len + i] * (x[o - len + i][j] - shift);
                             double e = t.invert((float) (v * d.std()[j] + d.mean()[j])) - y[o + h];
-                            err += e * e / var;
+                            err += e * e / var[j];
                         }
                     }
                 }
